@@ -1,0 +1,220 @@
+"""The ``eas-coder`` command. Arguments are parsed only inside ``main()``.
+
+Exit status: 0 on success, 2 with a one-line message on bad input (argparse's own errors
+also exit 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from eas_coder import __version__
+from eas_coder.errors import EasCoderError
+from eas_coder.location import ENV_VAR, Location, resolve
+from eas_coder.scheme import DEFAULT_SCHEME_ID, load_scheme, shipped_schemes
+from eas_coder.store.study import Study
+
+PROG = "eas-coder"
+
+
+class UsageError(EasCoderError):
+    """A command was called with arguments that do not make sense together."""
+
+
+def _format_ms(ms: int | None) -> str:
+    if ms is None:
+        return "-"
+    seconds, millis = divmod(ms, 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def _open(args: argparse.Namespace) -> Study:
+    location: Location = args.location
+    return Study.open(location)
+
+
+# --- commands ------------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    scheme = load_scheme(args.scheme)
+    location: Location = args.location
+    if location.path is not None and location.path.exists():
+        raise UsageError(f"{location.path}: already exists; choose another study file")
+    name = args.name or (location.path.stem if location.path else "EAS study")
+    with Study.create(location, scheme, name):
+        pass
+    print(f"Created study {name!r} at {location.display()} (scheme {scheme.id} v{scheme.version})")
+    return 0
+
+
+def cmd_coders_add(args: argparse.Namespace) -> int:
+    with _open(args) as study:
+        for name in args.names:
+            coder = study.add_coder(name)
+            print(f"Added coder {coder.name} (id {coder.id})")
+    return 0
+
+
+def cmd_coders_list(args: argparse.Namespace) -> int:
+    with _open(args) as study:
+        coders = study.coders()
+    if not coders:
+        print("No coders yet; add some with `eas-coder coders add NAME`.")
+    for coder in coders:
+        print(f"{coder.id:>4}  {coder.name}{'' if coder.active else '  (inactive)'}")
+    return 0
+
+
+def cmd_videos_add(args: argparse.Namespace) -> int:
+    from eas_coder.media.probe import probe  # OpenCV loads only for commands that need it
+
+    files = [Path(f) for f in args.files]
+    # Probe every file before writing anything: one unreadable file adds none of them.
+    infos = []
+    for file in files:
+        infos.append(probe(file))
+    with _open(args) as study:
+        for file, info in zip(files, infos, strict=True):
+            video = study.add_video(args.participant, args.timepoint, file, info)
+            print(
+                f"Added {video.label}: {file.name} ({_format_ms(info.duration_ms)}, "
+                f"{info.fps:.3g} fps, {info.frame_count} frames, {info.width}×{info.height})"
+            )
+    return 0
+
+
+def cmd_videos_list(args: argparse.Namespace) -> int:
+    with _open(args) as study:
+        videos = study.videos()
+    if not videos:
+        print("No videos yet; add some with `eas-coder videos add FILE --participant ...`.")
+        return 0
+    print(f"{'id':>4}  {'participant':<12} {'timepoint':<14} {'duration':>12} {'fps':>7}  file")
+    for v in videos:
+        fps = f"{v.fps:.3f}" if v.fps else "-"
+        print(
+            f"{v.id:>4}  {v.participant_code:<12} {v.timepoint:<14} "
+            f"{_format_ms(v.duration_ms):>12} {fps:>7}  {v.path or '(no file)'}"
+        )
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from eas_coder.demo import build_demo
+
+    study_file = build_demo(Path(args.directory))
+    print(f"Demo study: {study_file}")
+    print(f"Open it with: {PROG} --db {study_file}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    with _open(args) as study:
+        report = study.check()
+        for message in report.database_messages:
+            print(f"database: {message}")
+        for video in report.missing_files:
+            print(f"missing file: {video.label}: {study.video_file(video)}")
+        for video in report.changed_files:
+            print(f"file changed size: {video.label}: {study.video_file(video)}")
+    if report.ok:
+        print("Study OK: database intact, every video file present.")
+        return 0
+    return 1
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    # Imported by name so the command line works (and imports) without Qt.
+    app = importlib.import_module("eas_coder.gui.app")
+    launch: Callable[[Location, bool], int] = app.launch
+    return launch(args.location, args.location_explicit)
+
+
+# --- parser --------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (built on demand, never at import time)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Code the Emotional Availability Scales from video.",
+        epilog=f"Without --db, ${ENV_VAR} is used, else a default study in your data folder.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH_OR_URL",
+        help="study file (SQLite) or SQLAlchemy URL such as postgresql+psycopg://host/db",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="open the application window (the default)")
+    gui.set_defaults(func=cmd_gui)
+
+    init = sub.add_parser("init", help="create a study")
+    init.add_argument(
+        "--scheme",
+        default=DEFAULT_SCHEME_ID,
+        metavar="ID_OR_TOML_PATH",
+        help=f"shipped scheme id ({', '.join(shipped_schemes())}) or a scheme file",
+    )
+    init.add_argument("--name", help="study name (default: the file name)")
+    init.set_defaults(func=cmd_init)
+
+    coders = sub.add_parser("coders", help="add or list coders")
+    coders_sub = coders.add_subparsers(dest="action", metavar="ACTION", required=True)
+    c_add = coders_sub.add_parser("add", help="add coders")
+    c_add.add_argument("names", nargs="+", metavar="NAME")
+    c_add.set_defaults(func=cmd_coders_add)
+    coders_sub.add_parser("list", help="list coders").set_defaults(func=cmd_coders_list)
+
+    videos = sub.add_parser("videos", help="add or list videos")
+    videos_sub = videos.add_subparsers(dest="action", metavar="ACTION", required=True)
+    v_add = videos_sub.add_parser("add", help="add video files of one dyad at one timepoint")
+    v_add.add_argument("files", nargs="+", metavar="FILE")
+    v_add.add_argument("--participant", required=True, help="de-identified dyad code")
+    v_add.add_argument("--timepoint", required=True, help='e.g. "T1 pre" or "T2 follow-up"')
+    v_add.set_defaults(func=cmd_videos_add)
+    videos_sub.add_parser("list", help="list videos").set_defaults(func=cmd_videos_list)
+
+    demo = sub.add_parser("demo", help="make a small demo study in DIR")
+    demo.add_argument("directory", metavar="DIR")
+    demo.set_defaults(func=cmd_demo)
+
+    check = sub.add_parser("check", help="check the study's database and video files")
+    check.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "func", None) is None:
+        args.func = cmd_gui
+    args.location, args.location_explicit = resolve(args.db)
+    try:
+        status: int = args.func(args)
+    except EasCoderError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return status
+
+
+def gui_main() -> int:
+    """Entry point of the GUI script: the window, whatever the arguments say otherwise."""
+    argv = sys.argv[1:]
+    return main(argv if argv else ["gui"])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

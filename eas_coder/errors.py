@@ -1,0 +1,70 @@
+"""Errors the core raises: each carries what a person needs to fix the input.
+
+The GUI shows ``str(error)`` in a message box; the CLI prints it on one line and exits 2.
+"""
+
+from __future__ import annotations
+
+
+class EasCoderError(Exception):
+    """Base of every error a user can act on."""
+
+
+class SchemeError(EasCoderError):
+    """A coding scheme file is malformed; the message names the file, the line or key."""
+
+    def __init__(self, source: str, where: str, problem: str) -> None:
+        self.source = source
+        self.where = where
+        self.problem = problem
+        location = f"{source}, {where}" if where else source
+        super().__init__(f"{location}: {problem}")
+
+
+class ScoreError(EasCoderError):
+    """A score does not fit the study's coding scheme."""
+
+
+class UnknownDimension(ScoreError):
+    """A rating names a dimension (or item) the scheme does not define."""
+
+
+class ScoreOutOfRange(ScoreError):
+    """A score lies outside the dimension's min..max."""
+
+
+class ScoreOffStep(ScoreError):
+    """A score is within range but not on the dimension's step grid."""
+
+
+class VideoUnreadable(EasCoderError):
+    """A video file is missing, is not a video, or cannot be decoded."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class StudyError(EasCoderError):
+    """A study database cannot be opened or a request on it is invalid."""
+
+
+class StudyNotFound(StudyError):
+    """No study exists at the given location."""
+
+
+class NotAStudy(StudyError):
+    """The file exists but is not an EAS Coder study database."""
+
+
+class SchemaTooNew(StudyError):
+    """The database was written by a newer EAS Coder; it is left untouched."""
+
+
+class NotFound(StudyError):
+    """A coder, participant, video or segment named in a request does not exist."""
+
+
+class Conflict(StudyError):
+    """A request would duplicate something that must be unique (a coder's name, ...)."""

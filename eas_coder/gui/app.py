@@ -1,0 +1,63 @@
+"""QApplication bootstrap: opens the study (or the demo study) and shows the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import platformdirs
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from eas_coder import __version__
+from eas_coder.demo import DEMO_STUDY_NAME, build_demo
+from eas_coder.errors import EasCoderError
+from eas_coder.gui.main_window import MainWindow
+from eas_coder.location import APP_NAME, Location, from_string
+from eas_coder.resources import resources_dir
+from eas_coder.store.study import Study
+
+# Qt Multimedia's bundled FFmpeg logs every stream; keep it quiet unless asked for.
+_QUIET_MULTIMEDIA = "qt.multimedia.*=false"
+
+
+def application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication, created once, with our name, icon and stylesheet."""
+    os.environ.setdefault("QT_LOGGING_RULES", _QUIET_MULTIMEDIA)
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName("EAS Coder")
+    app.setOrganizationName("EAS Coder")
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "eas-coder.svg")))
+    app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    return app
+
+
+def startup_location(location: Location, explicit: bool) -> Location:
+    """The study to open: the named one, the default one, or else the demo study."""
+    if explicit or (location.path is not None and location.path.exists()):
+        return location
+    demo_dir = platformdirs.user_data_path(APP_NAME) / "demo"
+    demo_file = demo_dir / DEMO_STUDY_NAME
+    if not demo_file.exists():
+        build_demo(demo_dir)
+    return from_string(demo_file)
+
+
+def open_window(location: Location, explicit: bool) -> MainWindow:
+    """Open the study and build the (not yet shown) main window."""
+    study = Study.open(startup_location(location, explicit))
+    return MainWindow(study)
+
+
+def launch(location: Location, explicit: bool) -> int:
+    """Run the application until its window closes; returns the exit status."""
+    app = application()
+    try:
+        window = open_window(location, explicit)
+    except EasCoderError as exc:
+        QMessageBox.critical(None, "EAS Coder cannot open the study", str(exc))
+        return 2
+    window.show()
+    return app.exec()

@@ -1,0 +1,118 @@
+"""The main window: its frame comes from ``ui/main_window.ui``; it forwards to the core."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QWidget
+
+from eas_coder import __version__
+from eas_coder.errors import EasCoderError
+from eas_coder.gui.forms import load_form
+from eas_coder.gui.models import VideoTableModel, format_duration
+from eas_coder.location import STUDY_SUFFIX, from_string
+from eas_coder.scheme import load_scheme
+from eas_coder.store.study import Study
+
+STUDY_FILTER = f"EAS Coder studies (*{STUDY_SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """Shows one open study: its videos and what has been coded on each."""
+
+    studyChanged = Signal(object)  # the newly opened Study
+
+    def __init__(self, study: Study, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        load_form(self, "main_window.ui")
+        self._study = study
+        self._model: VideoTableModel | None = None
+        self.videoTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.videoTable.horizontalHeader().setStretchLastSection(True)
+        self.videoTable.verticalHeader().setVisible(False)
+        self.mainSplitter.setSizes([640, 420])
+        self.actionOpenStudy.triggered.connect(self._on_open_study)
+        self.actionNewStudy.triggered.connect(self._on_new_study)
+        self.actionQuit.triggered.connect(self.close)
+        self.actionAbout.triggered.connect(self._on_about)
+        self._show_study()
+
+    @property
+    def study(self) -> Study:
+        """The study on screen."""
+        return self._study
+
+    def _show_study(self) -> None:
+        study = self._study
+        videos = study.videos()
+        present = [bool(p and p.is_file()) for p in map(study.video_file, videos)]
+        self._model = VideoTableModel(videos, present, self)
+        self.videoTable.setModel(self._model)
+        self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
+        self.videoTable.resizeColumnsToContents()
+        info = study.info
+        self.setWindowTitle(f"{info.name} — EAS Coder")
+        missing = present.count(False)
+        self.statusBar().showMessage(
+            f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
+            f"{len(videos)} videos, {len(study.coders())} coders"
+            + (f"  ·  {missing} video file(s) missing" if missing else "")
+        )
+        if videos:
+            self.videoTable.selectRow(0)
+
+    def _on_video_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if self._model is None or not current.isValid():
+            return
+        video = self._model.video(current.row())
+        self.participantValue.setText(video.participant_code)
+        self.timepointValue.setText(video.timepoint)
+        self.durationValue.setText(format_duration(video.duration_ms))
+        frames = f"{video.frame_count} at {video.fps:.3f} fps" if video.fps else "–"
+        self.framesValue.setText(frames)
+        path = self._study.video_file(video)
+        self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
+        coders = {c.id: c.name for c in self._study.coders()}
+        per_coder = Counter(r.coder_id for r in self._study.ratings(video_id=video.id))
+        lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
+        self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
+
+    def _switch_to(self, study: Study) -> None:
+        old, self._study = self._study, study
+        old.close()
+        self._show_study()
+        self.studyChanged.emit(study)
+
+    def _on_open_study(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open study", "", STUDY_FILTER)
+        if name:
+            self._try(lambda: self._switch_to(Study.open(from_string(name))))
+
+    def _on_new_study(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "New study", "", STUDY_FILTER)
+        if not name:
+            return
+        path = Path(name) if name.endswith(STUDY_SUFFIX) else Path(name + STUDY_SUFFIX)
+        self._try(
+            lambda: self._switch_to(Study.create(from_string(path), load_scheme(), path.stem))
+        )
+
+    def _try(self, action: object) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except EasCoderError as exc:
+            QMessageBox.warning(self, "EAS Coder", str(exc))
+
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About EAS Coder",
+            f"EAS Coder {__version__}\nCoding the Emotional Availability Scales from video.",
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._study.close()
+        super().closeEvent(event)

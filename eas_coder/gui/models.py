@@ -1,0 +1,83 @@
+"""Thin item models over core data: they map rows to cells and hold no rules."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from eas_coder.model import Video
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def format_duration(ms: int | None) -> str:
+    """``h:mm:ss`` (or ``m:ss``) for a duration in milliseconds."""
+    if ms is None:
+        return "–"
+    seconds = round(ms / 1000)
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
+
+
+class VideoTableModel(QAbstractTableModel):
+    """Videos of a study, one per row; ``present`` says whether each file is on disk."""
+
+    HEADERS = ("Participant", "Timepoint", "Duration", "FPS", "File")
+
+    def __init__(
+        self, videos: Sequence[Video], present: Sequence[bool], parent: Any = None
+    ) -> None:
+        super().__init__(parent)
+        self._videos = list(videos)
+        self._present = list(present)
+
+    def video(self, row: int) -> Video:
+        """The video shown in ``row``."""
+        return self._videos[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._videos)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        video, column = self._videos[index.row()], index.column()
+        present = self._present[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(video, column, present)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and not present:
+            return QBrush(QColor("#b03a2e"))
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+            return video.path or "No file: ratings entered without a video"
+        return None
+
+    @staticmethod
+    def _display(video: Video, column: int, present: bool) -> str:
+        if column == 0:
+            return video.participant_code
+        if column == 1:
+            return video.timepoint
+        if column == 2:
+            return format_duration(video.duration_ms)
+        if column == 3:
+            return f"{video.fps:.2f}" if video.fps else "–"
+        if video.path is None:
+            return "(no file)"
+        name = video.path.rsplit("/", 1)[-1]
+        return name if present else f"{name} — missing"

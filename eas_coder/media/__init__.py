@@ -1,0 +1,1 @@
+"""Video probing, fingerprints, frames and demo videos (OpenCV; no Qt, no VLC)."""

@@ -1,0 +1,192 @@
+"""Engines from a study location: SQLite pragmas, schema migration, backups, integrity.
+
+Opening a study never changes a database it cannot understand: the schema revision is read
+first (read-only for SQLite), and a revision this version does not know is refused with
+``SchemaTooNew`` before any pragma or migration touches the file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from eas_coder.errors import NotAStudy, SchemaTooNew, StudyError, StudyNotFound
+from eas_coder.location import Location
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def alembic_config() -> Config:
+    """Alembic configuration pointing at the packaged migrations."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return config
+
+
+def head_revision() -> str:
+    """The newest schema revision this version of EAS Coder writes."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "no migrations packaged"
+    return head
+
+
+def known_revisions() -> set[str]:
+    """Every schema revision this version understands."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """Read the schema revision of a SQLite study without writing to it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StudyError(f"{path}: cannot read the study file ({exc.strerror})") from exc
+    if header != SQLITE_HEADER:
+        raise NotAStudy(f"{path}: not an EAS Coder study (not a SQLite database)")
+    # Only SELECTs run here. A plain connection (not mode=ro) lets SQLite remove the -wal and
+    # -shm files it creates for a WAL database when the connection closes.
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            if "alembic_version" not in tables:
+                if tables:
+                    raise NotAStudy(
+                        f"{path}: a SQLite database, but not an EAS Coder study "
+                        "(it has no schema version)"
+                    )
+                return None
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise NotAStudy(f"{path}: cannot read it as a study database ({exc})") from exc
+    return None if row is None else str(row[0])
+
+
+def _refuse_unknown(revision: str | None, where: str) -> None:
+    if revision is not None and revision not in known_revisions():
+        raise SchemaTooNew(
+            f"{where} was written by a newer version of EAS Coder (schema {revision}); "
+            "update EAS Coder to open it. The study was left unchanged."
+        )
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets a reader (the window) and a writer (an import) work at once; synchronous=FULL
+    # makes each commit durable before the call returns, so a rating reported saved is saved.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.close()
+
+
+def make_engine(location: Location) -> Engine:
+    """A SQLAlchemy engine with our SQLite pragmas; does not check or migrate the schema."""
+    if location.is_sqlite:
+        engine = create_engine(
+            location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    return create_engine(location.url, pool_pre_ping=True)
+
+
+def open_engine(location: Location, create: bool = False) -> Engine:
+    """Open (or with ``create``, make) the study database and bring its schema to head."""
+    path = location.path
+    if path is not None:
+        if not path.exists():
+            if not create:
+                raise StudyNotFound(
+                    f"{path}: no study here; create one with `eas-coder --db {path} init`"
+                )
+            path.parent.mkdir(parents=True, exist_ok=True)
+        elif path.is_dir():
+            raise NotAStudy(f"{path}: is a folder, not a study file")
+        else:
+            _refuse_unknown(_sqlite_revision(path), str(path))
+    engine = make_engine(location)
+    try:
+        _migrate(engine, location, create)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+def _migrate(engine: Engine, location: Location, create: bool) -> None:
+    where = location.display()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            has_tables = bool(inspect(conn).get_table_names())
+    except OperationalError as exc:
+        raise StudyError(f"{where}: cannot connect ({exc.orig})") from exc
+    _refuse_unknown(current, where)
+    if current is None and has_tables:
+        raise NotAStudy(f"{where}: holds tables but is not an EAS Coder study")
+    if current is None and not create:
+        raise StudyNotFound(f"{where}: no study here; create one with `eas-coder init`")
+    head = head_revision()
+    if current == head:
+        return
+    if current is not None and location.path is not None:
+        backup_sqlite(location.path, _backup_name(location.path, current))
+    config = alembic_config()
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except SQLAlchemyError as exc:
+        raise StudyError(f"{where}: could not update the study's schema ({exc})") from exc
+
+
+def _backup_name(path: Path, revision: str) -> Path:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
+
+
+def backup_sqlite(source: Path, target: Path) -> Path:
+    """Copy a live SQLite study consistently (SQLite's online backup), even mid-write."""
+    src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def integrity_messages(conn: Connection) -> list[str]:
+    """Problems the database engine itself reports; empty when all is well."""
+    if conn.dialect.name != "sqlite":
+        conn.execute(text("SELECT 1"))
+        return []
+    problems = [
+        str(row[0]) for row in conn.execute(text("PRAGMA integrity_check")) if row[0] != "ok"
+    ]
+    problems += [
+        f"row {row[1]} of table {row[0]} points at a missing {row[2]}"
+        for row in conn.execute(text("PRAGMA foreign_key_check"))
+    ]
+    return problems

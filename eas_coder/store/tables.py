@@ -1,0 +1,203 @@
+"""SQLAlchemy 2.x ORM tables and their constraints.
+
+One database holds one study. Alembic owns the schema (``migrations/``); these classes
+describe it for queries and must match the newest revision (a test compares them).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+# Named constraints so Alembic batch migrations on SQLite can address them.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Timestamps are stored in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC on the way out, whatever the backend (SQLite keeps no zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("store timezone-aware datetimes only")
+        return None if value is None else value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime}
+
+
+class StudyRow(Base):
+    __tablename__ = "study"
+    __table_args__ = (CheckConstraint("id = 1", name="single_study"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    scheme_id: Mapped[str] = mapped_column(String(100))
+    scheme_version: Mapped[str] = mapped_column(String(50))
+    scheme_toml: Mapped[str] = mapped_column(Text)  # the snapshot the study was created with
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    app_version: Mapped[str] = mapped_column(String(50))
+
+
+class CoderRow(Base):
+    __tablename__ = "coder"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ParticipantRow(Base):
+    __tablename__ = "participant"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)  # de-identified dyad code
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class VideoRow(Base):
+    __tablename__ = "video"
+    __table_args__ = (
+        Index("ix_video_participant_timepoint", "participant_id", "timepoint"),
+        CheckConstraint("duration_ms IS NULL OR duration_ms >= 0", name="duration_nonneg"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="RESTRICT")
+    )
+    timepoint: Mapped[str] = mapped_column(String(100))
+    # Relative to the study file where possible; NULL for ratings imported from paper.
+    path: Mapped[str | None] = mapped_column(Text)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    duration_ms: Mapped[int | None] = mapped_column(BigInteger)
+    fps: Mapped[float | None] = mapped_column(Float)
+    frame_count: Mapped[int | None] = mapped_column(Integer)
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SegmentRow(Base):
+    __tablename__ = "segment"
+    __table_args__ = (
+        CheckConstraint("start_ms >= 0 AND end_ms > start_ms", name="valid_span"),
+        Index("ix_segment_video_coder", "video_id", "coder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    episode: Mapped[str | None] = mapped_column(String(100))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RatingRow(Base):
+    __tablename__ = "rating"
+    __table_args__ = (
+        # One score per coder, dimension and segment -- or per whole session when the
+        # segment is NULL. NULLs never collide in a UNIQUE constraint, hence two partial
+        # indexes.
+        Index(
+            "uq_rating_session",
+            "video_id",
+            "coder_id",
+            "dimension",
+            unique=True,
+            sqlite_where=text("segment_id IS NULL"),
+            postgresql_where=text("segment_id IS NULL"),
+        ),
+        Index(
+            "uq_rating_segment",
+            "segment_id",
+            "coder_id",
+            "dimension",
+            unique=True,
+            sqlite_where=text("segment_id IS NOT NULL"),
+            postgresql_where=text("segment_id IS NOT NULL"),
+        ),
+        Index("ix_rating_video_coder", "video_id", "coder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    dimension: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    items: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AssignmentRow(Base):
+    __tablename__ = "assignment"
+    __table_args__ = (
+        UniqueConstraint("video_id", "coder_id", name="uq_assignment_video_coder"),
+        CheckConstraint(
+            "status IN ('assigned', 'in_progress', 'done')", name="known_status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    status: Mapped[str] = mapped_column(String(20), default="assigned")
+    assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditRow(Base):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    entity: Mapped[str] = mapped_column(String(50))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs (Debian/Ubuntu as root) or names (elsewhere) the system parts the test suite needs:
+# libVLC for the player, ffmpeg for test videos, Xvfb for the real-window test, PostgreSQL for
+# the shared-server storage tests, and the X/GL libraries PySide6 loads.
+set -euo pipefail
+
+PACKAGES=(
+  libvlc5 vlc-plugin-base            # libVLC 3 decoding H.264/AAC (player backend)
+  ffmpeg                             # generating test videos with audio
+  xvfb                               # a real X server for the window screenshot test
+  postgresql                         # initdb/pg_ctl for the PostgreSQL storage tests
+  libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
+  libxkbcommon0 libxkbcommon-x11-0
+  libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0
+  libxcb-shape0 libxcb-randr0 libxcb-xinerama0 libxcb-xkb1
+)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for pkg in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+else
+  for tool in ffmpeg Xvfb initdb; do
+    command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
+  done
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system-deps: all present"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "system-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  echo "system-deps: installed"
+else
+  echo "system-deps: missing ${missing[*]}" >&2
+  echo "system-deps: install them with your package manager; tests needing them will be skipped" >&2
+fi

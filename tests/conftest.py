@@ -1,0 +1,79 @@
+"""Fixtures: study locations on a real SQLite file and a real PostgreSQL server."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from eas_coder.location import Location, from_string
+from eas_coder.scheme import Scheme, load_scheme
+from eas_coder.store.study import Study
+from tests.pg_server import PostgresServer, find_bin_dir
+from tests.support import need
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+
+_db_numbers = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer | None]:
+    """One PostgreSQL server for the whole run, started lazily by the first test needing it."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        yield None
+        return
+    server = PostgresServer(bin_dir)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _fresh_pg_database(server: PostgresServer) -> str:
+    name = f"eas_test_{os.getpid()}_{next(_db_numbers)}"
+    engine = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
+    """An empty study location: a SQLite file, or a fresh database on the test server."""
+    if request.param == "sqlite":
+        return from_string(tmp_path / "study.sqlite")
+    server: PostgresServer | None = request.getfixturevalue("postgres_server")
+    need(server is not None, "PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    assert server is not None
+    return from_string(_fresh_pg_database(server))
+
+
+@pytest.fixture
+def scheme() -> Scheme:
+    """The default scheme."""
+    return load_scheme()
+
+
+@pytest.fixture
+def study(db_location: Location, scheme: Scheme) -> Iterator[Study]:
+    """A new study with the default scheme, on each backend."""
+    with Study.create(db_location, scheme, "Test study", actor="tester") as created:
+        yield created
+
+
+@pytest.fixture
+def sqlite_study(tmp_path: Path, scheme: Scheme) -> Iterator[Study]:
+    """A new study in a SQLite file only."""
+    with Study.create(from_string(tmp_path / "s.sqlite"), scheme, "S", actor="tester") as s:
+        yield s

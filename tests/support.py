@@ -1,0 +1,53 @@
+"""Helpers shared by tests: required system parts, generated videos."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+# Set by .ci/run: a test that needs a missing system part fails instead of skipping, so CI
+# proves every part for real.
+STRICT = os.environ.get("EAS_CODER_REQUIRE_ALL") == "1"
+SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
+
+
+def need(available: bool, reason: str) -> None:
+    """Skip (locally) or fail (in CI) when a system part is missing."""
+    if available:
+        return
+    if STRICT:
+        pytest.fail(f"required system part missing: {reason}")
+    pytest.skip(reason)
+
+
+def need_tool(name: str) -> str:
+    """Path of an executable, or skip/fail naming it."""
+    found = shutil.which(name)
+    need(found is not None, f"{name} is not installed")
+    assert found is not None
+    return found
+
+
+def shared_clip(name: str) -> Path:
+    """A real camera clip from ../shared/media (read-only)."""
+    path = SHARED_MEDIA / name
+    need(path.is_file(), f"shared clip {path} is absent")
+    return path
+
+
+def ffmpeg_video(
+    path: Path, seconds: float = 2.0, fps: str = "30", size: str = "320x240", audio: bool = True
+) -> Path:
+    """An H.264 (+AAC) test video with a frame counter, made with ffmpeg."""
+    ffmpeg = need_tool("ffmpeg")
+    command = [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}"]
+    if audio:
+        command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
+    command += ["-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    command += ["-c:a", "aac", "-shortest"] if audio else []
+    subprocess.run([*command, str(path)], check=True, timeout=120)
+    return path
