@@ -337,7 +337,7 @@ class _Parser:
         return Dimension(
             key=self.ident(data, "key", where),
             label=self.text(data, "label", where),
-            side=side,  # type: ignore[arg-type]  # checked against SIDES above
+            side=side,  # checked against SIDES above
             scale=scale,
             items=items,
             cutoffs=self.cutoffs(data, where, bands, scale),

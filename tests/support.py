@@ -47,7 +47,16 @@ def ffmpeg_video(
     command = [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}"]
     if audio:
         command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
-    command += ["-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]
+    command += [
+        "-t",
+        str(seconds),
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+    ]
     command += ["-c:a", "aac", "-shortest"] if audio else []
     subprocess.run([*command, str(path)], check=True, timeout=120)
     return path

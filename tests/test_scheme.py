@@ -105,7 +105,9 @@ def test_unknown_dimension_names_the_known_keys() -> None:
 
 
 def test_items_are_checked_against_their_own_range() -> None:
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [[dimensions.items]]
 key = "tone"
 label = "Tone of voice"
@@ -113,6 +115,7 @@ min = 1
 max = 3
 step = 1
 """
+    )
     scheme = parse_scheme(text)
     assert scheme.validate("warmth", 4, {"tone": 2}) == (4.0, {"tone": 2.0})
     with pytest.raises(ScoreOutOfRange, match="Tone of voice"):
@@ -132,13 +135,13 @@ def test_scheme_file_by_path(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "where", "problem"),
     [
-        (('step = 1', 'step = 0'), "dimensions[0].step", "positive"),
-        (('max = 5', 'max = 1'), "dimensions[0].max", "greater than min"),
-        (('step = 1', 'step = 0.3'), "dimensions[0].step", "not a multiple"),
+        (("step = 1", "step = 0"), "dimensions[0].step", "positive"),
+        (("max = 5", "max = 1"), "dimensions[0].max", "greater than min"),
+        (("step = 1", "step = 0.3"), "dimensions[0].step", "not a multiple"),
         (('side = "adult"', 'side = "parent"'), "dimensions[0].side", "adult, child"),
         (('key = "warmth"', 'key = "warm th"'), "dimensions[0].key", "letters"),
-        (('min = 1', 'min = "one"'), "dimensions[0].min", "number"),
-        (('id = "mini"\n', ''), "scheme.id", "missing"),
+        (("min = 1", 'min = "one"'), "dimensions[0].min", "number"),
+        (('id = "mini"\n', ""), "scheme.id", "missing"),
     ],
 )
 def test_malformed_scheme_names_file_key_and_problem(

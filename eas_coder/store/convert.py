@@ -120,7 +120,9 @@ def load_ratings(session: Session, *where: Any) -> list[Rating]:
 def load_assignments(session: Session, *where: Any) -> list[Assignment]:
     """Assignments by video then coder."""
     query = (
-        select(AssignmentRow.id, AssignmentRow.video_id, AssignmentRow.coder_id, AssignmentRow.status)
+        select(
+            AssignmentRow.id, AssignmentRow.video_id, AssignmentRow.coder_id, AssignmentRow.status
+        )
         .where(*where)
         .order_by(AssignmentRow.video_id, AssignmentRow.coder_id)
     )

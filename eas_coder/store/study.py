@@ -115,7 +115,10 @@ class Study:
         return self
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         self.close()
 
@@ -254,7 +257,11 @@ class Study:
                 path=stored,
             )
             if info is not None:
-                row.duration_ms, row.fps, row.frame_count = info.duration_ms, info.fps, info.frame_count
+                row.duration_ms, row.fps, row.frame_count = (
+                    info.duration_ms,
+                    info.fps,
+                    info.frame_count,
+                )
                 row.width, row.height = info.width, info.height
                 row.file_size, row.fingerprint = info.file_size, info.fingerprint
             session.add(row)
@@ -282,7 +289,11 @@ class Study:
     def _check_span(self, start_ms: int, end_ms: int, episode: str | None) -> None:
         if start_ms < 0 or end_ms <= start_ms:
             raise StudyError(f"a segment must end after it starts ({start_ms}–{end_ms} ms)")
-        if episode is not None and self.scheme.episodes and episode not in self.scheme.episode_keys():
+        if (
+            episode is not None
+            and self.scheme.episodes
+            and episode not in self.scheme.episode_keys()
+        ):
             known = ", ".join(self.scheme.episode_keys())
             raise StudyError(f"unknown episode label {episode!r}; known: {known}")
 

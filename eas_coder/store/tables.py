@@ -63,7 +63,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map = {datetime: UTCDateTime}
+    type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 -- SQLAlchemy's hook
 
 
 class StudyRow(Base):
@@ -104,9 +104,7 @@ class VideoRow(Base):
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    participant_id: Mapped[int] = mapped_column(
-        ForeignKey("participant.id", ondelete="RESTRICT")
-    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
     timepoint: Mapped[str] = mapped_column(String(100))
     # Relative to the study file where possible; NULL for ratings imported from paper.
     path: Mapped[str | None] = mapped_column(Text)
@@ -178,9 +176,7 @@ class AssignmentRow(Base):
     __tablename__ = "assignment"
     __table_args__ = (
         UniqueConstraint("video_id", "coder_id", name="uq_assignment_video_coder"),
-        CheckConstraint(
-            "status IN ('assigned', 'in_progress', 'done')", name="known_status"
-        ),
+        CheckConstraint("status IN ('assigned', 'in_progress', 'done')", name="known_status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

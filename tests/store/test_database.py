@@ -168,4 +168,8 @@ def test_rating_reported_saved_survives_sigkill(db_location: Location, scheme: S
     assert line.startswith("saved ")
     with Study.open(db_location) as reopened:
         (rating,) = reopened.ratings()
-    assert (rating.id, rating.dimension, rating.score) == (int(line.split()[1]), "child_involvement", 6.5)
+    assert (rating.id, rating.dimension, rating.score) == (
+        int(line.split()[1]),
+        "child_involvement",
+        6.5,
+    )

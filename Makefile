@@ -1,0 +1,47 @@
+# Two commands a newcomer needs:  make run  (install + open the app)  and  make test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+
+.PHONY: run test check-style typecheck pytest system-deps bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed-run
+
+## run: install and open the app (on the demo study if no study is open yet)
+run: $(VENV)/.installed-run
+	$(BIN)/eas-coder gui
+
+## system-deps: install (Debian/Ubuntu as root) or name the system packages tests need
+system-deps:
+	@bash scripts/system-deps.sh
+
+## test: install with test extras and run lint, format, import contract, mypy and pytest
+test: system-deps $(VENV)/.installed-test check-style typecheck pytest
+
+check-style: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-test
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest --cov --cov-report=term:skip-covered
+
+## bench: run the benchmarks (tables on screen, JSON in benchmarks/results/)
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_store.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

@@ -1,0 +1,106 @@
+"""The main window, driven by keys and clicks offscreen (pytest-qt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+from pytestqt.qtbot import QtBot
+
+from eas_coder.demo import DEMO_STUDY_NAME
+from eas_coder.gui.app import application, open_window, startup_location
+from eas_coder.gui.main_window import MainWindow
+from eas_coder.location import from_string
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
+    application()
+    win = open_window(from_string(demo_study_file), explicit=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_window_lists_the_demo_videos(window: MainWindow) -> None:
+    model = window.videoTable.model()
+    assert model.rowCount() == 4
+    rows = [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(4)]
+    assert rows == [("D001", "T1 pre"), ("D001", "T2 follow-up"),
+                    ("D002", "T1 pre"), ("D002", "T2 follow-up")]  # fmt: skip
+    assert model.index(0, 2).data() == "0:04"
+    assert window.windowTitle().startswith("Demo study")
+    assert "4 videos, 2 coders" in window.statusBar().currentMessage()
+
+
+def test_arrow_keys_move_through_videos_and_show_details(window: MainWindow, qtbot: QtBot) -> None:
+    window.videoTable.setFocus()
+    assert window.participantValue.text() == "D001"
+    assert "Coder A (demo)" in window.codingValue.text()
+    assert "Coder B (demo)" in window.codingValue.text()  # the double-coded tape
+    qtbot.keyClick(window.videoTable, Qt.Key.Key_Down)
+    qtbot.keyClick(window.videoTable, Qt.Key.Key_Down)
+    assert (window.participantValue.text(), window.timepointValue.text()) == ("D002", "T1 pre")
+    assert window.framesValue.text() == "100 at 25.000 fps"
+    assert "Coder B" not in window.codingValue.text()
+
+
+def test_clicking_a_row_selects_it(window: MainWindow, qtbot: QtBot) -> None:
+    table = window.videoTable
+    rect = table.visualRect(table.model().index(3, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.timepointValue.text() == "T2 follow-up"
+    assert window.participantValue.text() == "D002"
+
+
+def test_missing_video_file_is_flagged(qtbot: QtBot, demo_study_file: Path) -> None:
+    (demo_study_file.parent / "videos" / "d002_t1.mp4").unlink()
+    application()
+    win = open_window(from_string(demo_study_file), explicit=True)
+    qtbot.addWidget(win)
+    index = win.videoTable.model().index(2, 4)
+    assert index.data().endswith("— missing")
+    assert index.data(Qt.ItemDataRole.ForegroundRole).color() == QColor("#b03a2e")
+    assert "1 video file(s) missing" in win.statusBar().currentMessage()
+
+
+def test_opening_a_bad_file_warns_and_keeps_the_study(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = tmp_path / "not-a-study.sqlite"
+    bad.write_text("hello")
+    warnings: list[str] = []
+    # Modal dialogs cannot be clicked offscreen: answer them in place.
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warnings.append(text))
+    window.actionOpenStudy.trigger()
+    assert len(warnings) == 1 and "not-a-study.sqlite" in warnings[0]
+    assert window.videoTable.model().rowCount() == 4
+    assert window.study.info.name.startswith("Demo study")
+
+
+def test_new_study_from_the_menu(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
+) -> None:
+    target = tmp_path / "fresh"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    with qtbot.waitSignal(window.studyChanged, timeout=5000):
+        window.actionNewStudy.trigger()
+    assert (tmp_path / "fresh.sqlite").exists()
+    assert window.videoTable.model().rowCount() == 0
+    assert window.windowTitle() == "fresh — EAS Coder"
+
+
+def test_first_launch_opens_a_demo_study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = from_string(tmp_path / "data" / "eas-coder" / "study.sqlite")
+    chosen = startup_location(default, explicit=False)
+    assert chosen.path == tmp_path / "data" / "eas-coder" / "demo" / DEMO_STUDY_NAME
+    assert chosen.path is not None and chosen.path.exists()
+    assert startup_location(default, explicit=False) == chosen  # built once, then reused
+    explicit = from_string(tmp_path / "mine.sqlite")
+    assert startup_location(explicit, explicit=True) == explicit

@@ -1,0 +1,42 @@
+"""Run under Xvfb by test_real_window.py: show the real main window and save a screenshot.
+
+Usage: python xvfb_window.py STUDY_FILE OUTPUT_PNG
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QGuiApplication
+
+from eas_coder.gui.app import application, open_window
+from eas_coder.location import from_string
+
+
+def main() -> int:
+    study_file, output = Path(sys.argv[1]), Path(sys.argv[2])
+    app = application()
+    window = open_window(from_string(study_file), explicit=True)
+    window.resize(1100, 680)
+    window.move(40, 40)
+    window.show()
+    window.raise_()
+
+    def shoot() -> None:
+        screen = QGuiApplication.primaryScreen()
+        # grabWindow(0) reads the X server's framebuffer: what a person would see.
+        pixmap = screen.grabWindow(0)
+        ok = pixmap.save(str(output), "PNG")
+        print(f"platform={QGuiApplication.platformName()} saved={ok} "
+              f"rows={window.videoTable.model().rowCount()}", flush=True)  # fmt: skip
+        window.close()
+        app.exit(0 if ok else 1)
+
+    QTimer.singleShot(1500, shoot)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
