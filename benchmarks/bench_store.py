@@ -23,6 +23,7 @@ import sqlalchemy as sa
 
 from eas_coder.location import from_string
 from eas_coder.scheme import load_scheme
+from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
 from eas_coder.store.tables import (
     CoderRow,
@@ -44,17 +45,17 @@ def _percentile(values: list[float], q: float) -> float:
 def bench_save(folder: Path, saves: int) -> dict[str, Any]:
     """Time Study.set_rating end to end: validation, upsert, audit row, durable commit."""
     with Study.create(from_string(folder / "save.sqlite"), load_scheme(), "bench") as study:
-        video = study.add_video("B001", "T1 pre", None)
-        coder = study.add_coder("Bench")
+        video = study.videos.add("B001", "T1 pre", None)
+        coder = study.coders.add("Bench")
         segments = [
-            study.add_segment(video.id, coder.id, i * 1000, i * 1000 + 900)
+            study.segments.add(video.id, coder.id, i * 1000, i * 1000 + 900)
             for i in range(saves // 6 + 1)
         ]
         keys = study.scheme.keys
         timings = []
         for i in range(saves):
             started = time.perf_counter()
-            study.set_rating(
+            study.ratings.set(
                 video.id, coder.id, keys[i % 6], 1 + (i % 13) * 0.5, segment_id=segments[i // 6].id
             )
             timings.append((time.perf_counter() - started) * 1000)
@@ -70,7 +71,7 @@ def bench_save(folder: Path, saves: int) -> dict[str, Any]:
 def _populate(study: Study, videos: int, coders: int, segments: int) -> int:
     """Fill a study directly through the tables (setup only; not what is measured)."""
     keys = study.scheme.keys
-    engine = study._engine  # benchmark setup reaches past the service on purpose
+    engine = make_engine(study.location)  # setup writes the tables directly, on purpose
     now = utcnow()
     with engine.begin() as conn:
         conn.execute(
@@ -148,6 +149,7 @@ def _populate(study: Study, videos: int, coders: int, segments: int) -> int:
                     )
         conn.execute(sa.insert(SegmentRow), seg_rows)
         conn.execute(sa.insert(RatingRow), rating_rows)
+    engine.dispose()
     return len(rating_rows)
 
 

@@ -57,14 +57,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_coders_add(args: argparse.Namespace) -> int:
     with _open(args) as study:
         for name in args.names:
-            coder = study.add_coder(name)
+            coder = study.coders.add(name)
             print(f"Added coder {coder.name} (id {coder.id})")
     return 0
 
 
 def cmd_coders_list(args: argparse.Namespace) -> int:
     with _open(args) as study:
-        coders = study.coders()
+        coders = study.coders.all()
     if not coders:
         print("No coders yet; add some with `eas-coder coders add NAME`.")
     for coder in coders:
@@ -82,7 +82,7 @@ def cmd_videos_add(args: argparse.Namespace) -> int:
         infos.append(probe(file))
     with _open(args) as study:
         for file, info in zip(files, infos, strict=True):
-            video = study.add_video(args.participant, args.timepoint, file, info)
+            video = study.videos.add(args.participant, args.timepoint, file, info)
             print(
                 f"Added {video.label}: {file.name} ({_format_ms(info.duration_ms)}, "
                 f"{info.fps:.3g} fps, {info.frame_count} frames, {info.width}×{info.height})"
@@ -92,7 +92,7 @@ def cmd_videos_add(args: argparse.Namespace) -> int:
 
 def cmd_videos_list(args: argparse.Namespace) -> int:
     with _open(args) as study:
-        videos = study.videos()
+        videos = study.videos.all()
     if not videos:
         print("No videos yet; add some with `eas-coder videos add FILE --participant ...`.")
         return 0
@@ -121,9 +121,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         for message in report.database_messages:
             print(f"database: {message}")
         for video in report.missing_files:
-            print(f"missing file: {video.label}: {study.video_file(video)}")
+            print(f"missing file: {video.label}: {study.videos.file_of(video)}")
         for video in report.changed_files:
-            print(f"file changed size: {video.label}: {study.video_file(video)}")
+            print(f"file changed size: {video.label}: {study.videos.file_of(video)}")
     if report.ok:
         print("Study OK: database intact, every video file present.")
         return 0

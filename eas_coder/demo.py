@@ -40,7 +40,7 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
     with Study.create(
         from_string(study_file), load_scheme(DEMO_SCHEME), "Demo study (synthetic videos)"
     ) as study:
-        coder_a, coder_b = (study.add_coder(name) for name in CODERS)
+        coder_a, coder_b = (study.coders.add(name) for name in CODERS)
         videos = []
         for p_index, participant in enumerate(PARTICIPANTS):
             for t_index, timepoint in enumerate(TIMEPOINTS):
@@ -51,28 +51,28 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
                     seconds=seconds,
                     seed=p_index * 10 + t_index,
                 )
-                videos.append(study.add_video(participant, timepoint, path, probe(path)))
+                videos.append(study.videos.add(participant, timepoint, path, probe(path)))
         keys = study.scheme.keys
         for index, video in enumerate(videos):
             coders = (coder_a, coder_b) if index == 0 else (coder_a,)
             # Follow-up tapes score a little higher than pre-treatment ones.
             base = rng.uniform(3.0, 5.0, size=len(keys)) + (0.8 if index % 2 else 0.0)
             for coder in coders:
-                assignment = study.assign(video.id, coder.id)
+                assignment = study.assignments.add(video.id, coder.id)
                 noise = 0.0 if coder is coder_a else 0.5
                 for start, end, episode in SEGMENTS:
                     if end > seconds:
                         continue
-                    segment = study.add_segment(
+                    segment = study.segments.add(
                         video.id, coder.id, int(start * 1000), int(end * 1000), episode
                     )
                     for key, mean in zip(keys, base, strict=True):
                         score = _half_point(mean + rng.normal(0, 0.6) + rng.choice([0, noise]))
-                        study.set_rating(video.id, coder.id, key, score, segment.id)
+                        study.ratings.set(video.id, coder.id, key, score, segment.id)
                 for key, mean in zip(keys, base, strict=True):
-                    study.set_rating(video.id, coder.id, key, _half_point(mean + noise / 2))
+                    study.ratings.set(video.id, coder.id, key, _half_point(mean + noise / 2))
                 status = AssignmentStatus.DONE if coder is coder_a else AssignmentStatus.IN_PROGRESS
-                study.set_assignment_status(assignment.id, status)
+                study.assignments.set_status(assignment.id, status)
     return study_file
 
 

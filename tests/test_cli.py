@@ -91,7 +91,7 @@ def test_unreadable_video_is_refused_by_name_and_nothing_added(
     assert status == 2
     assert err.count("\n") == 1 and "notes.txt" in err and "not a video file" in err
     with Study.open(from_string(db)) as study:
-        assert study.videos() == []
+        assert study.videos.all() == []
 
 
 @pytest.mark.parametrize(

@@ -47,8 +47,8 @@ class MainWindow(QMainWindow):
 
     def _show_study(self) -> None:
         study = self._study
-        videos = study.videos()
-        present = [bool(p and p.is_file()) for p in map(study.video_file, videos)]
+        videos = study.videos.all()
+        present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
         self._model = VideoTableModel(videos, present, self)
         self.videoTable.setModel(self._model)
         self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         missing = present.count(False)
         self.statusBar().showMessage(
             f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
-            f"{len(videos)} videos, {len(study.coders())} coders"
+            f"{len(videos)} videos, {len(study.coders.all())} coders"
             + (f"  ·  {missing} video file(s) missing" if missing else "")
         )
         if videos:
@@ -73,10 +73,10 @@ class MainWindow(QMainWindow):
         self.durationValue.setText(format_duration(video.duration_ms))
         frames = f"{video.frame_count} at {video.fps:.3f} fps" if video.fps else "–"
         self.framesValue.setText(frames)
-        path = self._study.video_file(video)
+        path = self._study.videos.file_of(video)
         self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
-        coders = {c.id: c.name for c in self._study.coders()}
-        per_coder = Counter(r.coder_id for r in self._study.ratings(video_id=video.id))
+        coders = {c.id: c.name for c in self._study.coders.all()}
+        per_coder = Counter(r.coder_id for r in self._study.ratings.all(video_id=video.id))
         lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
         self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
 

@@ -127,3 +127,8 @@ def load_assignments(session: Session, *where: Any) -> list[Assignment]:
         .order_by(AssignmentRow.video_id, AssignmentRow.coder_id)
     )
     return [Assignment(i, v, c, AssignmentStatus(s)) for i, v, c, s in session.execute(query)]
+
+
+def equal(table: type[Any], **columns: int | None) -> list[Any]:
+    """WHERE clauses ``column == value`` for the values that are not None."""
+    return [getattr(table, name) == value for name, value in columns.items() if value is not None]

@@ -64,7 +64,7 @@ def test_newer_schema_is_refused_and_the_file_left_unchanged(
 ) -> None:
     path = tmp_path / "future.sqlite"
     with Study.create(from_string(path), scheme, "From the future") as study:
-        study.add_coder("Ana")
+        study.coders.add("Ana")
     with sqlite3.connect(path) as conn:
         conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
     conn.close()
@@ -127,10 +127,10 @@ def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
 
 
 def test_backup_is_a_consistent_copy(sqlite_study: Study, tmp_path: Path) -> None:
-    sqlite_study.add_coder("Ana")
+    sqlite_study.coders.add("Ana")
     copy = backup_sqlite(sqlite_study.location.path, tmp_path / "copy.sqlite")  # type: ignore[arg-type]
     with Study.open(from_string(copy)) as restored:
-        assert [c.name for c in restored.coders()] == ["Ana"]
+        assert [c.name for c in restored.coders.all()] == ["Ana"]
 
 
 _SAVE_THEN_WAIT = textwrap.dedent(
@@ -139,9 +139,9 @@ _SAVE_THEN_WAIT = textwrap.dedent(
     from eas_coder.location import from_string
     from eas_coder.store.study import Study
     study = Study.open(from_string(sys.argv[1]))
-    video = study.videos()[0]
-    coder = study.coders()[0]
-    rating = study.set_rating(video.id, coder.id, "child_involvement", 6.5)
+    video = study.videos.all()[0]
+    coder = study.coders.all()[0]
+    rating = study.ratings.set(video.id, coder.id, "child_involvement", 6.5)
     print("saved", rating.id, flush=True)
     time.sleep(60)
     """
@@ -150,8 +150,8 @@ _SAVE_THEN_WAIT = textwrap.dedent(
 
 def test_rating_reported_saved_survives_sigkill(db_location: Location, scheme: Scheme) -> None:
     with Study.create(db_location, scheme, "Crash") as study:
-        study.add_video("D001", "T1 pre", None)
-        study.add_coder("Ana")
+        study.videos.add("D001", "T1 pre", None)
+        study.coders.add("Ana")
     url = db_location.url.render_as_string(hide_password=False)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     child = subprocess.Popen(
@@ -167,7 +167,7 @@ def test_rating_reported_saved_survives_sigkill(db_location: Location, scheme: S
     assert child.returncode == -signal.SIGKILL
     assert line.startswith("saved ")
     with Study.open(db_location) as reopened:
-        (rating,) = reopened.ratings()
+        (rating,) = reopened.ratings.all()
     assert (rating.id, rating.dimension, rating.score) == (
         int(line.split()[1]),
         "child_involvement",

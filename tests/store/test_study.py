@@ -27,8 +27,8 @@ INFO = VideoInfo(
 
 
 def _video_and_coder(study: Study) -> tuple[int, int]:
-    video = study.add_video("D001", "T1 pre", None, INFO)
-    coder = study.add_coder("Ana")
+    video = study.videos.add("D001", "T1 pre", None, INFO)
+    coder = study.coders.add("Ana")
     return video.id, coder.id
 
 
@@ -56,20 +56,20 @@ def test_create_refuses_to_overwrite_a_study(db_location: Location, scheme: Sche
 
 
 def test_coders_are_unique_by_name(study: Study) -> None:
-    study.add_coder("Ana")
-    study.add_coder("Ben")
+    study.coders.add("Ana")
+    study.coders.add("Ben")
     with pytest.raises(Conflict, match="'Ana' already exists"):
-        study.add_coder("Ana")
-    assert [c.name for c in study.coders()] == ["Ana", "Ben"]
-    assert study.coder("Ben").name == "Ben"
+        study.coders.add("Ana")
+    assert [c.name for c in study.coders.all()] == ["Ana", "Ben"]
+    assert study.coders.get("Ben").name == "Ben"
     with pytest.raises(NotFound):
-        study.coder("Cleo")
+        study.coders.get("Cleo")
 
 
 def test_videos_keep_their_probe_data_and_participant(study: Study) -> None:
-    video = study.add_video("D014", "T2 follow-up", None, INFO)
-    again = study.add_video("D014", "T1 pre", None, None)
-    listed = study.videos()
+    video = study.videos.add("D014", "T2 follow-up", None, INFO)
+    again = study.videos.add("D014", "T1 pre", None, None)
+    listed = study.videos.all()
     assert [v.timepoint for v in listed] == ["T1 pre", "T2 follow-up"]
     assert listed[1] == video
     assert (video.duration_ms, video.fps, video.frame_count) == (600_000, 30.0, 18_000)
@@ -79,19 +79,19 @@ def test_videos_keep_their_probe_data_and_participant(study: Study) -> None:
 
 def test_rating_is_saved_and_replaced(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    first = study.set_rating(video_id, coder_id, "sensitivity", 5.5)
-    second = study.set_rating(video_id, coder_id, "sensitivity", 6)
+    first = study.ratings.set(video_id, coder_id, "sensitivity", 5.5)
+    second = study.ratings.set(video_id, coder_id, "sensitivity", 6)
     assert first.id == second.id
-    (stored,) = study.ratings(video_id=video_id)
+    (stored,) = study.ratings.all(video_id=video_id)
     assert (stored.dimension, stored.score, stored.segment_id) == ("sensitivity", 6.0, None)
 
 
 def test_segment_and_session_ratings_are_separate(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    segment = study.add_segment(video_id, coder_id, 0, 60_000, "free_play", "first episode")
-    study.set_rating(video_id, coder_id, "structuring", 4, segment_id=segment.id)
-    study.set_rating(video_id, coder_id, "structuring", 5)
-    by_segment = {r.segment_id: r.score for r in study.ratings(coder_id=coder_id)}
+    segment = study.segments.add(video_id, coder_id, 0, 60_000, "free_play", "first episode")
+    study.ratings.set(video_id, coder_id, "structuring", 4, segment_id=segment.id)
+    study.ratings.set(video_id, coder_id, "structuring", 5)
+    by_segment = {r.segment_id: r.score for r in study.ratings.all(coder_id=coder_id)}
     assert by_segment == {segment.id: 4.0, None: 5.0}
 
 
@@ -108,37 +108,37 @@ def test_bad_scores_are_refused_and_nothing_is_written(
     study: Study, dimension: str, score: float, error: type[Exception]
 ) -> None:
     video_id, coder_id = _video_and_coder(study)
-    study.set_rating(video_id, coder_id, "sensitivity", 3)
+    study.ratings.set(video_id, coder_id, "sensitivity", 3)
     audit_before = len(study.audit_log())
     with pytest.raises(error):
-        study.set_rating(video_id, coder_id, dimension, score)
-    assert [(r.dimension, r.score) for r in study.ratings()] == [("sensitivity", 3.0)]
+        study.ratings.set(video_id, coder_id, dimension, score)
+    assert [(r.dimension, r.score) for r in study.ratings.all()] == [("sensitivity", 3.0)]
     assert len(study.audit_log()) == audit_before
 
 
 def test_rating_on_a_missing_video_or_foreign_segment(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    other = study.add_video("D002", "T1 pre", None)
-    segment = study.add_segment(other.id, coder_id, 0, 1000)
+    other = study.videos.add("D002", "T1 pre", None)
+    segment = study.segments.add(other.id, coder_id, 0, 1000)
     with pytest.raises(NotFound, match="no video with id 999"):
-        study.set_rating(999, coder_id, "sensitivity", 3)
+        study.ratings.set(999, coder_id, "sensitivity", 3)
     with pytest.raises(StudyError, match="another video"):
-        study.set_rating(video_id, coder_id, "sensitivity", 3, segment_id=segment.id)
-    assert study.ratings() == []
+        study.ratings.set(video_id, coder_id, "sensitivity", 3, segment_id=segment.id)
+    assert study.ratings.all() == []
 
 
 def test_segments_validate_span_and_episode(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
     with pytest.raises(StudyError, match="end after it starts"):
-        study.add_segment(video_id, coder_id, 5000, 5000)
+        study.segments.add(video_id, coder_id, 5000, 5000)
     with pytest.raises(StudyError, match="unknown episode label 'bath'"):
-        study.add_segment(video_id, coder_id, 0, 5000, "bath")
-    segment = study.add_segment(video_id, coder_id, 0, 5000, "clean_up")
-    moved = study.update_segment(segment.id, start_ms=1000, end_ms=9000, episode=None, note="x")
+        study.segments.add(video_id, coder_id, 0, 5000, "bath")
+    segment = study.segments.add(video_id, coder_id, 0, 5000, "clean_up")
+    moved = study.segments.update(segment.id, start_ms=1000, end_ms=9000, episode=None, note="x")
     assert (moved.start_ms, moved.end_ms, moved.duration_ms, moved.note) == (1000, 9000, 8000, "x")
-    study.set_rating(video_id, coder_id, "sensitivity", 2, segment_id=segment.id)
-    study.delete_segment(segment.id)
-    assert study.segments() == [] and study.ratings() == []
+    study.ratings.set(video_id, coder_id, "sensitivity", 2, segment_id=segment.id)
+    study.segments.delete(segment.id)
+    assert study.segments.all() == [] and study.ratings.all() == []
 
 
 def test_items_are_stored_with_the_rating(db_location: Location) -> None:
@@ -150,29 +150,29 @@ def test_items_are_stored_with_the_rating(db_location: Location) -> None:
 
     with Study.create(db_location, parse_scheme(text), "Items") as study:
         video_id, coder_id = _video_and_coder(study)
-        study.set_rating(video_id, coder_id, "structuring", 4.5, items={"limits": 2})
-        (rating,) = study.ratings()
+        study.ratings.set(video_id, coder_id, "structuring", 4.5, items={"limits": 2})
+        (rating,) = study.ratings.all()
         assert rating.items == {"limits": 2.0}
         with pytest.raises(ScoreOutOfRange):
-            study.set_rating(video_id, coder_id, "structuring", 4.5, items={"limits": 5})
-        assert study.ratings()[0].items == {"limits": 2.0}
+            study.ratings.set(video_id, coder_id, "structuring", 4.5, items={"limits": 5})
+        assert study.ratings.all()[0].items == {"limits": 2.0}
 
 
 def test_assignments_and_status(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    assignment = study.assign(video_id, coder_id)
+    assignment = study.assignments.add(video_id, coder_id)
     assert assignment.status is AssignmentStatus.ASSIGNED
     with pytest.raises(Conflict):
-        study.assign(video_id, coder_id)
-    done = study.set_assignment_status(assignment.id, AssignmentStatus.DONE)
+        study.assignments.add(video_id, coder_id)
+    done = study.assignments.set_status(assignment.id, AssignmentStatus.DONE)
     assert done.status is AssignmentStatus.DONE
-    assert study.assignments(coder_id=coder_id) == [done]
+    assert study.assignments.all(coder_id=coder_id) == [done]
 
 
 def test_every_change_is_audited_with_old_and_new(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    study.set_rating(video_id, coder_id, "nonhostility", 6)
-    study.set_rating(video_id, coder_id, "nonhostility", 6.5)
+    study.ratings.set(video_id, coder_id, "nonhostility", 6)
+    study.ratings.set(video_id, coder_id, "nonhostility", 6.5)
     latest = study.audit_log(limit=1)[0]
     assert (latest.actor, latest.action, latest.entity) == ("tester", "rating.set", "rating")
     assert json.loads(latest.old or "")["score"] == 6.0
@@ -186,10 +186,10 @@ def test_every_change_is_audited_with_old_and_new(study: Study) -> None:
 
 def test_load_returns_a_consistent_snapshot(study: Study) -> None:
     video_id, coder_id = _video_and_coder(study)
-    segment = study.add_segment(video_id, coder_id, 0, 10_000, "free_play")
+    segment = study.segments.add(video_id, coder_id, 0, 10_000, "free_play")
     for key in study.scheme.keys:
-        study.set_rating(video_id, coder_id, key, 4, segment_id=segment.id)
-        study.set_rating(video_id, coder_id, key, 5)
+        study.ratings.set(video_id, coder_id, key, 4, segment_id=segment.id)
+        study.ratings.set(video_id, coder_id, key, 5)
     snapshot = study.load()
     assert snapshot.info.name == "Test study"
     assert len(snapshot.videos) == 1 and len(snapshot.segments) == 1
@@ -203,9 +203,9 @@ def test_check_reports_missing_and_changed_files(sqlite_study: Study, tmp_path: 
     present.write_bytes(b"x" * 1234)
     gone = tmp_path / "gone.mp4"
     gone.write_bytes(b"x" * 1234)
-    sqlite_study.add_video("D001", "T1 pre", present, INFO)
-    sqlite_study.add_video("D002", "T1 pre", gone, INFO)
-    grown = sqlite_study.add_video("D003", "T1 pre", tmp_path / "grown.mp4", INFO)
+    sqlite_study.videos.add("D001", "T1 pre", present, INFO)
+    sqlite_study.videos.add("D002", "T1 pre", gone, INFO)
+    grown = sqlite_study.videos.add("D003", "T1 pre", tmp_path / "grown.mp4", INFO)
     (tmp_path / "grown.mp4").write_bytes(b"x" * 99)
     gone.unlink()
     report = sqlite_study.check()
@@ -222,9 +222,9 @@ def test_video_paths_are_stored_relative_to_the_study_file(
     inside.parent.mkdir()
     inside.write_bytes(b"v")
     outside = Path("/opt/elsewhere/b.mp4")
-    a = sqlite_study.add_video("D001", "T1 pre", inside)
-    b = sqlite_study.add_video("D001", "T2 follow-up", outside)
+    a = sqlite_study.videos.add("D001", "T1 pre", inside)
+    b = sqlite_study.videos.add("D001", "T2 follow-up", outside)
     assert a.path == "videos/a.mp4"
     assert b.path == "/opt/elsewhere/b.mp4"
-    assert sqlite_study.video_file(a) == inside
-    assert sqlite_study.video_file(b) == outside
+    assert sqlite_study.videos.file_of(a) == inside
+    assert sqlite_study.videos.file_of(b) == outside

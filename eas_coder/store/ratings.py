@@ -1,0 +1,83 @@
+"""Ratings: one score per coder, dimension and segment (or whole session)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from sqlalchemy import select
+
+from eas_coder.errors import StudyError
+from eas_coder.model import Rating
+from eas_coder.scheme import Scheme
+from eas_coder.store import convert
+from eas_coder.store.tables import CoderRow, RatingRow, SegmentRow, VideoRow, utcnow
+from eas_coder.store.unit import StudyDb
+
+
+class Ratings:
+    """Save, clear and list scores; every score is checked against the scheme first."""
+
+    def __init__(self, db: StudyDb, scheme: Scheme) -> None:
+        self._db = db
+        self._scheme = scheme
+
+    def set(
+        self,
+        video_id: int,
+        coder_id: int,
+        dimension: str,
+        score: float,
+        segment_id: int | None = None,
+        items: Mapping[str, float] | None = None,
+    ) -> Rating:
+        """Save one score (for a segment, or the whole session when segment_id is None).
+
+        The score is validated before a transaction opens; on return it is committed.
+        """
+        value, item_scores = self._scheme.validate(dimension, score, items)
+        db = self._db
+        with db.write() as session:
+            db.require(session, VideoRow, video_id, "video")
+            db.require(session, CoderRow, coder_id, "coder")
+            if segment_id is not None:
+                segment = db.require(session, SegmentRow, segment_id, "segment")
+                if segment.video_id != video_id:
+                    raise StudyError(f"segment {segment_id} belongs to another video")
+            same_target = (
+                RatingRow.segment_id.is_(None)
+                if segment_id is None
+                else RatingRow.segment_id == segment_id
+            )
+            row = session.scalar(
+                select(RatingRow).where(
+                    RatingRow.video_id == video_id,
+                    RatingRow.coder_id == coder_id,
+                    RatingRow.dimension == dimension,
+                    same_target,
+                )
+            )
+            old = None if row is None else {"score": row.score, "items": row.items}
+            if row is None:
+                row = RatingRow(
+                    video_id=video_id, coder_id=coder_id, dimension=dimension, segment_id=segment_id
+                )
+                session.add(row)
+            row.score, row.items, row.updated_at = value, item_scores, utcnow()
+            session.flush()
+            new = {"score": value, "items": item_scores, "dimension": dimension}
+            db.audit(session, "rating.set", "rating", row.id, old, new)
+            return convert.rating(row)
+
+    def clear(self, rating_id: int) -> None:
+        """Remove one score."""
+        with self._db.write() as session:
+            row = self._db.require(session, RatingRow, rating_id, "rating")
+            old = {"score": row.score, "items": row.items, "dimension": row.dimension}
+            session.delete(row)
+            self._db.audit(session, "rating.clear", "rating", rating_id, old, None)
+
+    def all(self, video_id: int | None = None, coder_id: int | None = None) -> list[Rating]:
+        """Ratings, optionally of one video and/or one coder."""
+        where = convert.equal(RatingRow, video_id=video_id, coder_id=coder_id)
+        with self._db.read() as session:
+            return convert.load_ratings(session, *where)

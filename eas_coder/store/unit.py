@@ -1,0 +1,96 @@
+"""The unit of work every store service shares: short transactions, audit rows, lookups."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from eas_coder.errors import Conflict, NotFound
+from eas_coder.location import Location
+from eas_coder.store.tables import AuditRow, Base
+
+RowT = TypeVar("RowT", bound=Base)
+
+
+def os_user() -> str:
+    """The logged-in user, recorded as the actor when no coder name is given."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return os.environ.get("USER", "unknown")
+
+
+def to_json(value: Any) -> str | None:
+    """Audit values are stored as JSON text (None stays NULL)."""
+    return None if value is None else json.dumps(value, sort_keys=True, default=str)
+
+
+class StudyDb:
+    """An engine, who is acting, and how a read or a write transaction is opened."""
+
+    def __init__(self, engine: Engine, location: Location, actor: str | None = None) -> None:
+        self.engine = engine
+        self.location = location
+        self.actor = actor or os_user()
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing is committed."""
+        with self._sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One short transaction: committed on success, rolled back on any error."""
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except IntegrityError as exc:
+                session.rollback()
+                raise Conflict(f"the change conflicts with what is stored ({exc.orig})") from exc
+            except BaseException:
+                session.rollback()
+                raise
+
+    def audit(
+        self,
+        session: Session,
+        action: str,
+        entity: str,
+        entity_id: int | None,
+        old: Any = None,
+        new: Any = None,
+    ) -> None:
+        """Record a change in the same transaction as the change itself."""
+        session.add(
+            AuditRow(
+                actor=self.actor,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                old=to_json(old),
+                new=to_json(new),
+            )
+        )
+
+    @staticmethod
+    def require(session: Session, table: type[RowT], key: int, what: str) -> RowT:
+        """The row with primary key ``key``, or NotFound naming ``what``."""
+        row = session.get(table, key)
+        if row is None:
+            raise NotFound(f"no {what} with id {key} in this study")
+        return row
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()

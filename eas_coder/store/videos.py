@@ -1,0 +1,92 @@
+"""Videos and the participants (de-identified dyads) they belong to."""
+
+from __future__ import annotations
+
+from pathlib import Path, PurePosixPath
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from eas_coder.errors import NotFound, StudyError
+from eas_coder.model import Video, VideoInfo
+from eas_coder.store import convert
+from eas_coder.store.tables import ParticipantRow, VideoRow
+from eas_coder.store.unit import StudyDb
+
+
+class Videos:
+    """Register videos (or file-less sessions for imported sheets) and find their files."""
+
+    def __init__(self, db: StudyDb) -> None:
+        self._db = db
+
+    def stored_path(self, path: Path) -> str:
+        """How a path is stored: relative to the study file when inside its folder."""
+        absolute = path.expanduser().resolve()
+        base = self._db.location.base_dir
+        if base is not None and absolute.is_relative_to(base):
+            return PurePosixPath(*absolute.relative_to(base).parts).as_posix()
+        return absolute.as_posix()
+
+    def file_of(self, video: Video) -> Path | None:
+        """The absolute path of a video's file (which may not exist), or None."""
+        if video.path is None:
+            return None
+        stored = Path(video.path)
+        base = self._db.location.base_dir
+        return stored if stored.is_absolute() or base is None else base / stored
+
+    def _participant_id(self, session: Session, code: str) -> int:
+        code = code.strip()
+        if not code:
+            raise StudyError("a participant needs a dyad code")
+        found = session.scalar(select(ParticipantRow.id).where(ParticipantRow.code == code))
+        if found is not None:
+            return found
+        row = ParticipantRow(code=code, note="")
+        session.add(row)
+        session.flush()
+        self._db.audit(session, "participant.add", "participant", row.id, None, {"code": code})
+        return row.id
+
+    def add(
+        self, participant: str, timepoint: str, path: Path | None, info: VideoInfo | None = None
+    ) -> Video:
+        """Register a video probed elsewhere, or with no path a session without a file."""
+        timepoint = timepoint.strip()
+        if not timepoint:
+            raise StudyError("a video needs a timepoint label such as 'T1 pre'")
+        stored = None if path is None else self.stored_path(path)
+        with self._db.write() as session:
+            row = VideoRow(
+                participant_id=self._participant_id(session, participant),
+                timepoint=timepoint,
+                path=stored,
+            )
+            if info is not None:
+                row.duration_ms, row.fps, row.frame_count = (
+                    info.duration_ms,
+                    info.fps,
+                    info.frame_count,
+                )
+                row.width, row.height = info.width, info.height
+                row.file_size, row.fingerprint = info.file_size, info.fingerprint
+            session.add(row)
+            session.flush()
+            new = {"participant": participant, "timepoint": timepoint, "path": stored}
+            self._db.audit(session, "video.add", "video", row.id, None, new)
+            video_id = row.id
+        return self.get(video_id)
+
+    def all(self) -> list[Video]:
+        """All videos, by participant code and timepoint."""
+        with self._db.read() as session:
+            return convert.load_videos(session)
+
+    def get(self, video_id: int) -> Video:
+        """One video by id."""
+        with self._db.read() as session:
+            found = convert.load_videos(session, VideoRow.id == video_id)
+        if not found:
+            raise NotFound(f"no video with id {video_id} in this study")
+        return found[0]
