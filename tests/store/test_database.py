@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -19,6 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from eas_coder.errors import NotAStudy, SchemaTooNew, StudyNotFound
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import Scheme
+from eas_coder.store import database
 from eas_coder.store.database import backup_sqlite, head_revision, make_engine
 from eas_coder.store.study import Study
 from eas_coder.store.tables import Base
@@ -173,3 +175,94 @@ def test_rating_reported_saved_survives_sigkill(db_location: Location, scheme: S
         "child_involvement",
         6.5,
     )
+
+
+_EXTRA_REVISION = '''
+"""test-only: a later schema revision"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_test_later"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("coder") as batch:
+        batch.add_column(sa.Column("initials", sa.String(10), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("coder") as batch:
+        batch.drop_column("initials")
+'''
+
+
+def test_older_study_is_backed_up_then_migrated_forward(
+    tmp_path: Path, scheme: Scheme, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A study written at today's head, opened by a 'later version' with one more revision."""
+    path = tmp_path / "older.sqlite"
+    today = head_revision()
+    with Study.create(from_string(path), scheme, "Older") as study:
+        study.coders.add("Ana")
+    later = tmp_path / "later-migrations"
+    shutil.copytree(database.MIGRATIONS_DIR, later, ignore=shutil.ignore_patterns("__pycache__"))
+    (later / "versions" / "0002_test_later.py").write_text(
+        _EXTRA_REVISION.format(head=today), encoding="utf-8"
+    )
+    monkeypatch.setattr(database, "MIGRATIONS_DIR", later)
+    with Study.open(from_string(path)) as migrated:
+        assert [c.name for c in migrated.coders.all()] == ["Ana"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "0002_test_later",
+        )
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(coder)")]
+    conn.close()
+    assert "initials" in columns
+    (backup,) = tmp_path.glob(f"older.before-{today}-*.sqlite")
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (today,)
+    conn.close()
+    # ... and today's version, which does not know 0002, refuses the migrated file.
+    monkeypatch.undo()
+    before = _digest(path)
+    with pytest.raises(SchemaTooNew, match="0002_test_later"):
+        Study.open(from_string(path))
+    assert _digest(path) == before
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from eas_coder.location import from_string
+    from eas_coder.store.study import Study
+    with Study.open(from_string(sys.argv[1]), actor=sys.argv[2]) as study:
+        video = study.videos.all()[0]
+        coder = study.coders.get(sys.argv[2])
+        segments = [study.segments.add(video.id, coder.id, i * 10, i * 10 + 5) for i in range(20)]
+        for segment in segments:
+            for key in study.scheme.keys:
+                study.ratings.set(video.id, coder.id, key, 4.5, segment_id=segment.id)
+    """
+)
+
+
+def test_two_processes_writing_one_study_file_lose_nothing(tmp_path: Path, scheme: Scheme) -> None:
+    path = tmp_path / "shared.sqlite"
+    with Study.create(from_string(path), scheme, "Shared") as study:
+        study.videos.add("D001", "T1 pre", None)
+        study.coders.add("Ana")
+        study.coders.add("Ben")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, str(path), name], env=env)
+        for name in ("Ana", "Ben")
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    with Study.open(from_string(path)) as study:
+        assert len(study.segments.all()) == 40
+        assert len(study.ratings.all()) == 2 * 20 * 6
+        assert study.check().database_ok

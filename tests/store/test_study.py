@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from eas_coder.errors import (
     Conflict,
@@ -18,6 +19,7 @@ from eas_coder.errors import (
 from eas_coder.location import Location
 from eas_coder.model import AssignmentStatus, VideoInfo
 from eas_coder.scheme import Scheme, load_scheme
+from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
 
 INFO = VideoInfo(
@@ -84,6 +86,13 @@ def test_rating_is_saved_and_replaced(study: Study) -> None:
     assert first.id == second.id
     (stored,) = study.ratings.all(video_id=video_id)
     assert (stored.dimension, stored.score, stored.segment_id) == ("sensitivity", 6.0, None)
+    assert stored.items is None
+    engine = make_engine(study.location)
+    with engine.connect() as conn:  # no items is SQL NULL, not the JSON text 'null'
+        assert (
+            conn.execute(sa.text("SELECT count(*) FROM rating WHERE items IS NULL")).scalar() == 1
+        )
+    engine.dispose()
 
 
 def test_segment_and_session_ratings_are_separate(study: Study) -> None:
