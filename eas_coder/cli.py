@@ -199,11 +199,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if getattr(args, "func", None) is None:
         args.func = cmd_gui
-    args.location, args.location_explicit = resolve(args.db)
     try:
+        args.location, args.location_explicit = resolve(args.db)
         status: int = args.func(args)
     except EasCoderError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        one_line = " ".join(str(exc).split())  # driver messages can span lines
+        print(f"{PROG}: error: {one_line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

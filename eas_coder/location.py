@@ -13,6 +13,9 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+from eas_coder.errors import StudyError
 
 ENV_VAR = "EAS_CODER_DB"
 STUDY_SUFFIX = ".sqlite"
@@ -47,7 +50,10 @@ def from_string(value: str | os.PathLike[str]) -> Location:
     """A path (``study.sqlite``) or a SQLAlchemy URL (``postgresql+psycopg://...``)."""
     text = os.fspath(value)
     if "://" in text:
-        url = make_url(text)
+        try:
+            url = make_url(text)
+        except (ArgumentError, ValueError) as exc:
+            raise StudyError(f"{text!r} is not a database URL ({exc})") from None
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             return Location(url, Path(str(url.database)).expanduser().resolve())
         return Location(url, None)

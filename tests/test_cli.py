@@ -145,3 +145,19 @@ def test_environment_variable_names_the_study(
 
 def test_console_script_is_installed() -> None:
     assert shutil.which("eas-coder", path=str(Path(sys.executable).parent)) is not None
+
+
+@pytest.mark.parametrize(
+    ("db", "message"),
+    [
+        ("nosuchdialect://x/y", "unsupported database URL"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", "cannot connect"),
+        ("postgresql+psycopg://host:notaport/db", "not a database URL"),
+    ],
+)
+def test_bad_database_urls_exit_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], db: str, message: str
+) -> None:
+    assert main(["--db", db, "coders", "list"]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from eas_coder.errors import NotAStudy, SchemaTooNew, StudyError, StudyNotFound
 from eas_coder.location import Location
@@ -105,7 +105,10 @@ def make_engine(location: Location) -> Engine:
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(location.url, pool_pre_ping=True)
+    try:
+        return create_engine(location.url, pool_pre_ping=True)
+    except (ArgumentError, ImportError) as exc:  # unknown dialect or driver not installed
+        raise StudyError(f"{location.display()}: unsupported database URL ({exc})") from exc
 
 
 def open_engine(location: Location, create: bool = False) -> Engine:
