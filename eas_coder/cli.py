@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -130,6 +131,54 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1
 
 
+def _split(value: str | None) -> list[str] | None:
+    return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def cmd_reliability(args: argparse.Namespace) -> int:
+    from eas_coder import reliability, reliability_text  # numpy/scipy only when needed
+
+    with _open(args) as study:
+        report = reliability.compute(
+            study, _split(args.coders), args.level, _split(args.dimensions)
+        )
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(reliability_text.render(report))
+    return 0
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from eas_coder.sampling import assign_sample
+
+    coders = _split(args.coders) or []
+    if len(coders) < 2:
+        raise UsageError("name the two (or more) coders who double-code the sample: --coders A,B")
+    with _open(args) as study:
+        made = assign_sample(study, coders, args.share, args.seed, not args.no_stratify)
+        labels = {v.id: v.label for v in study.videos.all()}
+    for video_id in sorted({a.video_id for a in made}):
+        print(f"Assigned {labels[video_id]}")
+    print(f"{len(made)} new assignments (share {args.share:g}, seed {args.seed})")
+    return 0
+
+
+def cmd_settings(args: argparse.Namespace) -> int:
+    from eas_coder.store.settings import DEFAULTS
+
+    with _open(args) as study:
+        if args.key and args.value is not None:
+            try:
+                value = json.loads(args.value)
+            except json.JSONDecodeError:
+                value = args.value  # a bare word such as ICC3
+            study.settings.set(args.key, value)
+        for key in [args.key] if args.key else list(DEFAULTS):
+            print(f"{key} = {json.dumps(study.settings.get(key))}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     # Imported by name so the command line works (and imports) without Qt.
     app = importlib.import_module("eas_coder.gui.app")
@@ -187,6 +236,25 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="make a small demo study in DIR")
     demo.add_argument("directory", metavar="DIR")
     demo.set_defaults(func=cmd_demo)
+
+    rel = sub.add_parser("reliability", help="agreement between coders, per dimension")
+    rel.add_argument("--coders", metavar="A,B,...", help="coder names (default: all)")
+    rel.add_argument("--level", choices=("session", "segment"), default="session")
+    rel.add_argument("--dimensions", metavar="K1,K2", help="dimension keys (default: all)")
+    rel.add_argument("--json", action="store_true", help="print one JSON object")
+    rel.set_defaults(func=cmd_reliability)
+
+    sample = sub.add_parser("sample", help="draw and assign the reliability sample")
+    sample.add_argument("--coders", required=True, metavar="A,B", help="coders to double-code")
+    sample.add_argument("--share", type=float, default=0.2, help="share of videos (default 0.2)")
+    sample.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    sample.add_argument("--no-stratify", action="store_true", help="do not draw per timepoint")
+    sample.set_defaults(func=cmd_sample)
+
+    settings = sub.add_parser("settings", help="show or change study settings")
+    settings.add_argument("key", nargs="?", help="e.g. reliability.target")
+    settings.add_argument("value", nargs="?", help='new value (JSON, e.g. 0.75 or "ICC3")')
+    settings.set_defaults(func=cmd_settings)
 
     check = sub.add_parser("check", help="check the study's database and video files")
     check.set_defaults(func=cmd_check)

@@ -1,7 +1,8 @@
 """A small demo study so a new user sees every feature at once.
 
-Two dyads filmed before treatment and at follow-up, two coders, segments with episode
-labels, segment and session ratings, and one tape coded by both coders for reliability.
+Four dyads filmed before treatment and at follow-up, two coders, segments with episode
+labels, segment and session ratings, and half the tapes coded by both coders, so the
+reliability statistics have something to show.
 The scheme is ``eas-demo``, whose bands are labelled as examples.
 """
 
@@ -21,7 +22,7 @@ from eas_coder.store.study import Study
 
 DEMO_STUDY_NAME = f"demo-study{STUDY_SUFFIX}"
 DEMO_SCHEME = "eas-demo"
-PARTICIPANTS = ("D001", "D002")
+PARTICIPANTS = ("D001", "D002", "D003", "D004")
 TIMEPOINTS = ("T1 pre", "T2 follow-up")
 CODERS = ("Coder A (demo)", "Coder B (demo)")
 # (start s, end s, episode) of the segments each coder marks on a 12-second demo tape.
@@ -54,7 +55,8 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
                 videos.append(study.videos.add(participant, timepoint, path, probe(path)))
         keys = study.scheme.keys
         for index, video in enumerate(videos):
-            coders = (coder_a, coder_b) if index == 0 else (coder_a,)
+            # Half the tapes are double-coded, as for a reliability sample.
+            coders = (coder_a, coder_b) if index % 4 < 2 else (coder_a,)
             # Follow-up tapes score a little higher than pre-treatment ones.
             base = rng.uniform(3.0, 5.0, size=len(keys)) + (0.8 if index % 2 else 0.0)
             for coder in coders:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from eas_coder.errors import StudyError
 from eas_coder.model import Rating
@@ -81,3 +82,10 @@ class Ratings:
         where = convert.equal(RatingRow, video_id=video_id, coder_id=coder_id)
         with self._db.read() as session:
             return convert.load_ratings(session, *where)
+
+    def last_rated(self) -> dict[tuple[int, int], datetime]:
+        """When each coder last changed a score of each video, by (video_id, coder_id)."""
+        query = select(RatingRow.video_id, RatingRow.coder_id, func.max(RatingRow.updated_at))
+        query = query.group_by(RatingRow.video_id, RatingRow.coder_id)
+        with self._db.read() as session:
+            return {(v, c): at for v, c, at in session.execute(query)}

@@ -31,6 +31,7 @@ from eas_coder.store.coders import Coders
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
+from eas_coder.store.settings import Settings
 from eas_coder.store.tables import AuditRow, CoderRow, ParticipantRow, StudyRow
 from eas_coder.store.unit import StudyDb
 from eas_coder.store.videos import Videos
@@ -47,6 +48,7 @@ class Study:
         self.segments = Segments(db, self.scheme)
         self.ratings = Ratings(db, self.scheme)
         self.assignments = Assignments(db)
+        self.settings = Settings(db)
 
     @property
     def location(self) -> Location:

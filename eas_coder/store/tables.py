@@ -79,6 +79,15 @@ class StudyRow(Base):
     app_version: Mapped[str] = mapped_column(String(50))
 
 
+class SettingRow(Base):
+    """Study-wide settings such as the reliability target (key -> JSON text)."""
+
+    __tablename__ = "study_setting"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
 class CoderRow(Base):
     __tablename__ = "coder"
 

@@ -28,7 +28,7 @@ def test_main_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -
             capture_output=True, text=True, env=env, timeout=120,
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "platform=xcb saved=True rows=4" in result.stdout
+    assert "platform=xcb saved=True rows=8" in result.stdout
     image = cv2.imread(str(shot))
     assert image is not None and image.shape == (800, 1280, 3)
     window = image[40:720, 40:1140]
