@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -57,8 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_coders_add(args: argparse.Namespace) -> int:
     with _open(args) as study:
-        for name in args.names:
-            coder = study.coders.add(name)
+        for coder in study.coders.add_many(args.names):  # all or none
             print(f"Added coder {coder.name} (id {coder.id})")
     return 0
 
@@ -83,7 +84,9 @@ def cmd_videos_add(args: argparse.Namespace) -> int:
         infos.append(probe(file))
     with _open(args) as study:
         for file, info in zip(files, infos, strict=True):
-            video = study.videos.add(args.participant, args.timepoint, file, info)
+            video = study.videos.add(
+                args.participant, args.timepoint, file, info, allow_duplicate=args.allow_duplicate
+            )
             print(
                 f"Added {video.label}: {file.name} ({_format_ms(info.duration_ms)}, "
                 f"{info.fps:.3g} fps, {info.frame_count} frames, {info.width}×{info.height})"
@@ -112,7 +115,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     study_file = build_demo(Path(args.directory))
     print(f"Demo study: {study_file}")
-    print(f"Open it with: {PROG} --db {study_file}")
+    print(f"Open it with: {PROG} --db {shlex.quote(str(study_file))}")
     return 0
 
 
@@ -180,6 +183,13 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
+    if (
+        sys.platform.startswith("linux")
+        and not os.environ.get("DISPLAY")
+        and not os.environ.get("WAYLAND_DISPLAY")
+        and not os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise UsageError("no display to open the window on (DISPLAY is not set)")
     # Imported by name so the command line works (and imports) without Qt.
     app = importlib.import_module("eas_coder.gui.app")
     launch: Callable[[Location, bool], int] = app.launch
@@ -230,6 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     v_add.add_argument("files", nargs="+", metavar="FILE")
     v_add.add_argument("--participant", required=True, help="de-identified dyad code")
     v_add.add_argument("--timepoint", required=True, help='e.g. "T1 pre" or "T2 follow-up"')
+    v_add.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="add a file even if the same recording is already in the study",
+    )
     v_add.set_defaults(func=cmd_videos_add)
     videos_sub.add_parser("list", help="list videos").set_defaults(func=cmd_videos_list)
 
@@ -270,8 +285,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.location, args.location_explicit = resolve(args.db)
         status: int = args.func(args)
-    except EasCoderError as exc:
-        one_line = " ".join(str(exc).split())  # driver messages can span lines
+    except (EasCoderError, OSError) as exc:
+        if isinstance(exc, OSError) and not isinstance(exc, EasCoderError):
+            message = f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")
+        else:
+            message = str(exc)
+        one_line = " ".join(message.split())  # driver messages can span lines
         print(f"{PROG}: error: {one_line}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

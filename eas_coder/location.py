@@ -54,7 +54,9 @@ def from_string(value: str | os.PathLike[str]) -> Location:
             url = make_url(text)
         except (ArgumentError, ValueError) as exc:
             raise StudyError(f"{text!r} is not a database URL ({exc})") from None
-        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        if url.get_backend_name() == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                raise StudyError(f"{text}: an in-memory database would lose the study on exit")
             return Location(url, Path(str(url.database)).expanduser().resolve())
         return Location(url, None)
     path = Path(text).expanduser().resolve()
@@ -69,7 +71,9 @@ def default_study_path() -> Path:
 def resolve(db: str | None, environ: Mapping[str, str] | None = None) -> tuple[Location, bool]:
     """Resolve the study location; the flag is True when it was named explicitly."""
     env = os.environ if environ is None else environ
-    if db:
+    if db is not None:
+        if not db.strip():
+            raise StudyError("--db is empty: give a study file or a database URL")
         return from_string(db), True
     if env.get(ENV_VAR):
         return from_string(env[ENV_VAR]), True

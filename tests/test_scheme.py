@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from eas_coder.errors import SchemeError, ScoreOffStep, ScoreOutOfRange, UnknownDimension
@@ -192,3 +195,65 @@ def test_non_utf8_scheme_file_is_refused(tmp_path: Path) -> None:
     path.write_bytes(MINIMAL.replace("Warmth", "W\xe4rme").encode("latin-1"))
     with pytest.raises(SchemeError, match="cannot read"):
         load_scheme(path)
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (("step = 1", "stp = 1"), "dimensions[0].stp"),
+        (("[[dimensions]]", "[[dimension]]"), "dimension"),
+        (('version = "2"', 'version = "2"\nauthor = "me"'), "scheme.author"),
+    ],
+)
+def test_unknown_keys_in_a_scheme_file_are_refused(
+    tmp_path: Path, change: tuple[str, str], where: str
+) -> None:
+    path = tmp_path / "typo.toml"
+    path.write_text(MINIMAL.replace(*change, 1), encoding="utf-8")
+    with pytest.raises(SchemeError, match=rf"key {re.escape(where)}\b.*unknown key"):
+        load_scheme(path)
+
+
+def test_stored_snapshots_with_unknown_keys_still_parse() -> None:
+    newer = MINIMAL.replace('version = "2"', 'version = "2"\nfuture_option = true')
+    assert parse_scheme(newer, strict=False).keys == ("warmth",)
+
+
+def test_absurd_scales_are_refused() -> None:
+    huge = MINIMAL.replace("max = 5", "max = 1e300").replace("step = 1", "step = 1e-300")
+    with pytest.raises(SchemeError, match="more than 1000 points"):
+        parse_scheme(huge)
+
+
+@pytest.mark.parametrize(
+    "value", [np.int64(5), np.float32(5.5), Decimal("5.5"), 5, 5.5, 7.0000009, 0.9999995]
+)
+def test_real_numbers_of_any_type_are_accepted_and_snapped(value: object) -> None:
+    score, _ = load_scheme().validate("sensitivity", value)  # type: ignore[arg-type]
+    assert score in load_scheme().dimension("sensitivity").scale.values()
+    assert isinstance(score, float)
+
+
+@example(7.000002)
+@example(0.999998)
+@example(10**400)
+@given(st.floats(allow_nan=False, allow_infinity=False).filter(lambda x: not 1 <= x <= 7))
+def test_scores_just_outside_the_range_are_refused(value: float) -> None:
+    with pytest.raises(ScoreOutOfRange):
+        load_scheme().validate("structuring", value)
+
+
+def test_stored_scores_carry_no_float_noise() -> None:
+    text = MINIMAL.replace("max = 5", "max = 2").replace("step = 1", "step = 0.1")
+    score, _ = parse_scheme(text).validate("warmth", 1.7)
+    assert repr(score) == "1.7"
+
+
+def test_malformed_scheme_creates_no_study(tmp_path: Path) -> None:
+    from eas_coder.cli import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text(MINIMAL.replace("step = 1", "stp = 1"), encoding="utf-8")
+    study = tmp_path / "study.sqlite"
+    assert main(["--db", str(study), "init", "--scheme", str(bad)]) == 2
+    assert not study.exists()

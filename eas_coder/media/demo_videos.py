@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from eas_coder.errors import VideoUnreadable
+from eas_coder.media.quiet import quiet_ffmpeg
 
 
 def write_demo_video(
@@ -25,6 +26,7 @@ def write_demo_video(
 ) -> Path:
     """Write an MPEG-4 Part 2 (mp4v) file and return its path."""
     width, height = size
+    quiet_ffmpeg()
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     if not writer.isOpened():
         raise VideoUnreadable(str(path), "OpenCV cannot write an mp4v video here")

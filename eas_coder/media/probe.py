@@ -15,6 +15,7 @@ from pathlib import Path
 import cv2
 
 from eas_coder.errors import VideoUnreadable
+from eas_coder.media.quiet import quiet_ffmpeg
 from eas_coder.model import VideoInfo
 
 # Fingerprint = size + three 256 KiB samples: fast on multi-GB files, and distinct enough to
@@ -46,6 +47,7 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     size = file.stat().st_size
     if size == 0:
         raise VideoUnreadable(name, "the file is empty")
+    quiet_ffmpeg()
     capture = cv2.VideoCapture(name)
     try:
         if not capture.isOpened():

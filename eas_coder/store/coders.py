@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 
-from eas_coder.errors import Conflict, NotFound, StudyError
+from eas_coder.errors import Conflict, NotFound
 from eas_coder.model import Coder
 from eas_coder.store import convert
 from eas_coder.store.tables import CoderRow
-from eas_coder.store.unit import StudyDb
+from eas_coder.store.unit import NAME_LENGTH, StudyDb, checked_text
 
 
 class Coders:
@@ -19,17 +21,24 @@ class Coders:
 
     def add(self, name: str) -> Coder:
         """Add a coder."""
-        name = name.strip()
-        if not name:
-            raise StudyError("a coder needs a name")
+        return self.add_many([name])[0]
+
+    def add_many(self, names: Sequence[str]) -> list[Coder]:
+        """Add several coders in one transaction: all of them, or none if one is refused."""
+        cleaned = [checked_text(name, "a coder's name", NAME_LENGTH) for name in names]
+        for index, name in enumerate(cleaned):
+            if name in cleaned[:index]:
+                raise Conflict(f"the coder {name!r} is named twice")
         with self._db.write() as session:
-            if session.scalar(select(CoderRow.id).where(CoderRow.name == name)) is not None:
+            taken = session.scalars(select(CoderRow.name).where(CoderRow.name.in_(cleaned)))
+            for name in taken:
                 raise Conflict(f"a coder called {name!r} already exists")
-            row = CoderRow(name=name, active=True)
-            session.add(row)
+            rows = [CoderRow(name=name, active=True) for name in cleaned]
+            session.add_all(rows)
             session.flush()
-            self._db.audit(session, "coder.add", "coder", row.id, None, {"name": name})
-            return convert.coder(row)
+            for row in rows:
+                self._db.audit(session, "coder.add", "coder", row.id, None, {"name": row.name})
+            return [convert.coder(row) for row in rows]
 
     def all(self) -> list[Coder]:
         """All coders, by name."""

@@ -18,7 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from eas_coder.errors import NotAStudy, SchemaTooNew, StudyError, StudyNotFound
 from eas_coder.location import Location
@@ -57,10 +57,13 @@ def _sqlite_revision(path: Path) -> str | None:
         raise StudyError(f"{path}: cannot read the study file ({exc.strerror})") from exc
     if header != SQLITE_HEADER:
         raise NotAStudy(f"{path}: not an EAS Coder study (not a SQLite database)")
-    # Only SELECTs run here. A plain connection (not mode=ro) lets SQLite remove the -wal and
-    # -shm files it creates for a WAL database when the connection closes.
+    # Only SELECTs run here. A plain connection lets SQLite remove the -wal and -shm files it
+    # creates when it closes -- but it would also checkpoint a WAL left behind by a crashed
+    # writer into the file, so then the file is opened read-only.
+    wal = path.with_name(path.name + "-wal")
+    target = f"{path.as_uri()}?mode=ro" if wal.exists() else str(path)
     try:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+        conn = sqlite3.connect(target, uri=wal.exists(), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
             if "alembic_version" not in tables:
@@ -87,6 +90,9 @@ def _refuse_unknown(revision: str | None, where: str) -> None:
 
 
 def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling runs SELECTs outside any transaction; we issue
+    # BEGIN ourselves (_begin_sqlite) so a read sees one snapshot and DDL rolls back.
+    dbapi_connection.isolation_level = None
     # WAL lets a reader (the window) and a writer (an import) work at once; synchronous=FULL
     # makes each commit durable before the call returns, so a rating reported saved is saved.
     cursor = dbapi_connection.cursor()
@@ -97,6 +103,13 @@ def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _begin_sqlite(conn: Connection) -> None:
+    # Writers ask for IMMEDIATE (execution option "sqlite_begin"): they take the write lock
+    # up front and wait out the busy timeout, instead of failing when upgrading a read lock.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
 def make_engine(location: Location) -> Engine:
     """A SQLAlchemy engine with our SQLite pragmas; does not check or migrate the schema."""
     if location.is_sqlite:
@@ -104,6 +117,7 @@ def make_engine(location: Location) -> Engine:
             location.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, pool_pre_ping=False
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     try:
         return create_engine(location.url, pool_pre_ping=True)
@@ -120,7 +134,10 @@ def open_engine(location: Location, create: bool = False) -> Engine:
                 raise StudyNotFound(
                     f"{path}: no study here; create one with `eas-coder --db {path} init`"
                 )
-            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StudyError(f"{path}: cannot create the study here ({exc.strerror})") from exc
         elif path.is_dir():
             raise NotAStudy(f"{path}: is a folder, not a study file")
         else:
@@ -146,7 +163,7 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
     if current is None and has_tables:
         raise NotAStudy(f"{where}: holds tables but is not an EAS Coder study")
     if current is None and not create:
-        raise StudyNotFound(f"{where}: no study here; create one with `eas-coder init`")
+        raise StudyNotFound(f"{where}: no study here; create one with `eas-coder --db URL init`")
     head = head_revision()
     if current == head:
         return
@@ -154,11 +171,13 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
         backup_sqlite(location.path, _backup_name(location.path, current))
     config = alembic_config()
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn:  # one transaction: a failed step leaves the old schema
             config.attributes["connection"] = conn
             command.upgrade(config, "head")
-    except SQLAlchemyError as exc:
-        raise StudyError(f"{where}: could not update the study's schema ({exc})") from exc
+    except (SQLAlchemyError, OSError, ValueError, RuntimeError) as exc:
+        raise StudyError(
+            f"{where}: could not update the study's schema ({exc}); nothing was changed"
+        ) from exc
 
 
 def _backup_name(path: Path, revision: str) -> Path:
@@ -183,13 +202,16 @@ def backup_sqlite(source: Path, target: Path) -> Path:
 def integrity_messages(conn: Connection) -> list[str]:
     """Problems the database engine itself reports; empty when all is well."""
     if conn.dialect.name != "sqlite":
-        conn.execute(text("SELECT 1"))
+        conn.execute(text("SELECT 1"))  # the server keeps its own pages consistent
         return []
-    problems = [
-        str(row[0]) for row in conn.execute(text("PRAGMA integrity_check")) if row[0] != "ok"
-    ]
-    problems += [
-        f"row {row[1]} of table {row[0]} points at a missing {row[2]}"
-        for row in conn.execute(text("PRAGMA foreign_key_check"))
-    ]
+    try:
+        problems = [
+            str(row[0]) for row in conn.execute(text("PRAGMA integrity_check")) if row[0] != "ok"
+        ]
+        problems += [
+            f"row {row[1]} of table {row[0]} points at a missing {row[2]}"
+            for row in conn.execute(text("PRAGMA foreign_key_check"))
+        ]
+    except DatabaseError as exc:
+        return [f"the database file is damaged ({exc.orig}); restore it from a backup"]
     return problems

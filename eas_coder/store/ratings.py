@@ -12,7 +12,7 @@ from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
 from eas_coder.store.tables import CoderRow, RatingRow, SegmentRow, VideoRow, utcnow
-from eas_coder.store.unit import StudyDb
+from eas_coder.store.unit import StudyDb, rating_state
 
 
 class Ratings:
@@ -57,7 +57,7 @@ class Ratings:
                     same_target,
                 )
             )
-            old = None if row is None else {"score": row.score, "items": row.items}
+            old = None if row is None else rating_state(row)
             if row is None:
                 row = RatingRow(
                     video_id=video_id, coder_id=coder_id, dimension=dimension, segment_id=segment_id
@@ -65,15 +65,14 @@ class Ratings:
                 session.add(row)
             row.score, row.items, row.updated_at = value, item_scores, utcnow()
             session.flush()
-            new = {"score": value, "items": item_scores, "dimension": dimension}
-            db.audit(session, "rating.set", "rating", row.id, old, new)
+            db.audit(session, "rating.set", "rating", row.id, old, rating_state(row))
             return convert.rating(row)
 
     def clear(self, rating_id: int) -> None:
         """Remove one score."""
         with self._db.write() as session:
             row = self._db.require(session, RatingRow, rating_id, "rating")
-            old = {"score": row.score, "items": row.items, "dimension": row.dimension}
+            old = rating_state(row)
             session.delete(row)
             self._db.audit(session, "rating.clear", "rating", rating_id, old, None)
 

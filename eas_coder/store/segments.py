@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import select
 
 from eas_coder.errors import StudyError
 from eas_coder.model import Segment
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
 from eas_coder.store.tables import CoderRow, RatingRow, SegmentRow, VideoRow
-from eas_coder.store.unit import StudyDb
+from eas_coder.store.unit import StudyDb, rating_state
 
 
 def _state(row: SegmentRow) -> dict[str, Any]:
@@ -25,6 +25,18 @@ def _state(row: SegmentRow) -> dict[str, Any]:
     }
 
 
+_MAX_MS = 2**53  # beyond this a float (JSON, spreadsheets) cannot hold the value exactly
+# Probed durations can be a frame short of the last timestamp; allow that much past the end.
+_END_SLACK_MS = 1000
+
+
+def _within_video(video: VideoRow, end_ms: int) -> None:
+    if video.duration_ms is not None and end_ms > video.duration_ms + _END_SLACK_MS:
+        raise StudyError(
+            f"the segment ends at {end_ms} ms, after the end of the video ({video.duration_ms} ms)"
+        )
+
+
 class Segments:
     """Add, change, delete and list segments; episode labels come from the scheme."""
 
@@ -33,7 +45,10 @@ class Segments:
         self._scheme = scheme
 
     def _check(self, start_ms: int, end_ms: int, episode: str | None) -> None:
-        if start_ms < 0 or end_ms <= start_ms:
+        for name, value in (("start", start_ms), ("end", end_ms)):
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < _MAX_MS:
+                raise StudyError(f"a segment's {name} must be whole milliseconds, not {value!r}")
+        if end_ms <= start_ms:
             raise StudyError(f"a segment must end after it starts ({start_ms}–{end_ms} ms)")
         known = self._scheme.episode_keys()
         if episode is not None and known and episode not in known:
@@ -51,7 +66,7 @@ class Segments:
         """Mark an episode on a video."""
         self._check(start_ms, end_ms, episode)
         with self._db.write() as session:
-            self._db.require(session, VideoRow, video_id, "video")
+            _within_video(self._db.require(session, VideoRow, video_id, "video"), end_ms)
             self._db.require(session, CoderRow, coder_id, "coder")
             row = SegmentRow(
                 video_id=video_id,
@@ -73,6 +88,7 @@ class Segments:
         self._check(start_ms, end_ms, episode)
         with self._db.write() as session:
             row = self._db.require(session, SegmentRow, segment_id, "segment")
+            _within_video(self._db.require(session, VideoRow, row.video_id, "video"), end_ms)
             old = _state(row)
             row.start_ms, row.end_ms, row.episode, row.note = start_ms, end_ms, episode, note
             self._db.audit(session, "segment.update", "segment", row.id, old, _state(row))
@@ -82,10 +98,13 @@ class Segments:
         """Delete a segment and the ratings made on it."""
         with self._db.write() as session:
             row = self._db.require(session, SegmentRow, segment_id, "segment")
-            old = _state(row)
-            session.execute(delete(RatingRow).where(RatingRow.segment_id == segment_id))
+            # Every rating on the segment (any coder's) goes with it: audit each one.
+            ratings = session.scalars(select(RatingRow).where(RatingRow.segment_id == segment_id))
+            for rating in ratings:
+                self._db.audit(session, "rating.clear", "rating", rating.id, rating_state(rating))
+                session.delete(rating)
+            self._db.audit(session, "segment.delete", "segment", segment_id, _state(row), None)
             session.delete(row)
-            self._db.audit(session, "segment.delete", "segment", segment_id, old, None)
 
     def all(self, video_id: int | None = None, coder_id: int | None = None) -> list[Segment]:
         """Segments, optionally of one video and/or one coder, in time order."""

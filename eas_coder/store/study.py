@@ -122,7 +122,9 @@ class Study:
                 row.name, row.scheme_id, row.scheme_version, row.created_at, head_revision()
             )
             # The scheme comes from the snapshot, never from a file on disk.
-            scheme = parse_scheme(row.scheme_toml, source=f"scheme snapshot of {row.name!r}")
+            scheme = parse_scheme(
+                row.scheme_toml, source=f"scheme snapshot of {row.name!r}", strict=False
+            )
         return info, scheme
 
     # --- the whole study ----------------------------------------------------------------------
@@ -139,6 +141,9 @@ class Study:
     def load(self) -> StudySnapshot:
         """Everything in the study, read in one transaction (a consistent snapshot)."""
         with self._db.read() as session:
+            if session.bind is not None and session.bind.dialect.name == "postgresql":
+                # READ COMMITTED would let each SELECT see other coders' newer commits
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
             return StudySnapshot(
                 info=self.info,
                 coders=tuple(

@@ -13,11 +13,26 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from eas_coder.errors import Conflict, NotFound
+from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.location import Location
-from eas_coder.store.tables import AuditRow, Base
+from eas_coder.store.tables import AuditRow, Base, RatingRow
 
 RowT = TypeVar("RowT", bound=Base)
+# Column widths (tables.py); checked here so SQLite and PostgreSQL refuse the same input.
+NAME_LENGTH = 200
+LABEL_LENGTH = 100
+
+
+def checked_text(value: str, what: str, limit: int) -> str:
+    """``value`` stripped, or StudyError if it is empty or longer than ``limit``."""
+    if not isinstance(value, str):
+        raise StudyError(f"{what} must be text, not {value!r}")
+    value = value.strip()
+    if not value:
+        raise StudyError(f"{what} is missing")
+    if len(value) > limit:
+        raise StudyError(f"{what} is longer than {limit} characters: {value[:40]!r}…")
+    return value
 
 
 def os_user() -> str:
@@ -26,6 +41,18 @@ def os_user() -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return os.environ.get("USER", "unknown")
+
+
+def rating_state(row: RatingRow) -> dict[str, Any]:
+    """What the audit log keeps of a rating: enough to say whose score of what it was."""
+    return {
+        "video_id": row.video_id,
+        "coder_id": row.coder_id,
+        "segment_id": row.segment_id,
+        "dimension": row.dimension,
+        "score": row.score,
+        "items": row.items,
+    }
 
 
 def to_json(value: Any) -> str | None:
@@ -41,6 +68,8 @@ class StudyDb:
         self.location = location
         self.actor = actor or os_user()
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+        self._write_sessions = sessionmaker(writer, expire_on_commit=False)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -51,7 +80,7 @@ class StudyDb:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One short transaction: committed on success, rolled back on any error."""
-        with self._sessions() as session:
+        with self._write_sessions() as session:
             try:
                 yield session
                 session.commit()

@@ -7,11 +7,11 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eas_coder.errors import NotFound, StudyError
+from eas_coder.errors import Conflict, NotFound
 from eas_coder.model import Video, VideoInfo
 from eas_coder.store import convert
 from eas_coder.store.tables import ParticipantRow, VideoRow
-from eas_coder.store.unit import StudyDb
+from eas_coder.store.unit import LABEL_LENGTH, StudyDb, checked_text
 
 
 class Videos:
@@ -37,9 +37,7 @@ class Videos:
         return stored if stored.is_absolute() or base is None else base / stored
 
     def _participant_id(self, session: Session, code: str) -> int:
-        code = code.strip()
-        if not code:
-            raise StudyError("a participant needs a dyad code")
+        code = checked_text(code, "the participant's dyad code", LABEL_LENGTH)
         found = session.scalar(select(ParticipantRow.id).where(ParticipantRow.code == code))
         if found is not None:
             return found
@@ -49,15 +47,36 @@ class Videos:
         self._db.audit(session, "participant.add", "participant", row.id, None, {"code": code})
         return row.id
 
+    def _refuse_duplicate(self, session: Session, stored: str, info: VideoInfo | None) -> None:
+        same = VideoRow.path == stored
+        if info is not None:
+            same = same | (VideoRow.fingerprint == info.fingerprint)
+        existing = session.scalar(select(VideoRow.id).where(same).limit(1))
+        if existing is not None:
+            video = convert.load_videos(session, VideoRow.id == existing)[0]
+            raise Conflict(
+                f"{stored}: this recording is already in the study as {video.label} "
+                f"(video {video.id}, {video.path})"
+            )
+
     def add(
-        self, participant: str, timepoint: str, path: Path | None, info: VideoInfo | None = None
+        self,
+        participant: str,
+        timepoint: str,
+        path: Path | None,
+        info: VideoInfo | None = None,
+        allow_duplicate: bool = False,
     ) -> Video:
-        """Register a video probed elsewhere, or with no path a session without a file."""
-        timepoint = timepoint.strip()
-        if not timepoint:
-            raise StudyError("a video needs a timepoint label such as 'T1 pre'")
+        """Register a video probed elsewhere, or with no path a session without a file.
+
+        The same file (by path or content fingerprint) is refused a second time unless
+        ``allow_duplicate``: a duplicate would count twice in reliability and exports.
+        """
+        timepoint = checked_text(timepoint, "the timepoint label (e.g. 'T1 pre')", LABEL_LENGTH)
         stored = None if path is None else self.stored_path(path)
         with self._db.write() as session:
+            if stored is not None and not allow_duplicate:
+                self._refuse_duplicate(session, stored, info)
             row = VideoRow(
                 participant_id=self._participant_id(session, participant),
                 timepoint=timepoint,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -212,9 +213,11 @@ def test_check_reports_missing_and_changed_files(sqlite_study: Study, tmp_path: 
     present.write_bytes(b"x" * 1234)
     gone = tmp_path / "gone.mp4"
     gone.write_bytes(b"x" * 1234)
-    sqlite_study.videos.add("D001", "T1 pre", present, INFO)
-    sqlite_study.videos.add("D002", "T1 pre", gone, INFO)
-    grown = sqlite_study.videos.add("D003", "T1 pre", tmp_path / "grown.mp4", INFO)
+    sqlite_study.videos.add("D001", "T1 pre", present, replace(INFO, fingerprint="1" * 32))
+    sqlite_study.videos.add("D002", "T1 pre", gone, replace(INFO, fingerprint="2" * 32))
+    grown = sqlite_study.videos.add(
+        "D003", "T1 pre", tmp_path / "grown.mp4", replace(INFO, fingerprint="3" * 32)
+    )
     (tmp_path / "grown.mp4").write_bytes(b"x" * 99)
     gone.unlink()
     report = sqlite_study.check()
