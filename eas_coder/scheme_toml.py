@@ -233,6 +233,8 @@ class SchemeReader:
                     f"{lower:g} must be above the previous band's start ({previous:g}) "
                     f"and at most max ({scale.maximum:g})",
                 )
+            if lower not in scale.values():
+                raise self.fail(f"{where}cutoffs.{key}", f"{lower:g} is not a point of the scale")
             result.append((key, lower))
             previous = lower
         return tuple(result)
@@ -251,8 +253,12 @@ class SchemeReader:
                 value = float(point)
             except ValueError:
                 raise self.fail(f"{where}anchors.{point}", "anchor keys must be scores") from None
-            if not scale.minimum <= value <= scale.maximum:
-                raise self.fail(f"{where}anchors.{point}", "anchor score outside min..max")
+            if value not in scale.values():
+                raise self.fail(
+                    f"{where}anchors.{point}", "anchor score is not a point of the scale"
+                )
+            if value in dict(result):
+                raise self.fail(f"{where}anchors.{point}", f"a second anchor for {value:g}")
             if not isinstance(note, str):
                 raise self.fail(f"{where}anchors.{point}", "anchor text must be a string")
             result.append((value, note))

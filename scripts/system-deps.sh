@@ -9,6 +9,7 @@ PACKAGES=(
   ffmpeg                             # generating test videos with audio
   xvfb                               # a real X server for the window screenshot test
   postgresql                         # initdb/pg_ctl for the PostgreSQL storage tests
+  python3 python3-venv               # make creates .venv with the system Python if need be
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0

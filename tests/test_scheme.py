@@ -257,3 +257,15 @@ def test_malformed_scheme_creates_no_study(tmp_path: Path) -> None:
     study = tmp_path / "study.sqlite"
     assert main(["--db", str(study), "init", "--scheme", str(bad)]) == 2
     assert not study.exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "problem"),
+    [
+        ('anchors = { "1" = "a", "1.0" = "b" }', "a second anchor"),
+        ('anchors = { "2.5" = "between points" }', "not a point of the scale"),
+    ],
+)
+def test_anchor_points_must_be_distinct_points_of_the_scale(extra: str, problem: str) -> None:
+    with pytest.raises(SchemeError, match=problem):
+        parse_scheme(MINIMAL.replace("step = 1", f"step = 1\n{extra}"))

@@ -26,13 +26,15 @@ class Coders:
     def add_many(self, names: Sequence[str]) -> list[Coder]:
         """Add several coders in one transaction: all of them, or none if one is refused."""
         cleaned = [checked_text(name, "a coder's name", NAME_LENGTH) for name in names]
+        # Names differing only in case are one person typed twice ("Ana" and "ana").
+        folded = [name.casefold() for name in cleaned]
         for index, name in enumerate(cleaned):
-            if name in cleaned[:index]:
+            if folded[index] in folded[:index]:
                 raise Conflict(f"the coder {name!r} is named twice")
         with self._db.write() as session:
-            taken = session.scalars(select(CoderRow.name).where(CoderRow.name.in_(cleaned)))
-            for name in taken:
-                raise Conflict(f"a coder called {name!r} already exists")
+            for existing in session.scalars(select(CoderRow.name)):
+                if existing.casefold() in folded:
+                    raise Conflict(f"a coder called {existing!r} already exists")
             rows = [CoderRow(name=name, active=True) for name in cleaned]
             session.add_all(rows)
             session.flush()

@@ -61,6 +61,8 @@ def test_adding_coders_is_all_or_nothing(study: Study) -> None:
         study.coders.add_many(["Ana", "Ben", "Cleo"])
     with pytest.raises(Conflict, match="named twice"):
         study.coders.add_many(["Ana", "Ana"])
+    with pytest.raises(Conflict, match="'Ben' already exists"):
+        study.coders.add("ben")
     assert [c.name for c in study.coders.all()] == ["Ben"]
 
 
