@@ -42,6 +42,7 @@ pytest: $(VENV)/.installed-test
 ## bench: run the benchmarks (tables on screen, JSON in benchmarks/results/)
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_store.py
+	$(BIN)/python benchmarks/bench_reliability.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

@@ -1,0 +1,118 @@
+"""Reliability speed: 1,000 double-coded videos x 6 dimensions, every statistic with its
+intervals (budget: <= 0.5 s). Measured twice: the statistics alone on ready tables, and the
+whole `reliability.compute` (reading the ratings from the study included).
+
+Usage: python benchmarks/bench_reliability.py [--videos N] [--json PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import sqlalchemy as sa
+
+from eas_coder import reliability
+from eas_coder.location import from_string
+from eas_coder.scheme import load_scheme
+from eas_coder.stats import icc
+from eas_coder.store.database import make_engine
+from eas_coder.store.study import Study
+from eas_coder.store.tables import CoderRow, ParticipantRow, RatingRow, VideoRow, utcnow
+
+RESULTS = Path(__file__).resolve().parent / "results" / "reliability.json"
+
+
+def populate(study: Study, videos: int, seed: int = 3) -> None:
+    """Two coders rate every video on every dimension (setup writes the tables directly)."""
+    rng = np.random.default_rng(seed)
+    keys = study.scheme.keys
+    now = utcnow()
+    engine = make_engine(study.location)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(CoderRow),
+            [{"id": i, "name": f"Coder {i}", "active": True, "created_at": now} for i in (1, 2)],
+        )
+        conn.execute(
+            sa.insert(ParticipantRow),
+            [{"id": v + 1, "code": f"P{v:05d}", "note": ""} for v in range(videos)],
+        )
+        conn.execute(
+            sa.insert(VideoRow),
+            [
+                {"id": v + 1, "participant_id": v + 1, "timepoint": "T1 pre", "added_at": now}
+                for v in range(videos)
+            ],
+        )
+        truth = rng.integers(2, 13, size=(videos, len(keys))) / 2 + 1
+        rows = []
+        for coder in (1, 2):
+            noisy = np.clip(np.round((truth + rng.normal(0, 0.5, truth.shape)) * 2) / 2, 1, 7)
+            for v in range(videos):
+                for k, key in enumerate(keys):
+                    rows.append({"video_id": v + 1, "coder_id": coder, "segment_id": None,
+                                 "dimension": key, "score": float(noisy[v, k]), "items": None,
+                                 "updated_at": now})  # fmt: skip
+        conn.execute(sa.insert(RatingRow), rows)
+    engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="eas-bench-") as tmp:
+        location = from_string(Path(tmp) / "rel.sqlite")
+        with Study.create(location, load_scheme(), "bench") as study:
+            populate(study, args.videos)
+        with Study.open(location) as study:
+            _, tables = reliability.compute_tables(study, None, "session", None)
+            dims = list(study.scheme.dimensions)
+            stats_only, whole = [], []
+            for _ in range(args.repeats):
+                started = time.perf_counter()
+                for dim in dims:
+                    scores = tables[dim.key].scores
+                    icc(scores)
+                    reliability.score_table(scores, dim, 1.0)
+                stats_only.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                report = reliability.compute(study)
+                whole.append((time.perf_counter() - started) * 1000)
+    units = report.dimensions[dims[0].key].n_units
+    result = {
+        "python": sys.version.split()[0],
+        "machine": platform.machine(),
+        "videos": args.videos,
+        "units_per_dimension": units,
+        "dimensions": len(dims),
+        "statistics_only_median_ms": statistics.median(stats_only),
+        "compute_with_loading_median_ms": statistics.median(whole),
+        "compute_with_loading_max_ms": max(whole),
+        "budget_ms": 500.0,
+    }
+    result["within_budget"] = result["compute_with_loading_median_ms"] <= 500.0
+    print(f"{'measure':<52} {'result':>10}  budget")
+    print(f"{'all statistics, 6 dimensions, ready tables (median)':<52} "
+          f"{result['statistics_only_median_ms']:>7.1f} ms")  # fmt: skip
+    print(f"{'reliability.compute incl. reading ratings (median)':<52} "
+          f"{result['compute_with_loading_median_ms']:>7.1f} ms  <= 500 ms")  # fmt: skip
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    ok = result["within_budget"]
+    print(f"{units} units per dimension; written {args.json}; within budget: {ok}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
