@@ -75,6 +75,7 @@ class Video:
     height: int | None = None
     file_size: int | None = None
     fingerprint: str | None = None
+    name: str | None = None  # the file's name, or the "video" column of an imported sheet
 
     @property
     def label(self) -> str:
@@ -111,6 +112,19 @@ class Rating:
     score: float
     segment_id: int | None = None
     items: dict[str, float] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class Consensus:
+    """A score agreed after discussion, kept apart from each coder's own rating."""
+
+    id: int
+    video_id: int
+    dimension: str
+    score: float
+    segment_id: int | None = None
+    note: str = ""
+    decided_by: str = ""
 
 
 @dataclass(frozen=True)

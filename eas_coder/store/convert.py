@@ -67,6 +67,7 @@ _VIDEO_COLUMNS = (
     VideoRow.height,
     VideoRow.file_size,
     VideoRow.fingerprint,
+    VideoRow.name,
 )
 
 

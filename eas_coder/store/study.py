@@ -28,6 +28,7 @@ from eas_coder.scheme import Scheme, parse_scheme
 from eas_coder.store import convert
 from eas_coder.store.assignments import Assignments
 from eas_coder.store.coders import Coders
+from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
@@ -49,6 +50,7 @@ class Study:
         self.ratings = Ratings(db, self.scheme)
         self.assignments = Assignments(db)
         self.settings = Settings(db)
+        self.consensus = ConsensusScores(db, self.scheme)
 
     @property
     def location(self) -> Location:

@@ -125,6 +125,8 @@ class VideoRow(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # How people and sheets name the recording (its file name, or a sheet's "video" column).
+    name: Mapped[str | None] = mapped_column(String(200))
 
 
 class SegmentRow(Base):
@@ -179,6 +181,39 @@ class RatingRow(Base):
     score: Mapped[float] = mapped_column(Float)
     # none_as_null: no items is SQL NULL, not the JSON text "null" (loads 2x faster)
     items: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsensusRow(Base):
+    """An agreed score after coders discussed a disagreement: kept apart from their own."""
+
+    __tablename__ = "consensus"
+    __table_args__ = (
+        Index(
+            "uq_consensus_session",
+            "video_id",
+            "dimension",
+            unique=True,
+            sqlite_where=text("segment_id IS NULL"),
+            postgresql_where=text("segment_id IS NULL"),
+        ),
+        Index(
+            "uq_consensus_segment",
+            "segment_id",
+            "dimension",
+            unique=True,
+            sqlite_where=text("segment_id IS NOT NULL"),
+            postgresql_where=text("segment_id IS NOT NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    dimension: Mapped[str] = mapped_column(String(100))
+    score: Mapped[float] = mapped_column(Float)
+    note: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

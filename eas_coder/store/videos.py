@@ -66,6 +66,7 @@ class Videos:
         path: Path | None,
         info: VideoInfo | None = None,
         allow_duplicate: bool = False,
+        name: str | None = None,
     ) -> Video:
         """Register a video probed elsewhere, or with no path a session without a file.
 
@@ -81,6 +82,7 @@ class Videos:
                 participant_id=self._participant_id(session, participant),
                 timepoint=timepoint,
                 path=stored,
+                name=name or (None if path is None else path.name),
             )
             if info is not None:
                 row.duration_ms, row.fps, row.frame_count = (
