@@ -182,6 +182,22 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from eas_coder.exchange.export import export_study
+    from eas_coder.exchange.sheets import ExportOptions
+
+    options = ExportOptions(
+        coders=tuple(_split(args.coders) or ()),
+        timepoints=tuple(_split(args.timepoints) or ()),
+        coder_codes=args.coder_codes,
+    )
+    with _open(args) as study:
+        written = export_study(study, Path(args.out), args.format, options)
+    for path in written:
+        print(f"Wrote {path}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -270,6 +286,14 @@ def build_parser() -> argparse.ArgumentParser:
     settings.add_argument("key", nargs="?", help="e.g. reliability.target")
     settings.add_argument("value", nargs="?", help='new value (JSON, e.g. 0.75 or "ICC3")')
     settings.set_defaults(func=cmd_settings)
+
+    export = sub.add_parser("export", help="export ratings for analysis (xlsx, csv, sav)")
+    export.add_argument("out", metavar="OUT", help="e.g. ratings.xlsx, ratings.csv, ratings.sav")
+    export.add_argument("--format", choices=("xlsx", "csv", "sav"), help="default: from OUT")
+    export.add_argument("--coders", metavar="A,B", help="only these coders")
+    export.add_argument("--timepoints", metavar="T1,T2", help="only these timepoints")
+    export.add_argument("--coder-codes", action="store_true", help="C1, C2... instead of names")
+    export.set_defaults(func=cmd_export)
 
     check = sub.add_parser("check", help="check the study's database and video files")
     check.set_defaults(func=cmd_check)

@@ -20,6 +20,7 @@ import numpy as np
 from eas_coder.errors import StudyError
 from eas_coder.model import Coder, Rating, Segment
 from eas_coder.scheme import Dimension
+from eas_coder.session_scores import session_scores
 from eas_coder.stats import (
     ICC_FORMS,
     IccTable,
@@ -178,18 +179,7 @@ def _session_tables(
     ratings: Sequence[Rating], coder_ids: Sequence[int], keys: Sequence[str]
 ) -> dict[str, Table]:
     column = {cid: i for i, cid in enumerate(coder_ids)}
-    session: dict[tuple[str, int, int], float] = {}
-    segment_sums: dict[tuple[str, int, int], list[float]] = defaultdict(list)
-    for r in ratings:
-        if r.coder_id not in column or r.dimension not in keys:
-            continue
-        target = (r.dimension, r.video_id, r.coder_id)
-        if r.segment_id is None:
-            session[target] = r.score
-        else:
-            segment_sums[target].append(r.score)
-    values = {k: float(np.mean(v)) for k, v in segment_sums.items()} | session
-    return _tabulate(values, column, keys)
+    return _tabulate(session_scores(ratings, column, keys), column, keys)
 
 
 def _segment_tables(

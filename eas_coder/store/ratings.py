@@ -88,3 +88,8 @@ class Ratings:
         query = query.group_by(RatingRow.video_id, RatingRow.coder_id)
         with self._db.read() as session:
             return {(v, c): at for v, c, at in session.execute(query)}
+
+    def saved_times(self) -> dict[int, datetime]:
+        """When each rating was last saved, by rating id (for exports)."""
+        with self._db.read() as session:
+            return dict(session.execute(select(RatingRow.id, RatingRow.updated_at)).tuples().all())

@@ -1,0 +1,1 @@
+"""Export for analysis (Excel, CSV, SPSS) and import of existing rating sheets."""

@@ -1,0 +1,43 @@
+"""Write each sheet to its own CSV file: UTF-8 with a BOM so Excel reads accents right.
+
+A spreadsheet evaluates CSV text starting with = + - @ as a formula; such text is written
+with a leading apostrophe (Excel's own "this is text" mark), which our importer removes.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from eas_coder.exchange.naming import looks_like_formula
+from eas_coder.exchange.sheets import Sheet
+
+TEXT_MARK = "'"
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if looks_like_formula(value):
+        return TEXT_MARK + value
+    return value
+
+
+def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
+    """``base`` ``out.csv`` -> ``out-Ratings.csv``, ``out-Sessions.csv``, ...; returns them."""
+    base.parent.mkdir(parents=True, exist_ok=True)
+    written = []
+    for sheet in sheets:
+        path = base.with_name(f"{base.stem}-{sheet.name}.csv")
+        with path.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow([c.name for c in sheet.columns])
+            for row in sheet.rows:
+                writer.writerow([_cell(v) for v in row])
+        written.append(path)
+    return written

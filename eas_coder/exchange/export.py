@@ -1,0 +1,84 @@
+"""Export a study: choose the format, build the sheets, write them without half-files."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Literal
+
+from eas_coder.errors import EasCoderError
+from eas_coder.exchange.csv_out import write_csv
+from eas_coder.exchange.meta_sheets import build_sheets
+from eas_coder.exchange.sheets import ExportOptions
+from eas_coder.exchange.xlsx import write_xlsx
+from eas_coder.store.study import Study
+
+Format = Literal["xlsx", "csv", "sav"]
+FORMATS: tuple[Format, ...] = ("xlsx", "csv", "sav")
+Progress = Callable[[str, int, int], None]  # what, done, total
+
+
+class ExportError(EasCoderError):
+    """The export could not be written; nothing was left half-written."""
+
+
+def guess_format(path: Path) -> Format:
+    """The format named by the file's suffix."""
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS:
+        return suffix
+    raise ExportError(f"{path}: choose a .xlsx, .csv or .sav file (or give --format)")
+
+
+def _atomic(path: Path, write: Callable[[Path], object]) -> None:
+    """Write to a temporary file beside ``path``, then move it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(temp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp made it private; a normal file is not
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def export_study(
+    study: Study,
+    out: Path,
+    fmt: Format | None = None,
+    options: ExportOptions | None = None,
+    progress: Progress | None = None,
+) -> list[Path]:
+    """Write the study's export; returns the files written."""
+    fmt = fmt or guess_format(out)
+
+    def step(what: str) -> None:
+        if progress:
+            progress(what, 0, 1)
+
+    sheets = build_sheets(study, options, step)
+    bands = [b.label for b in study.scheme.bands]
+    try:
+        if fmt == "xlsx":
+
+            def report(done: int, total: int) -> None:
+                if progress:
+                    progress("writing workbook", done, total)
+
+            _atomic(out, lambda temp: write_xlsx(sheets, temp, bands, report))
+            return [out]
+        if fmt == "csv":
+            return write_csv(sheets, out)
+        from eas_coder.exchange.sav import write_sav  # pandas loads only for SPSS
+
+        sessions = next(s for s in sheets if s.name == "Sessions")
+        _atomic(out, lambda temp: write_sav(sessions, temp, bands))
+        return [out]
+    except OSError as exc:
+        raise ExportError(f"{out}: cannot write the export ({exc.strerror or exc})") from exc

@@ -1,0 +1,154 @@
+"""The sheets about the data: Reliability, Codebook and About; and the whole export plan."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from eas_coder import __version__, reliability
+from eas_coder.errors import StudyError
+from eas_coder.exchange.sheets import (
+    Column,
+    ExportData,
+    ExportOptions,
+    Sheet,
+    change_sheet,
+    ratings_sheet,
+    segments_sheet,
+    sessions_sheet,
+)
+from eas_coder.store.study import Study
+
+
+def reliability_sheet(study: Study, data: ExportData) -> Sheet:
+    """The reliability table (session level) with Koo & Li labels and target flags."""
+    sheet = Sheet(
+        "Reliability",
+        [
+            Column("dimension", "Dimension key"),
+            Column("n_units", "Videos rated by every chosen coder", "integer"),
+            Column(
+                "n_dropped", "Videos missing a coder's score (left out of ICC and kappa)", "integer"
+            ),
+            Column("form", "ICC form of the study's target (McGraw & Wong / Shrout & Fleiss)"),
+            Column("icc", "ICC of that form", "number"),
+            Column("ci95_low", "Lower bound of its 95% confidence interval", "number"),
+            Column("ci95_high", "Upper bound of its 95% confidence interval", "number"),
+            Column("label", "Koo & Li (2016): poor < .50 <= moderate < .75 <= good < .90"),
+            Column("below_target", "yes when the ICC is below the study's target"),
+            Column("icc3", "ICC(3,1), two-way mixed, consistency", "number"),
+            Column("kappa_quadratic", "Cohen's kappa, quadratic weights (two coders)", "number"),
+            Column("alpha_interval", "Krippendorff's alpha, interval", "number"),
+            Column("exact_agreement", "Share of videos with identical scores", "number"),
+            Column("within_tolerance", "Share of videos within the study's tolerance", "number"),
+        ],
+    )
+    names = [c.name for c in data.coders]
+    try:
+        report = reliability.compute(study, names or None, "session")
+    except StudyError as exc:
+        sheet.rows.append([f"not computed: {exc}"] + [None] * (len(sheet.columns) - 1))
+        return sheet
+
+    def clean(value: float) -> float | None:
+        return None if value != value else round(value, 6)
+
+    for key, result in report.dimensions.items():
+        main = result.icc[report.target_form]
+        sheet.rows.append(
+            [
+                key,
+                result.n_units,
+                result.n_dropped,
+                report.target_form,
+                clean(main.value),
+                clean(main.ci[0]),
+                clean(main.ci[1]),
+                reliability.koo_li_label(main.value),
+                "yes" if result.flagged(report.target_form, report.target) else "no",
+                clean(result.icc["ICC3"].value),
+                clean(result.values["kappa_quadratic"]),
+                clean(result.values["alpha_interval"]),
+                clean(result.values["exact_agreement"]),
+                clean(result.values["within_one"]),
+            ]
+        )
+    return sheet
+
+
+def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
+    """Every column of every sheet with its meaning, then the scheme the scores were given
+    under (dimensions, ranges, bands and cut-offs)."""
+    book = Sheet(
+        "Codebook",
+        [
+            Column("sheet", "Sheet name"),
+            Column("column", "Column name"),
+            Column("meaning", "What the column holds"),
+        ],
+    )
+    for sheet in sheets:
+        for column in sheet.columns:
+            book.rows.append([sheet.name, column.name, column.meaning])
+    scheme = data.scheme
+    book.rows.append(["", "", ""])
+    book.rows.append(["Scheme", scheme.id, f"{scheme.name}, version {scheme.version}"])
+    if scheme.bands_note:
+        book.rows.append(["Scheme", "bands", scheme.bands_note])
+    for dim in scheme.dimensions:
+        scale = dim.scale
+        text = f"{dim.label} ({dim.side}): {scale.minimum:g}–{scale.maximum:g} by {scale.step:g}"
+        if scheme.bands:
+            starts = [(scheme.bands[0].label, scale.minimum)] + [
+                (next(b.label for b in scheme.bands if b.key == k), low) for k, low in dim.cutoffs
+            ]
+            text += "; bands: " + ", ".join(f"{label} from {low:g}" for label, low in starts)
+        book.rows.append(["Scheme", dim.key, text])
+    return book
+
+
+def about_sheet(study: Study, data: ExportData) -> Sheet:
+    """Where the data came from."""
+    about = Sheet("About", [Column("item", "What"), Column("value", "Value")])
+    info = study.info
+    about.rows.extend(
+        [
+            ["study", info.name],
+            ["exported at (UTC)", datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S")],
+            ["EAS Coder version", __version__],
+            ["database", study.location.display()],
+            ["scheme", f"{info.scheme_id} version {info.scheme_version}"],
+            ["filters", data.options.describe()],
+        ]
+    )
+    return about
+
+
+def build_sheets(
+    study: Study,
+    options: ExportOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Sheet]:
+    """Every sheet of the export, in workbook order."""
+    options = options or ExportOptions()
+    for name in options.coders:
+        study.coders.get(name)  # unknown names fail here, by name
+    consensus = {
+        (c.video_id, c.dimension): c.score for c in study.consensus.all() if c.segment_id is None
+    }
+    data = ExportData(study.load(), study.scheme, options, study.ratings.saved_times(), consensus)
+    sheets = []
+    builders: list[Callable[[], Sheet]] = [
+        lambda: ratings_sheet(data),
+        lambda: sessions_sheet(data),
+        lambda: change_sheet(data),
+        lambda: segments_sheet(data),
+        lambda: reliability_sheet(study, data),
+    ]
+    for build in builders:
+        sheets.append(build())
+        if progress:
+            progress(f"prepared {sheets[-1].name}")
+    sheets.append(codebook_sheet(data, sheets))
+    sheets.append(about_sheet(study, data))
+    return sheets

@@ -1,0 +1,66 @@
+"""Column names analysts can use as variable names, and text that stays text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+MAX_NAME = 64  # SPSS variable names: letters, digits, underscores, at most 64 characters
+# A cell starting with one of these is read as a formula by Excel (CSV injection too).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def variable_name(text: str) -> str:
+    """``Child responsiveness (T1)`` -> ``child_responsiveness_t1``: valid in SPSS and R."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower() or "v"
+    if not name[0].isalpha():
+        name = f"v_{name}"
+    return name[:MAX_NAME]
+
+
+def unique_names(names: Iterable[str]) -> list[str]:
+    """Make names unique (``x``, ``x_2``, ...) without passing the length limit."""
+    seen: set[str] = set()
+    result = []
+    for name in names:
+        candidate, number = name, 2
+        while candidate in seen:
+            suffix = f"_{number}"
+            candidate = name[: MAX_NAME - len(suffix)] + suffix
+            number += 1
+        seen.add(candidate)
+        result.append(candidate)
+    return result
+
+
+def looks_like_formula(value: object) -> bool:
+    """True for user text a spreadsheet would evaluate."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def clock(ms: int | None) -> str:
+    """Milliseconds as ``hh:mm:ss.fff``."""
+    if ms is None:
+        return ""
+    seconds, millis = divmod(int(ms), 1000)
+    minutes, seconds = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
+
+
+def parse_clock(text: str) -> int:
+    """``hh:mm:ss.fff``, ``mm:ss`` or plain seconds -> milliseconds; ValueError otherwise."""
+    parts = text.strip().split(":")
+    if not 1 <= len(parts) <= 3 or any(not p.strip() for p in parts):
+        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
+    total = 0.0
+    for part in parts[:-1]:
+        if not part.isdigit():
+            raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
+        total = total * 60 + int(part)
+    seconds = float(parts[-1])
+    if seconds < 0 or (len(parts) > 1 and seconds >= 60):
+        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
+    return round((total * 60 + seconds) * 1000)

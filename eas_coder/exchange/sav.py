@@ -1,0 +1,43 @@
+"""Write the Sessions sheet (one row per video) as an SPSS .sav file with labels.
+
+Scores are numeric variables; band columns are numeric codes (1 = lowest band) with value
+labels, so SPSS shows "Risk" where the data say 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from eas_coder.errors import EasCoderError
+from eas_coder.exchange.sheets import Sheet
+
+
+def write_sav(sheet: Sheet, path: Path, bands: Sequence[str]) -> Path:
+    """Write ``sheet`` with variable labels, and value labels on its band columns."""
+    codes = {label: index for index, label in enumerate(bands, start=1)}
+    data: dict[str, list[object]] = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    for index, column in enumerate(sheet.columns):
+        values = [row[index] for row in sheet.rows]
+        if column.kind == "band":
+            data[column.name] = [float(codes[v]) if v in codes else None for v in values]
+            if codes:
+                value_labels[column.name] = {float(c): label for label, c in codes.items()}
+        elif column.kind in ("number", "integer", "seconds"):
+            data[column.name] = [None if v is None else float(str(v)) for v in values]
+        else:
+            data[column.name] = ["" if v is None else str(v) for v in values]
+    frame = pd.DataFrame(data, columns=[c.name for c in sheet.columns])
+    labels: list[str | None] = [c.label or c.meaning for c in sheet.columns]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        pyreadstat.write_sav(
+            frame, str(path), column_labels=labels, variable_value_labels=value_labels
+        )
+    except Exception as exc:  # pyreadstat raises its own types; name the file for the user
+        raise EasCoderError(f"{path}: could not write the SPSS file ({exc})") from exc
+    return path

@@ -1,0 +1,313 @@
+"""The export's sheets as plain tables, shared by the Excel, CSV and SPSS writers.
+
+Each column carries its meaning, which the Codebook sheet lists, so an analyst opening the
+workbook in a year still knows what ``sensitivity_c1`` was.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from eas_coder.exchange.naming import clock, unique_names, variable_name
+from eas_coder.model import Coder, StudySnapshot, Video
+from eas_coder.scheme import Scheme
+from eas_coder.session_scores import session_scores
+
+Kind = Literal["text", "number", "integer", "seconds", "datetime", "band"]
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, what it means, and how its values look."""
+
+    name: str
+    meaning: str
+    kind: Kind = "text"
+    label: str = ""  # a longer label (SPSS variable label)
+
+
+@dataclass
+class Sheet:
+    """A named table of rows."""
+
+    name: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Which part of the study to export, and how coders are named."""
+
+    coders: tuple[str, ...] = ()  # names; empty = all
+    timepoints: tuple[str, ...] = ()  # empty = all
+    video_ids: tuple[int, ...] = ()  # empty = all
+    coder_codes: bool = False  # C1, C2, ... instead of names (blind analysis)
+
+    def describe(self) -> str:
+        """The filters in words, for the About sheet."""
+        parts = [
+            f"coders: {', '.join(self.coders) or 'all'}",
+            f"timepoints: {', '.join(self.timepoints) or 'all'}",
+            f"videos: {', '.join(map(str, self.video_ids)) or 'all'}",
+            f"coders shown as {'codes' if self.coder_codes else 'names'}",
+        ]
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """The part of a study being exported, with lookups the sheet builders share."""
+
+    snapshot: StudySnapshot
+    scheme: Scheme
+    options: ExportOptions
+    saved_at: dict[int, datetime]
+    consensus: dict[tuple[int, str], float]  # session-level (video_id, dimension) -> score
+
+    @property
+    def coders(self) -> list[Coder]:
+        chosen = set(self.options.coders)
+        return [c for c in self.snapshot.coders if not chosen or c.name in chosen]
+
+    @property
+    def videos(self) -> list[Video]:
+        tps, ids = set(self.options.timepoints), set(self.options.video_ids)
+        return [
+            v
+            for v in self.snapshot.videos
+            if (not tps or v.timepoint in tps) and (not ids or v.id in ids)
+        ]
+
+    def coder_label(self, coder: Coder) -> str:
+        return f"C{coder.id}" if self.options.coder_codes else coder.name
+
+    def band(self, key: str, score: float | None) -> str:
+        if score is None or not self.scheme.bands:
+            return ""
+        band = self.scheme.band_of(key, score)
+        return band.label if band else ""
+
+
+def _seconds(ms: int | None) -> float | None:
+    return None if ms is None else round(ms / 1000, 3)
+
+
+def ratings_sheet(data: ExportData) -> Sheet:
+    """Long format: one row per rating."""
+    sheet = Sheet(
+        "Ratings",
+        [
+            Column("participant", "De-identified dyad code"),
+            Column("timepoint", "Timepoint label of the session, e.g. T1 pre"),
+            Column("video", "Name of the recording (file name, or as imported)"),
+            Column("coder", "Coder who gave the score (name, or code C<id>)"),
+            Column("level", "session = whole-session score; segment = score of one segment"),
+            Column(
+                "segment_start_s", "Segment start in seconds from the start of the video", "seconds"
+            ),
+            Column("segment_end_s", "Segment end in seconds", "seconds"),
+            Column("segment_start", "Segment start as hh:mm:ss.fff"),
+            Column("segment_end", "Segment end as hh:mm:ss.fff"),
+            Column("episode", "Episode label of the segment"),
+            Column("dimension", "Dimension key of the coding scheme"),
+            Column("score", "The score", "number"),
+            Column("band", "Band the score falls in (see Codebook for cut-offs)", "band"),
+            Column("note", "The segment's note"),
+            Column("saved_at", "When the score was last saved (UTC)", "datetime"),
+        ],
+    )
+    coders = {c.id: c for c in data.coders}
+    videos = {v.id: v for v in data.videos}
+    segments = {s.id: s for s in data.snapshot.segments}
+    for r in data.snapshot.ratings:
+        video, coder = videos.get(r.video_id), coders.get(r.coder_id)
+        if video is None or coder is None:
+            continue
+        seg = segments.get(r.segment_id) if r.segment_id is not None else None
+        saved = data.saved_at.get(r.id)
+        sheet.rows.append(
+            [
+                video.participant_code,
+                video.timepoint,
+                video.name or "",
+                data.coder_label(coder),
+                "session" if seg is None else "segment",
+                _seconds(seg.start_ms) if seg else None,
+                _seconds(seg.end_ms) if seg else None,
+                clock(seg.start_ms) if seg else "",
+                clock(seg.end_ms) if seg else "",
+                (seg.episode or "") if seg else "",
+                r.dimension,
+                r.score,
+                data.band(r.dimension, r.score),
+                seg.note if seg else "",
+                saved.replace(tzinfo=None) if saved else None,
+            ]
+        )
+    return sheet
+
+
+def _mean(values: Sequence[float]) -> float | None:
+    return round(sum(values) / len(values), 6) if values else None
+
+
+def sessions_sheet(data: ExportData) -> Sheet:
+    """Wide format for SPSS/R: one row per video, a column per dimension × coder."""
+    coders = data.coders
+    scores = session_scores(data.snapshot.ratings, {c.id for c in coders})
+    columns = [
+        Column("participant", "De-identified dyad code"),
+        Column("timepoint", "Timepoint label"),
+        Column("video", "Name of the recording"),
+    ]
+    per_dim: list[tuple[str, list[Column]]] = []
+    for dim in data.scheme.dimensions:
+        group = [
+            Column(
+                f"{dim.key}_{data.coder_label(c)}",
+                f"{dim.label}: session score of {data.coder_label(c)} (session rating, else "
+                "the mean of the coder's segment scores)",
+                "number",
+                f"{dim.label} – {data.coder_label(c)}",
+            )
+            for c in coders
+        ]
+        group.append(
+            Column(
+                f"{dim.key}_mean",
+                f"{dim.label}: mean of the coders' session scores",
+                "number",
+                f"{dim.label} – coders' mean",
+            )
+        )
+        group.append(
+            Column(
+                f"{dim.key}_consensus",
+                f"{dim.label}: consensus score, if the coders recorded one",
+                "number",
+                f"{dim.label} – consensus",
+            )
+        )
+        group.append(
+            Column(
+                f"{dim.key}_band",
+                f"{dim.label}: band of the consensus score, else of the mean",
+                "band",
+                f"{dim.label} – band",
+            )
+        )
+        per_dim.append((dim.key, group))
+        columns.extend(group)
+    names = unique_names(variable_name(c.name) for c in columns)
+    columns = [
+        Column(n, c.meaning, c.kind, c.label or c.meaning)
+        for n, c in zip(names, columns, strict=True)
+    ]
+    sheet = Sheet("Sessions", columns)
+    for video in data.videos:
+        row: list[Any] = [video.participant_code, video.timepoint, video.name or ""]
+        for key, _group in per_dim:
+            own = [scores.get((key, video.id, c.id)) for c in coders]
+            present = [s for s in own if s is not None]
+            mean, agreed = _mean(present), data.consensus.get((video.id, key))
+            row.extend(own)
+            row.extend([mean, agreed, data.band(key, agreed if agreed is not None else mean)])
+        sheet.rows.append(row)
+    return sheet
+
+
+def change_sheet(data: ExportData) -> Sheet:
+    """Per participant and dimension: score and band at each timepoint, and the change."""
+    timepoints = sorted({v.timepoint for v in data.videos})
+    per_video: dict[tuple[str, int], list[float]] = defaultdict(list)
+    for (key, video_id, _coder), score in session_scores(
+        data.snapshot.ratings, {c.id for c in data.coders}
+    ).items():
+        per_video[(key, video_id)].append(score)
+    by_cell: dict[tuple[str, str, str], list[float]] = defaultdict(list)
+    for video in data.videos:
+        for dim in data.scheme.dimensions:
+            agreed = data.consensus.get((video.id, dim.key))
+            value = agreed if agreed is not None else _mean(per_video.get((dim.key, video.id), []))
+            if value is not None:
+                by_cell[(video.participant_code, dim.key, video.timepoint)].append(value)
+    labels = unique_names(variable_name(t) for t in timepoints)
+    columns = [
+        Column("participant", "De-identified dyad code"),
+        Column("dimension", "Dimension key of the coding scheme"),
+    ]
+    for tp, label in zip(timepoints, labels, strict=True):
+        columns.append(
+            Column(
+                f"score_{label}"[:64],
+                f"Score at {tp}: consensus, else the coders' mean (mean of the session's videos)",
+                "number",
+            )
+        )
+        columns.append(Column(f"band_{label}"[:64], f"Band at {tp}", "band"))
+    columns.append(
+        Column(
+            "difference",
+            f"Score at {timepoints[-1] if timepoints else 'last'} "
+            f"minus score at {timepoints[0] if timepoints else 'first'}",
+            "number",
+        )
+    )
+    sheet = Sheet("Change", columns)
+    for participant in sorted({v.participant_code for v in data.videos}):
+        for dim in data.scheme.dimensions:
+            values = [_mean(by_cell.get((participant, dim.key, tp), [])) for tp in timepoints]
+            if all(v is None for v in values):
+                continue
+            row: list[Any] = [participant, dim.key]
+            for value in values:
+                row.extend([value, data.band(dim.key, value)])
+            first, last = values[0] if values else None, values[-1] if values else None
+            diff = None if first is None or last is None else round(last - first, 6)
+            sheet.rows.append([*row, diff])
+    return sheet
+
+
+def segments_sheet(data: ExportData) -> Sheet:
+    """Every segment with its coder, times, episode and note."""
+    sheet = Sheet(
+        "Segments",
+        [
+            Column("participant", "De-identified dyad code"),
+            Column("timepoint", "Timepoint label"),
+            Column("video", "Name of the recording"),
+            Column("coder", "Coder who marked the segment"),
+            Column("start_s", "Start in seconds", "seconds"),
+            Column("end_s", "End in seconds", "seconds"),
+            Column("start", "Start as hh:mm:ss.fff"),
+            Column("end", "End as hh:mm:ss.fff"),
+            Column("episode", "Episode label"),
+            Column("note", "The coder's note"),
+        ],
+    )
+    coders = {c.id: c for c in data.coders}
+    videos = {v.id: v for v in data.videos}
+    for s in data.snapshot.segments:
+        video, coder = videos.get(s.video_id), coders.get(s.coder_id)
+        if video is None or coder is None:
+            continue
+        sheet.rows.append(
+            [
+                video.participant_code,
+                video.timepoint,
+                video.name or "",
+                data.coder_label(coder),
+                _seconds(s.start_ms),
+                _seconds(s.end_ms),
+                clock(s.start_ms),
+                clock(s.end_ms),
+                s.episode or "",
+                s.note,
+            ]
+        )
+    return sheet
