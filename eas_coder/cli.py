@@ -198,6 +198,32 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from eas_coder.exchange.importer import ImportRejected, import_ratings
+
+    with _open(args) as study:
+        try:
+            plan, summary = import_ratings(study, Path(args.file), dry_run=args.dry_run)
+        except ImportRejected as exc:
+            print(
+                f"{PROG}: error: {args.file}: {len(exc.problems)} problem(s), nothing imported",
+                file=sys.stderr,
+            )
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 2
+    if summary is None:
+        verb = "Would import" if args.dry_run else "Imported"
+        print(f"{verb} {len(plan.ratings)} ratings; {plan.skipped} rows already in the study")
+    else:
+        print(
+            f"Imported {summary.ratings} ratings ({summary.coders} new coders, "
+            f"{summary.participants} participants, {summary.videos} videos, "
+            f"{summary.segments} segments); {plan.skipped} rows already in the study"
+        )
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -294,6 +320,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--timepoints", metavar="T1,T2", help="only these timepoints")
     export.add_argument("--coder-codes", action="store_true", help="C1, C2... instead of names")
     export.set_defaults(func=cmd_export)
+
+    imp = sub.add_parser("import-ratings", help="import a long-format rating sheet (xlsx, csv)")
+    imp.add_argument(
+        "file",
+        metavar="FILE",
+        help="columns: participant, timepoint, coder, "
+        "dimension, score [, video, level, segment_start, segment_end, episode, note]",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    imp.set_defaults(func=cmd_import)
 
     check = sub.add_parser("check", help="check the study's database and video files")
     check.set_defaults(func=cmd_check)

@@ -27,6 +27,7 @@ from eas_coder.model import AuditEntry, CheckReport, StudyInfo, StudySnapshot, V
 from eas_coder.scheme import Scheme, parse_scheme
 from eas_coder.store import convert
 from eas_coder.store.assignments import Assignments
+from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
 from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
@@ -128,6 +129,10 @@ class Study:
                 row.scheme_toml, source=f"scheme snapshot of {row.name!r}", strict=False
             )
         return info, scheme
+
+    def bulk_import(self, ratings: list[ImportedRating], source: str) -> ImportSummary:
+        """Write validated imported ratings (see eas_coder.exchange.importer) atomically."""
+        return apply_import(self._db, ratings, source)
 
     # --- the whole study ----------------------------------------------------------------------
 
