@@ -22,6 +22,24 @@ class SheetUnreadable(EasCoderError):
     """The file is missing, of the wrong type, or not a table we can read."""
 
 
+_CANONICAL = {
+    name.replace("_", ""): name
+    for name in (
+        "participant",
+        "timepoint",
+        "coder",
+        "dimension",
+        "score",
+        "video",
+        "level",
+        "segment_start",
+        "segment_end",
+        "episode",
+        "note",
+    )
+}
+
+
 @dataclass(frozen=True)
 class SheetRows:
     """A sheet's normalised column names and its data rows (with spreadsheet row numbers)."""
@@ -31,8 +49,13 @@ class SheetRows:
 
 
 def normalise_header(name: object) -> str:
-    """``" Segment Start "`` -> ``segment_start``: case and spacing do not matter."""
-    return re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    """``" Segment Start "``, ``segment_start``, ``SegmentStart`` -> ``segment_start``.
+
+    Case, spaces, hyphens and underscores do not matter; known names come back in their
+    canonical spelling, others in lower case without separators.
+    """
+    squashed = re.sub(r"[^0-9a-z]", "", str(name or "").lower())
+    return _CANONICAL.get(squashed, squashed)
 
 
 def _unmark(value: Any) -> Any:

@@ -92,4 +92,4 @@ class Ratings:
     def saved_times(self) -> dict[int, datetime]:
         """When each rating was last saved, by rating id (for exports)."""
         with self._db.read() as session:
-            return dict(session.execute(select(RatingRow.id, RatingRow.updated_at)).tuples().all())
+            return {i: at for i, at in session.execute(select(RatingRow.id, RatingRow.updated_at))}
