@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox
 
 from eas_coder import __version__
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.models import VideoTableModel, format_duration
 from eas_coder.location import STUDY_SUFFIX, from_string
@@ -38,6 +39,11 @@ class MainWindow(QMainWindow):
         self.actionNewStudy.triggered.connect(self._on_new_study)
         self.actionQuit.triggered.connect(self.close)
         self.actionAbout.triggered.connect(self._on_about)
+        self.exchange = ExchangeActions(self, lambda: self._study.location)
+        self.actionExport.triggered.connect(self._on_export)
+        self.actionImport.triggered.connect(self.exchange.import_sheet)
+        self.exchange.exported.connect(self._on_exported)
+        self.exchange.imported.connect(self._on_imported)
         self._show_study()
 
     @property
@@ -105,6 +111,18 @@ class MainWindow(QMainWindow):
             action()  # type: ignore[operator]
         except EasCoderError as exc:
             QMessageBox.warning(self, "EAS Coder", str(exc))
+
+    def _on_export(self) -> None:
+        coders = [c.name for c in self._study.coders.all()]
+        timepoints = sorted({v.timepoint for v in self._study.videos.all()})
+        self.exchange.export(coders, timepoints)
+
+    def _on_exported(self, paths: list[Path]) -> None:
+        self.statusBar().showMessage(f"Exported to {', '.join(p.name for p in paths)}", 10_000)
+
+    def _on_imported(self, summary: object) -> None:
+        self._show_study()
+        self.statusBar().showMessage(f"Imported {getattr(summary, 'ratings', 0)} ratings", 10_000)
 
     def _on_about(self) -> None:
         QMessageBox.about(

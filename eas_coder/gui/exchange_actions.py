@@ -1,0 +1,145 @@
+"""File ▸ Export and File ▸ Import: ask, then run the core's export/import in the background
+with a progress dialog; the window stays responsive and shows problems in plain words."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from eas_coder.exchange.export import export_study
+from eas_coder.exchange.importer import ImportPlan, ImportRejected, import_ratings
+from eas_coder.gui.export_dialog import ExportDialog
+from eas_coder.gui.workers import JobRunner, ProgressCallback
+from eas_coder.location import Location
+from eas_coder.store.study import Study
+
+_SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "sav": ".sav"}
+
+
+class ExchangeActions(QObject):
+    """Runs exports and imports for the window that owns it."""
+
+    exported = Signal(list)  # the paths written
+    imported = Signal(object)  # the ImportSummary
+    failed = Signal(str)  # the message shown
+
+    def __init__(self, window: QWidget, location: Callable[[], Location]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._location = location
+        self._runner: JobRunner | None = None
+        self.progress: QProgressDialog | None = None
+
+    def busy(self) -> bool:
+        """True while an export or import runs."""
+        return self._runner is not None and self._runner.is_running()
+
+    def _run(
+        self,
+        title: str,
+        work: Callable[[Study, ProgressCallback], Any],
+        done: Callable[[Any], None],
+    ) -> None:
+        location = self._location()
+
+        def job(progress: ProgressCallback) -> Any:
+            with Study.open(location) as study:  # this thread's own connection
+                return work(study, progress)
+
+        self.progress = QProgressDialog(title, "", 0, 0, self._window)
+        self.progress.setCancelButton(None)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        runner = JobRunner(job, self)
+        runner.progressed.connect(self._on_progress)
+        runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
+        runner.failed.connect(lambda exc: self._finish(lambda: self._on_failed(exc)))
+        self._runner = runner
+        self.progress.show()
+        runner.start()
+
+    def _finish(self, then: Callable[[], None]) -> None:
+        if self.progress is not None:
+            self.progress.close()
+        then()
+
+    def _on_progress(self, what: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText(what)
+            self.progress.setRange(0, max(total, 1) if total > 1 else 0)
+            self.progress.setValue(done)
+
+    def _on_failed(self, exc: object) -> None:
+        if isinstance(exc, ImportRejected):
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Nothing was imported",
+                f"The sheet has {len(exc.problems)} problem(s); fix them and "
+                "import again. Nothing was changed.",
+                parent=self._window,
+            )
+            box.setDetailedText("\n".join(map(str, exc.problems)))
+            box.open()
+            message = str(exc)
+        else:
+            message = str(exc)
+            QMessageBox.warning(self._window, "EAS Coder", message)
+        self.failed.emit(message)
+
+    # --- export -------------------------------------------------------------------------------
+
+    def export(self, coders: list[str], timepoints: list[str]) -> None:
+        """Ask for options and a file name, then export in the background."""
+        dialog = ExportDialog(coders, timepoints, self._window)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        fmt, options = dialog.format, dialog.options()
+        name, _ = QFileDialog.getSaveFileName(self._window, "Export to", "", f"*{_SUFFIX[fmt]}")
+        if not name:
+            return
+        out = Path(name) if name.endswith(_SUFFIX[fmt]) else Path(name + _SUFFIX[fmt])
+        self._run(
+            "Exporting…",
+            lambda study, progress: export_study(study, out, fmt, options, progress),  # type: ignore[arg-type]
+            self.exported.emit,
+        )
+
+    # --- import -------------------------------------------------------------------------------
+
+    def import_sheet(self) -> None:
+        """Ask for a sheet; validate it in the background, confirm, then import."""
+        name, _ = QFileDialog.getOpenFileName(
+            self._window, "Import ratings", "", "Rating sheets (*.xlsx *.csv)"
+        )
+        if not name:
+            return
+        path = Path(name)
+        self._run(
+            "Checking the sheet…",
+            lambda study, progress: import_ratings(study, path, dry_run=True)[0],
+            lambda plan: self._confirm(path, plan),
+        )
+
+    def _confirm(self, path: Path, plan: ImportPlan) -> None:
+        if not plan.ratings:
+            QMessageBox.information(
+                self._window, "Import", f"All {plan.skipped} rows are already in the study."
+            )
+            return
+        answer = QMessageBox.question(
+            self._window,
+            "Import ratings",
+            f"Import {len(plan.ratings)} ratings from {path.name}? "
+            f"({plan.skipped} rows are already in the study.)",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self._run(
+            "Importing…",
+            lambda study, progress: import_ratings(study, path)[1],
+            self.imported.emit,
+        )

@@ -1,0 +1,115 @@
+"""File ▸ Export and File ▸ Import in the window: background work, progress, plain messages."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from pytestqt.qtbot import QtBot
+
+from eas_coder.gui.app import application, open_window
+from eas_coder.gui.export_dialog import ExportDialog
+from eas_coder.gui.main_window import MainWindow
+from eas_coder.location import from_string
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
+    application()
+    win = open_window(from_string(demo_study_file), explicit=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _longest_stall(qtbot: QtBot, window: MainWindow, start: object, signal: object) -> float:
+    """Longest gap (s) between ticks of a 10 ms GUI timer from ``start()`` to ``signal``."""
+    ticks: list[float] = []
+    timer = QTimer(window)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    timer.start(10)
+    ticks.append(time.perf_counter())
+    with qtbot.waitSignal(signal, timeout=60_000):
+        start()  # type: ignore[operator]
+    ticks.append(time.perf_counter())
+    timer.stop()
+    return max(b - a for a, b in itertools.pairwise(ticks))
+
+
+def test_export_from_the_menu_runs_in_the_background(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def choose(dialog: ExportDialog) -> int:
+        # what a person does in the dialog: untick the second coder, keep Excel
+        item = dialog.codersList.item(1)
+        rect = dialog.codersList.visualItemRect(item)
+        dialog.show()
+        qtbot.mouseClick(dialog.codersList.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        if item.checkState() == Qt.CheckState.Checked:  # the click selected; space toggles
+            qtbot.keyClick(dialog.codersList, Qt.Key.Key_Space)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ExportDialog, "exec", choose)
+    out = tmp_path / "from-gui"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    stall = _longest_stall(qtbot, window, window.actionExport.trigger, window.exchange.exported)
+    assert window.findChild(QProgressDialog) is not None
+    written = tmp_path / "from-gui.xlsx"
+    assert written.exists()
+    coders = {
+        r[3] for r in load_workbook(written)["Ratings"].iter_rows(min_row=2, values_only=True)
+    }
+    assert coders == {"Coder A (demo)"}
+    assert "Exported to from-gui.xlsx" in window.statusBar().currentMessage()
+    assert stall < 0.25, f"the window froze for {stall:.3f} s"  # it kept handling events
+
+
+def test_import_of_a_bad_sheet_lists_problems_and_changes_nothing(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = tmp_path / "bad.csv"
+    sheet.write_text(
+        "participant,timepoint,coder,dimension,score\nX1,T1,Ana,sensitivity,9\n"
+        "X1,T1,Ana,warmth,3\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    before = len(window.study.ratings.all())
+    with qtbot.waitSignal(window.exchange.failed, timeout=30_000) as failed:
+        window.actionImport.trigger()
+    assert "2 problem(s)" in failed.args[0]
+    box = next(b for b in window.findChildren(QMessageBox) if b.isVisible())
+    assert "row 2, score" in box.detailedText() and "row 3, dimension" in box.detailedText()
+    assert len(window.study.ratings.all()) == before
+    box.close()
+
+
+def test_import_of_a_good_sheet_after_confirmation(
+    window: MainWindow, qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sheet = tmp_path / "old-paper-sheets.csv"
+    sheet.write_text(
+        "participant,timepoint,coder,dimension,score\nP900,T1 pre,Dana,"
+        "Sensitivity,5.5\nP900,T1 pre,Dana,structuring,6\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
+    asked: list[str] = []
+
+    def yes(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", yes)
+    rows_before = window.videoTable.model().rowCount()
+    with qtbot.waitSignal(window.exchange.imported, timeout=30_000):
+        window.actionImport.trigger()
+    assert asked and "Import 2 ratings" in asked[0]
+    assert window.videoTable.model().rowCount() == rows_before + 1  # P900's file-less session
+    assert "Imported 2 ratings" in window.statusBar().currentMessage()
