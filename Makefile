@@ -43,6 +43,7 @@ pytest: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_store.py
 	$(BIN)/python benchmarks/bench_reliability.py
+	$(BIN)/python benchmarks/exchange.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

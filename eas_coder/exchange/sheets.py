@@ -7,13 +7,13 @@ workbook in a year still knows what ``sensitivity_c1`` was.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from eas_coder.exchange.naming import clock, unique_names, variable_name
-from eas_coder.model import Coder, StudySnapshot, Video
+from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Scheme
 from eas_coder.session_scores import session_scores
 
@@ -32,11 +32,25 @@ class Column:
 
 @dataclass
 class Sheet:
-    """A named table of rows."""
+    """A named table of rows (a list, or a LazyRows for the big long-format sheet)."""
 
     name: str
     columns: list[Column]
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: Any = field(default_factory=list)  # Sequence-like: len() and iteration
+
+
+class LazyRows:
+    """Rows made one at a time while a writer consumes them: memory stays flat."""
+
+    def __init__(self, sources: Sequence[Any], make: Callable[[Any], list[Any]]) -> None:
+        self._sources = sources
+        self._make = make
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return map(self._make, self._sources)
 
 
 @dataclass(frozen=True)
@@ -124,31 +138,31 @@ def ratings_sheet(data: ExportData) -> Sheet:
     coders = {c.id: c for c in data.coders}
     videos = {v.id: v for v in data.videos}
     segments = {s.id: s for s in data.snapshot.segments}
-    for r in data.snapshot.ratings:
-        video, coder = videos.get(r.video_id), coders.get(r.coder_id)
-        if video is None or coder is None:
-            continue
+    chosen = [r for r in data.snapshot.ratings if r.video_id in videos and r.coder_id in coders]
+
+    def row(r: Rating) -> list[Any]:
+        video, coder = videos[r.video_id], coders[r.coder_id]
         seg = segments.get(r.segment_id) if r.segment_id is not None else None
         saved = data.saved_at.get(r.id)
-        sheet.rows.append(
-            [
-                video.participant_code,
-                video.timepoint,
-                video.name or "",
-                data.coder_label(coder),
-                "session" if seg is None else "segment",
-                _seconds(seg.start_ms) if seg else None,
-                _seconds(seg.end_ms) if seg else None,
-                clock(seg.start_ms) if seg else "",
-                clock(seg.end_ms) if seg else "",
-                (seg.episode or "") if seg else "",
-                r.dimension,
-                r.score,
-                data.band(r.dimension, r.score),
-                seg.note if seg else "",
-                saved.replace(tzinfo=None) if saved else None,
-            ]
-        )
+        return [
+            video.participant_code,
+            video.timepoint,
+            video.name or "",
+            data.coder_label(coder),
+            "session" if seg is None else "segment",
+            _seconds(seg.start_ms) if seg else None,
+            _seconds(seg.end_ms) if seg else None,
+            clock(seg.start_ms) if seg else "",
+            clock(seg.end_ms) if seg else "",
+            (seg.episode or "") if seg else "",
+            r.dimension,
+            r.score,
+            data.band(r.dimension, r.score),
+            seg.note if seg else "",
+            saved.replace(tzinfo=None) if saved else None,
+        ]
+
+    sheet.rows = LazyRows(chosen, row)
     return sheet
 
 

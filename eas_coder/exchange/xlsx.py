@@ -21,7 +21,9 @@ from eas_coder.exchange.sheets import Column, Sheet
 
 Progress = Callable[[int, int], None]  # rows written, rows in all
 _WIDTH = {"text": 16, "number": 10, "integer": 9, "seconds": 11, "datetime": 20, "band": 18}
-_FORMAT = {"seconds": "0.000", "datetime": "yyyy-mm-dd hh:mm:ss", "number": "0.0##"}
+# Only dates need a format (openpyxl gives them one); numbers show fine as General, and a
+# styled cell per value would cost a third of the export time on a large study.
+_FORMAT: dict[str, str] = {}
 # Calm band colours, lowest band first (red-ish, amber, green, then neutral).
 _BAND_FILLS = ("F8D7DA", "FFF3CD", "D4EDDA", "D6E4F0", "E2E3E5")
 _HEADER_FONT = Font(bold=True)
