@@ -182,6 +182,13 @@ def cmd_settings(args: argparse.Namespace) -> int:
     return 0
 
 
+def _video_ids(value: str | None) -> tuple[int, ...]:
+    parts = _split(value) or []
+    if not all(part.isdigit() for part in parts):
+        raise UsageError(f"--videos takes video ids (see `videos list`), not {value!r}")
+    return tuple(int(part) for part in parts)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from eas_coder.exchange.export import export_study
     from eas_coder.exchange.sheets import ExportOptions
@@ -189,6 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     options = ExportOptions(
         coders=tuple(_split(args.coders) or ()),
         timepoints=tuple(_split(args.timepoints) or ()),
+        video_ids=_video_ids(args.videos),
         coder_codes=args.coder_codes,
     )
     with _open(args) as study:
@@ -318,6 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("xlsx", "csv", "sav"), help="default: from OUT")
     export.add_argument("--coders", metavar="A,B", help="only these coders")
     export.add_argument("--timepoints", metavar="T1,T2", help="only these timepoints")
+    export.add_argument("--videos", metavar="ID,ID", help="only these video ids")
     export.add_argument("--coder-codes", action="store_true", help="C1, C2... instead of names")
     export.set_defaults(func=cmd_export)
 

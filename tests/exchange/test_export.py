@@ -43,6 +43,8 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     ratings = book["Ratings"]
     assert [c.value for c in ratings[1]] == RATINGS_COLUMNS
     assert ratings.freeze_panes == "A2"
+    band_rules = ratings.conditional_formatting  # bands coloured, one rule per band
+    assert any(str(rule.sqref).startswith("M2:M") for rule in band_rules)
     assert ratings.auto_filter.ref == f"A1:O{ratings.max_row}"
     assert ratings.max_row == 1 + 2 * 2 * 2 * 6 * 2  # videos × coders × dimensions × levels
     rows = [
@@ -154,3 +156,9 @@ def test_cli_export(rated_study: Study, tmp_path: Path, capsys: pytest.CaptureFi
     assert "Wrote" in capsys.readouterr().out
     assert main(["--db", db, "export", str(tmp_path / "x.xlsx"), "--coders", "Nobody"]) == 2
     assert "no coder 'Nobody'" in capsys.readouterr().err
+    assert main(["--db", db, "export", str(tmp_path / "v.xlsx"), "--videos", "1"]) == 0
+    rows = list(
+        load_workbook(tmp_path / "v.xlsx")["Ratings"].iter_rows(min_row=2, values_only=True)
+    )
+    assert {r[0] for r in rows} == {"M01"} and {r[1] for r in rows} == {"T1 pre"}
+    assert main(["--db", db, "export", str(tmp_path / "v.xlsx"), "--videos", "first"]) == 2
