@@ -41,9 +41,9 @@ pytest: $(VENV)/.installed-test
 
 ## bench: run the benchmarks (tables on screen, JSON in benchmarks/results/)
 bench: $(VENV)/.installed-test
-	$(BIN)/python benchmarks/bench_store.py
-	$(BIN)/python benchmarks/bench_reliability.py
-	$(BIN)/python benchmarks/exchange.py
+	$(BIN)/python -m benchmarks.bench_store
+	$(BIN)/python -m benchmarks.bench_reliability
+	$(BIN)/python -m benchmarks.exchange
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

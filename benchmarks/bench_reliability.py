@@ -2,14 +2,12 @@
 intervals (budget: <= 0.5 s). Measured twice: the statistics alone on ready tables, and the
 whole `reliability.compute` (reading the ratings from the study included).
 
-Usage: python benchmarks/bench_reliability.py [--videos N] [--json PATH]
+Usage: python -m benchmarks.bench_reliability [--videos N] [--json PATH]
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import sys
 import tempfile
@@ -19,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import sqlalchemy as sa
 
+from benchmarks.report import print_table, write_json
 from eas_coder import reliability
 from eas_coder.location import from_string
 from eas_coder.scheme import load_scheme
@@ -58,9 +57,17 @@ def populate(study: Study, videos: int, seed: int = 3) -> None:
             noisy = np.clip(np.round((truth + rng.normal(0, 0.5, truth.shape)) * 2) / 2, 1, 7)
             for v in range(videos):
                 for k, key in enumerate(keys):
-                    rows.append({"video_id": v + 1, "coder_id": coder, "segment_id": None,
-                                 "dimension": key, "score": float(noisy[v, k]), "items": None,
-                                 "updated_at": now})  # fmt: skip
+                    rows.append(
+                        {
+                            "video_id": v + 1,
+                            "coder_id": coder,
+                            "segment_id": None,
+                            "dimension": key,
+                            "score": float(noisy[v, k]),
+                            "items": None,
+                            "updated_at": now,
+                        }
+                    )
         conn.execute(sa.insert(RatingRow), rows)
     engine.dispose()
 
@@ -91,8 +98,6 @@ def main(argv: list[str] | None = None) -> int:
                 whole.append((time.perf_counter() - started) * 1000)
     units = report.dimensions[dims[0].key].n_units
     result = {
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
         "videos": args.videos,
         "units_per_dimension": units,
         "dimensions": len(dims),
@@ -102,15 +107,21 @@ def main(argv: list[str] | None = None) -> int:
         "budget_ms": 500.0,
     }
     result["within_budget"] = result["compute_with_loading_median_ms"] <= 500.0
-    print(f"{'measure':<52} {'result':>10}  budget")
-    print(f"{'all statistics, 6 dimensions, ready tables (median)':<52} "
-          f"{result['statistics_only_median_ms']:>7.1f} ms")  # fmt: skip
-    print(f"{'reliability.compute incl. reading ratings (median)':<52} "
-          f"{result['compute_with_loading_median_ms']:>7.1f} ms  <= 500 ms")  # fmt: skip
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    ok = result["within_budget"]
-    print(f"{units} units per dimension; written {args.json}; within budget: {ok}")
+    print_table(
+        [
+            (
+                "all statistics, 6 dimensions, ready tables (median)",
+                f"{result['statistics_only_median_ms']:.1f} ms",
+                "",
+            ),
+            (
+                f"reliability.compute, {units} videos, incl. reading ratings (median)",
+                f"{result['compute_with_loading_median_ms']:.1f} ms",
+                "<= 500 ms",
+            ),
+        ]
+    )
+    write_json(args.json, result)
     return 0
 
 

@@ -3,15 +3,13 @@
 Budgets (issue 3): save <= 20 ms at p95; load of 2,000 videos x 2 coders x 6 dimensions x
 4 segments (16,000 segments, 120,000 ratings) <= 1 s.
 
-Usage: python benchmarks/bench_store.py [--saves N] [--videos N] [--json PATH]
+Usage: python -m benchmarks.bench_store [--saves N] [--videos N] [--json PATH]
 Prints a table and writes JSON (default benchmarks/results/store.json).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import sys
 import tempfile
@@ -21,6 +19,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from benchmarks.report import print_table, write_json
 from eas_coder.location import from_string
 from eas_coder.scheme import load_scheme
 from eas_coder.store.database import make_engine
@@ -204,21 +203,9 @@ def main(argv: list[str] | None = None) -> int:
             "<= 1000 ms",
         ),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':>10}  budget")
-    for name, value, budget in rows:
-        print(f"{name:<{width}}  {value:>10}  {budget}")
+    print_table(rows)
     ok = save["p95_ms"] <= 20.0 and load["load_median_ms"] <= 1000.0
-    result = {
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
-        "save_rating": save,
-        "load_study": load,
-        "within_budget": ok,
-    }
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"written {args.json}; within budget: {ok}")
+    write_json(args.json, {"save_rating": save, "load_study": load, "within_budget": ok})
     return 0
 
 

@@ -4,7 +4,7 @@ Budgets (issue 7): the whole export <= 1.3x the time openpyxl's write-only mode 
 for the same cells (timed here, same run) and <= 300 MB peak memory; import <= 15 s.
 Each measurement runs in a fresh process so its peak memory (ru_maxrss) is its own.
 
-Usage: python benchmarks/exchange.py [--videos N] [--rows N] [--json PATH]
+Usage: python -m benchmarks.exchange [--videos N] [--rows N] [--json PATH]
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -149,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=50_000)
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(ROOT))
     from benchmarks.bench_store import _populate
+    from benchmarks.report import print_table, write_json
     from eas_coder.location import from_string
     from eas_coder.scheme import load_scheme
     from eas_coder.store.study import Study
@@ -169,8 +168,6 @@ def main(argv: list[str] | None = None) -> int:
         import_wall = time.perf_counter() - started
     ratio = export["seconds"] / baseline["seconds"]
     result = {
-        "python": sys.version.split()[0],
-        "machine": platform.machine(),
         "export": {"ratings": ratings, "cells": cells, **export},
         "openpyxl_write_only_same_cells": baseline,
         "export_over_baseline": ratio,
@@ -188,13 +185,8 @@ def main(argv: list[str] | None = None) -> int:
         (f"import {args.rows} rows (validate + write)", f"{imported['seconds']:.2f} s", "<= 15 s"),
         ("import peak memory (RSS)", f"{imported['peak_mb']:.0f} MB", ""),
     ]
-    width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'result':>9}  budget")
-    for name, value, budget in rows:
-        print(f"{name:<{width}}  {value:>9}  {budget}")
-    args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    print(f"written {args.json}; within budget: {result['within_budget']}")
+    print_table(rows)
+    write_json(args.json, result)
     return 0
 
 

@@ -61,6 +61,21 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+def one_per_target(prefix: str, *columns: str) -> tuple[Index, Index]:
+    """Unique ``columns`` per whole session (segment_id NULL) and per segment.
+
+    NULLs never collide in a UNIQUE constraint, hence two partial indexes: one keyed by the
+    video for session-level rows, one keyed by the segment for segment-level rows.
+    """
+    where_session, where_segment = text("segment_id IS NULL"), text("segment_id IS NOT NULL")
+    return (
+        Index(f"{prefix}_session", "video_id", *columns, unique=True,
+              sqlite_where=where_session, postgresql_where=where_session),
+        Index(f"{prefix}_segment", "segment_id", *columns, unique=True,
+              sqlite_where=where_segment, postgresql_where=where_segment),
+    )  # fmt: skip
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
     type_annotation_map = {datetime: UTCDateTime}  # noqa: RUF012 -- SQLAlchemy's hook
@@ -149,27 +164,8 @@ class SegmentRow(Base):
 class RatingRow(Base):
     __tablename__ = "rating"
     __table_args__ = (
-        # One score per coder, dimension and segment -- or per whole session when the
-        # segment is NULL. NULLs never collide in a UNIQUE constraint, hence two partial
-        # indexes.
-        Index(
-            "uq_rating_session",
-            "video_id",
-            "coder_id",
-            "dimension",
-            unique=True,
-            sqlite_where=text("segment_id IS NULL"),
-            postgresql_where=text("segment_id IS NULL"),
-        ),
-        Index(
-            "uq_rating_segment",
-            "segment_id",
-            "coder_id",
-            "dimension",
-            unique=True,
-            sqlite_where=text("segment_id IS NOT NULL"),
-            postgresql_where=text("segment_id IS NOT NULL"),
-        ),
+        # One score per coder and dimension, for each segment or for the whole session.
+        *one_per_target("uq_rating", "coder_id", "dimension"),
         Index("ix_rating_video_coder", "video_id", "coder_id"),
     )
 
@@ -188,24 +184,7 @@ class ConsensusRow(Base):
     """An agreed score after coders discussed a disagreement: kept apart from their own."""
 
     __tablename__ = "consensus"
-    __table_args__ = (
-        Index(
-            "uq_consensus_session",
-            "video_id",
-            "dimension",
-            unique=True,
-            sqlite_where=text("segment_id IS NULL"),
-            postgresql_where=text("segment_id IS NULL"),
-        ),
-        Index(
-            "uq_consensus_segment",
-            "segment_id",
-            "dimension",
-            unique=True,
-            sqlite_where=text("segment_id IS NOT NULL"),
-            postgresql_where=text("segment_id IS NOT NULL"),
-        ),
-    )
+    __table_args__ = one_per_target("uq_consensus", "dimension")
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))

@@ -6,8 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import build_demo
+from eas_coder.gui.app import application, open_window
+from eas_coder.gui.main_window import MainWindow
+from eas_coder.location import from_string
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +25,14 @@ def demo_study_file(demo_template: Path, tmp_path: Path) -> Path:
     target = tmp_path / "demo"
     shutil.copytree(demo_template, target)
     return next(target.glob("*.sqlite"))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
+    """The real main window on a private copy of the demo study, shown offscreen."""
+    application()
+    win = open_window(from_string(demo_study_file), explicit=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win

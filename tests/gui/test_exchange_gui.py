@@ -12,20 +12,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.app import application, open_window
 from eas_coder.gui.export_dialog import ExportDialog
 from eas_coder.gui.main_window import MainWindow
-from eas_coder.location import from_string
-
-
-@pytest.fixture
-def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
-    application()
-    win = open_window(from_string(demo_study_file), explicit=True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 def _longest_stall(qtbot: QtBot, window: MainWindow, start: object, signal: object) -> float:

@@ -16,16 +16,6 @@ from eas_coder.gui.main_window import MainWindow
 from eas_coder.location import from_string
 
 
-@pytest.fixture
-def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
-    application()
-    win = open_window(from_string(demo_study_file), explicit=True)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
-
-
 def test_window_lists_the_demo_videos(window: MainWindow) -> None:
     model = window.videoTable.model()
     assert model.rowCount() == 8
