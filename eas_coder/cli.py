@@ -232,6 +232,30 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_disagreements(args: argparse.Namespace) -> int:
+    from eas_coder.review import disagreements
+
+    with _open(args) as study:
+        found = disagreements(study, _split(args.coders), args.level, args.min)
+        labels = {v.id: v.label for v in study.videos.all()}
+    if not found:
+        print("No disagreements of that size.")
+    for d in found:
+        where = labels[d.video_id] + ("" if d.start_ms is None else f" @ {_format_ms(d.start_ms)}")
+        scores = ", ".join(f"{name} {score:g}" for name, score in d.scores.items())
+        agreed = "" if d.consensus is None else f"  consensus {d.consensus:g}"
+        print(f"{d.size:>4g}  {where:<32} {d.dimension:<22} {scores}{agreed}")
+    return 0
+
+
+def cmd_consensus(args: argparse.Namespace) -> int:
+    with _open(args) as study:
+        video = study.videos.get(args.video)
+        result = study.consensus.set(video.id, args.dimension, args.score, note=args.note)
+    print(f"Consensus for {video.label}, {result.dimension}: {result.score:g}")
+    return 0
+
+
 def cmd_gui(args: argparse.Namespace) -> int:
     if (
         sys.platform.startswith("linux")
@@ -309,6 +333,19 @@ def build_parser() -> argparse.ArgumentParser:
     rel.add_argument("--json", action="store_true", help="print one JSON object")
     rel.set_defaults(func=cmd_reliability)
 
+    dis = sub.add_parser("disagreements", help="where coders' scores differ, largest first")
+    dis.add_argument("--coders", metavar="A,B,...", help="coder names (default: all)")
+    dis.add_argument("--level", choices=("session", "segment"), default="session")
+    dis.add_argument("--min", type=float, default=0.5, help="smallest difference (default 0.5)")
+    dis.set_defaults(func=cmd_disagreements)
+
+    cons = sub.add_parser("consensus", help="record an agreed session score after review")
+    cons.add_argument("video", type=int, metavar="VIDEO_ID", help="see `videos list`")
+    cons.add_argument("dimension", metavar="DIMENSION", help="dimension key")
+    cons.add_argument("score", type=float, metavar="SCORE")
+    cons.add_argument("--note", default="", help="what was agreed and why")
+    cons.set_defaults(func=cmd_consensus)
+
     sample = sub.add_parser("sample", help="draw and assign the reliability sample")
     sample.add_argument("--coders", required=True, metavar="A,B", help="coders to double-code")
     sample.add_argument("--share", type=float, default=0.2, help="share of videos (default 0.2)")
@@ -354,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args.location, args.location_explicit = resolve(args.db)
         status: int = args.func(args)
+    except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (EasCoderError, OSError) as exc:
         if isinstance(exc, OSError) and not isinstance(exc, EasCoderError):
             message = f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")

@@ -210,3 +210,33 @@ def test_fewer_than_two_coders_is_refused(
 
 def _scheme() -> Scheme:
     return load_scheme()
+
+
+def test_disagreements_largest_first_and_consensus_kept_apart(
+    cli_study: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from eas_coder.review import disagreements
+
+    with Study.open(from_string(cli_study)) as study:
+        found = disagreements(study, ["Ana", "Ben"], "session", minimum=0.5)
+        sizes = [d.size for d in found]
+        assert sizes == sorted(sizes, reverse=True) and sizes
+        expected = int(sum(np.abs(CODER_A - CODER_B) >= 0.5)) * len(KEYS)
+        assert len(found) == expected
+        top = found[0]
+        assert top.scores.keys() == {"Ana", "Ben"} and top.consensus is None
+        before = study.ratings.all()
+        study.consensus.set(top.video_id, top.dimension, 4)
+        assert study.ratings.all() == before  # the coders' own ratings never change
+        again = disagreements(study, ["Ana", "Ben"], "session", minimum=0.5)
+        assert (
+            next(d for d in again if d.unit == top.unit and d.dimension == top.dimension).consensus
+            == 4
+        )
+    capsys.readouterr()
+    assert main(["--db", str(cli_study), "disagreements", "--min", "1.5"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert all(
+        float(line.split()[0]) >= 1.5 for line in lines if line[:1].strip() or line[:4].strip()
+    )
+    assert main(["--db", str(cli_study), "consensus", "1", "sensitivity", "7.5"]) == 2
