@@ -7,6 +7,7 @@ with a leading apostrophe (Excel's own "this is text" mark), which our importer 
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
@@ -29,15 +30,29 @@ def _cell(value: Any) -> Any:
 
 
 def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
-    """``base`` ``out.csv`` -> ``out-Ratings.csv``, ``out-Sessions.csv``, ...; returns them."""
+    """``base`` ``out.csv`` -> ``out-Ratings.csv``, ``out-Sessions.csv``, ...; returns them.
+
+    Every file is written under a temporary name first and all are renamed at the end, so
+    a failure leaves the previous export's files as they were, not a mix.
+    """
     base.parent.mkdir(parents=True, exist_ok=True)
-    written = []
-    for sheet in sheets:
-        path = base.with_name(f"{base.stem}-{sheet.name}.csv")
-        with path.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([c.name for c in sheet.columns])
-            for row in sheet.rows:
-                writer.writerow([_cell(v) for v in row])
-        written.append(path)
-    return written
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for sheet in sheets:
+            path = base.with_name(f"{base.stem}-{sheet.name}.csv")
+            temp = path.with_name(f".{path.name}.partial")
+            staged.append((temp, path))
+            with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+                writer = csv.writer(handle)
+                writer.writerow([c.name for c in sheet.columns])
+                for row in sheet.rows:
+                    writer.writerow([_cell(v) for v in row])
+        for path in (final for _, final in staged):
+            if path.is_dir():
+                raise IsADirectoryError(21, "a folder is in the way", str(path))
+        for temp, path in staged:
+            os.replace(temp, path)
+    finally:
+        for temp, _ in staged:
+            temp.unlink(missing_ok=True)
+    return [path for _, path in staged]

@@ -20,8 +20,10 @@ from eas_coder.model import StudySnapshot
 from eas_coder.scheme import Scheme
 from eas_coder.store.bulk import ImportedRating, ImportSummary
 from eas_coder.store.study import Study
+from eas_coder.store.unit import LABEL_LENGTH, NAME_LENGTH
 
 REQUIRED = ("participant", "timepoint", "coder", "dimension", "score")
+_LIMITS = {"participant": LABEL_LENGTH, "timepoint": LABEL_LENGTH, "coder": NAME_LENGTH}
 OPTIONAL = ("video", "level", "segment_start", "segment_end", "episode", "note")
 
 
@@ -75,12 +77,22 @@ def _number(value: Any) -> float:
     return number
 
 
+_MAX_TIME_MS = 48 * 3600 * 1000  # no interaction tape runs two days
+
+
 def _time_ms(value: Any) -> int:
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < 0:
-            raise ValueError("negative time")
-        return round(float(value) * 1000)  # seconds
-    return parse_clock(str(value))
+        if not math.isfinite(value) or value < 0:
+            raise ValueError("negative time" if value < 0 else "not a time")
+        ms = round(float(value) * 1000)  # seconds
+    else:
+        try:
+            ms = parse_clock(str(value))
+        except OverflowError:
+            raise ValueError(f"{value!r} is not a time") from None
+    if ms > _MAX_TIME_MS:
+        raise ValueError(f"{value!r} is longer than 48 hours")
+    return ms
 
 
 class _Validator:
@@ -110,6 +122,8 @@ class _Validator:
         for name in ("participant", "timepoint", "coder", "dimension"):
             if not texts[name]:
                 self.fail(number, name, "empty")
+            elif len(texts[name]) > _LIMITS.get(name, 200):
+                self.fail(number, name, f"longer than {_LIMITS.get(name, 200)} characters")
         key = self.by_label.get(texts["dimension"].casefold())
         if texts["dimension"] and key is None:
             self.fail(number, "dimension", f"unknown dimension {texts['dimension']!r}")
@@ -169,7 +183,13 @@ class _Validator:
         if episode_text and self.episodes and episode is None:
             self.fail(number, "episode", f"unknown episode {episode_text!r}")
             return None
-        return times[0], times[1], episode or (episode_text or None), _text(cells.get("note"))
+        note = cells.get("note")  # a note is kept exactly as typed, spaces included
+        return (
+            times[0],
+            times[1],
+            episode or (episode_text or None),
+            "" if note is None else str(note),
+        )
 
     def _deduplicate(self, rating: ImportedRating) -> ImportedRating | bool | None:
         identity = rating.identity()

@@ -133,6 +133,13 @@ def build_sheets(
     options = options or ExportOptions()
     for name in options.coders:
         study.coders.get(name)  # unknown names fail here, by name
+    videos = study.videos.all()
+    unknown = sorted(set(options.timepoints) - {v.timepoint for v in videos})
+    if unknown:
+        raise StudyError(f"no videos at timepoint(s) {', '.join(map(repr, unknown))}")
+    missing = sorted(set(options.video_ids) - {v.id for v in videos})
+    if missing:
+        raise StudyError(f"no video with id {', '.join(map(str, missing))} in this study")
     consensus = {
         (c.video_id, c.dimension): c.score for c in study.consensus.all() if c.segment_id is None
     }

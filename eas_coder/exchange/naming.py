@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -60,7 +61,15 @@ def parse_clock(text: str) -> int:
         if not part.isdigit():
             raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
         total = total * 60 + int(part)
-    seconds = float(parts[-1])
-    if seconds < 0 or (len(parts) > 1 and seconds >= 60):
+    try:
+        seconds = float(parts[-1])
+    except ValueError:
+        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)") from None
+    if not math.isfinite(seconds) or seconds < 0 or (len(parts) > 1 and seconds >= 60):
         raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
     return round((total * 60 + seconds) * 1000)
+
+
+def natural_key(text: str) -> list[object]:
+    """Sort key that puts T2 before T10."""
+    return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 
 from eas_coder.errors import EasCoderError
 from eas_coder.exchange.csv_out import TEXT_MARK
@@ -65,7 +64,12 @@ def _unmark(value: Any) -> Any:
     return value
 
 
-def _table(source: str, raw_rows: Iterator[tuple[Any, ...]]) -> SheetRows:
+def _keep(value: Any) -> Any:
+    return value
+
+
+def _table(source: str, raw_rows: Iterator[tuple[Any, ...]], unmark: bool) -> SheetRows:
+    clean = _unmark if unmark else _keep
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(raw_rows, start=1):
@@ -73,13 +77,68 @@ def _table(source: str, raw_rows: Iterator[tuple[Any, ...]]) -> SheetRows:
             if not any(v not in (None, "") for v in raw):
                 continue  # blank lines above the header
             header = [normalise_header(v) for v in raw]
+            named = [h for h in header if h]
+            doubled = sorted({h for h in named if named.count(h) > 1})
+            if doubled:
+                raise SheetUnreadable(
+                    f"{source}: row {number} names these columns twice: {', '.join(doubled)}"
+                )
             continue
         if not any(v not in (None, "") for v in raw):
             continue  # blank line
-        rows.append((number, {h: _unmark(v) for h, v in zip(header, raw, strict=False) if h}))
+        rows.append((number, {h: clean(v) for h, v in zip(header, raw, strict=False) if h}))
     if header is None:
         raise SheetUnreadable(f"{source}: the sheet is empty (no header row)")
     return SheetRows(header, rows)
+
+
+def _read_xlsx(path: Path) -> SheetRows:
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError) for bad files
+        raise SheetUnreadable(f"{path}: not a readable Excel workbook ({exc})") from exc
+    try:
+        names = {name.casefold(): name for name in workbook.sheetnames}
+        sheet = workbook[names["ratings"]] if "ratings" in names else workbook.active
+        if sheet is None:
+            raise SheetUnreadable(f"{path}: the workbook has no sheet")
+        return _table(str(path), sheet.iter_rows(values_only=True), unmark=False)
+    except SheetUnreadable:
+        raise
+    except Exception as exc:  # damaged XML inside the zip surfaces only while reading rows
+        raise SheetUnreadable(f"{path}: the workbook is damaged ({type(exc).__name__})") from exc
+    finally:
+        workbook.close()
+
+
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SheetUnreadable(f"{path}: UTF-16 text; save the sheet as CSV UTF-8")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Excel "CSV" on Windows; latin-1 decodes any byte, so nothing is lost.
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
+def _read_csv(path: Path) -> SheetRows:
+    text = _decode(path)
+    first = text.split("\n", 1)[0]
+    # Only the delimiter is guessed, from the header line; quotes are always double quotes
+    # (letting a sniffer pick the quote character can swallow rows after an apostrophe).
+    delimiter = max(",;\t", key=first.count) if first else ","
+    csv.field_size_limit(2**31 - 1)
+    try:
+        rows = [
+            tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        ]
+    except csv.Error as exc:
+        raise SheetUnreadable(f"{path}: not a readable CSV file ({exc})") from exc
+    return _table(str(path), iter(rows), unmark=True)
 
 
 def read_sheet(path: Path) -> SheetRows:
@@ -88,28 +147,9 @@ def read_sheet(path: Path) -> SheetRows:
         raise SheetUnreadable(f"{path}: file not found")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        try:
-            workbook = load_workbook(path, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError) as exc:
-            raise SheetUnreadable(f"{path}: not a readable Excel workbook ({exc})") from exc
-        try:
-            sheet = workbook["Ratings"] if "Ratings" in workbook.sheetnames else workbook.active
-            if sheet is None:
-                raise SheetUnreadable(f"{path}: the workbook has no sheet")
-            return _table(str(path), sheet.iter_rows(values_only=True))
-        finally:
-            workbook.close()
+        return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            text = path.read_text(encoding="cp1252")  # older Excel "CSV" on Windows
-        dialect: type[csv.Dialect] | csv.Dialect
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        except csv.Error:
-            dialect = csv.excel
-        return _table(str(path), (tuple(row) for row in csv.reader(text.splitlines(), dialect)))
+        return _read_csv(path)
     raise SheetUnreadable(
         f"{path}: not a rating sheet (use .xlsx or .csv, not {suffix or 'no extension'})"
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyreadstat
@@ -19,16 +20,21 @@ from eas_coder.exchange.sheets import Sheet
 def write_sav(sheet: Sheet, path: Path, bands: Sequence[str]) -> Path:
     """Write ``sheet`` with variable labels, and value labels on its band columns."""
     codes = {label: index for index, label in enumerate(bands, start=1)}
-    data: dict[str, list[object]] = {}
+    data: dict[str, Any] = {}
     value_labels: dict[str, dict[float, str]] = {}
     for index, column in enumerate(sheet.columns):
         values = [row[index] for row in sheet.rows]
         if column.kind == "band":
-            data[column.name] = [float(codes[v]) if v in codes else None for v in values]
+            # float64 even when empty: an all-missing column must not become a text variable
+            data[column.name] = pd.Series(
+                [float(codes[v]) if v in codes else None for v in values], dtype="float64"
+            )
             if codes:
                 value_labels[column.name] = {float(c): label for label, c in codes.items()}
         elif column.kind in ("number", "integer", "seconds"):
-            data[column.name] = [None if v is None else float(str(v)) for v in values]
+            data[column.name] = pd.Series(
+                [None if v is None else float(str(v)) for v in values], dtype="float64"
+            )
         else:
             data[column.name] = ["" if v is None else str(v) for v in values]
     frame = pd.DataFrame(data, columns=[c.name for c in sheet.columns])

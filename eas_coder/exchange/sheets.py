@@ -97,6 +97,15 @@ class ExportData:
             if (not tps or v.timepoint in tps) and (not ids or v.id in ids)
         ]
 
+    @property
+    def timepoints(self) -> list[str]:
+        """Timepoints in the order the study first recorded them (video creation order),
+        which keeps pre < post < follow-up however they are named."""
+        ordered: dict[str, None] = {}
+        for video in sorted(self.videos, key=lambda v: v.id):
+            ordered.setdefault(video.timepoint, None)
+        return list(ordered)
+
     def coder_label(self, coder: Coder) -> str:
         return f"C{coder.id}" if self.options.coder_codes else coder.name
 
@@ -170,6 +179,9 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 6) if values else None
 
 
+_COMPUTED = {"coders' mean", "consensus", "band"}
+
+
 def sessions_sheet(data: ExportData) -> Sheet:
     """Wide format for SPSS/R: one row per video, a column per dimension × coder."""
     coders = data.coders
@@ -217,7 +229,13 @@ def sessions_sheet(data: ExportData) -> Sheet:
         )
         per_dim.append((dim.key, group))
         columns.extend(group)
-    names = unique_names(variable_name(c.name) for c in columns)
+    # Computed columns get their names first, so a coder called "Mean" cannot take
+    # sensitivity_mean: coder columns yield (sensitivity_mean_2), never the other way round.
+    wanted = [variable_name(c.name) for c in columns]
+    computed = [i for i, c in enumerate(columns) if c.label.split(" – ")[-1] in _COMPUTED]
+    order = computed + [i for i in range(len(columns)) if i not in set(computed)]
+    settled = unique_names(wanted[i] for i in order)
+    names = [settled[order.index(i)] for i in range(len(columns))]
     columns = [
         Column(n, c.meaning, c.kind, c.label or c.meaning)
         for n, c in zip(names, columns, strict=True)
@@ -237,7 +255,7 @@ def sessions_sheet(data: ExportData) -> Sheet:
 
 def change_sheet(data: ExportData) -> Sheet:
     """Per participant and dimension: score and band at each timepoint, and the change."""
-    timepoints = sorted({v.timepoint for v in data.videos})
+    timepoints = data.timepoints
     per_video: dict[tuple[str, int], list[float]] = defaultdict(list)
     for (key, video_id, _coder), score in session_scores(
         data.snapshot.ratings, {c.id for c in data.coders}
@@ -272,6 +290,8 @@ def change_sheet(data: ExportData) -> Sheet:
             "number",
         )
     )
+    final = unique_names(variable_name(c.name) for c in columns)  # after any truncation
+    columns = [Column(n, c.meaning, c.kind) for n, c in zip(final, columns, strict=True)]
     sheet = Sheet("Change", columns)
     for participant in sorted({v.participant_code for v in data.videos}):
         for dim in data.scheme.dimensions:

@@ -11,6 +11,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -39,13 +40,15 @@ def _header(ws: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[WriteOnly
 
 
 def _text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = WriteOnlyCell(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"  # literal text, never a formula
     return cell
 
 
 def _band_rules(ws: WriteOnlyWorksheet, sheet: Sheet, bands: Sequence[str]) -> None:
     last_row = len(sheet.rows) + 1
+    if last_row < 2:
+        return  # no data rows to colour
     for index, column in enumerate(sheet.columns, start=1):
         if column.kind != "band":
             continue
@@ -89,12 +92,23 @@ def write_xlsx(
 
 
 def _safe(ws: WriteOnlyWorksheet, row: Sequence[Any]) -> list[Any]:
-    return [_text_cell(ws, v) if looks_like_formula(v) else v for v in row]
+    out: list[Any] = []
+    for value in row:
+        if isinstance(value, str):
+            if ILLEGAL_CHARACTERS_RE.search(value):  # control characters XML cannot hold
+                value = ILLEGAL_CHARACTERS_RE.sub("", value)
+            if looks_like_formula(value):
+                out.append(_text_cell(ws, value))
+                continue
+        out.append(value)
+    return out
 
 
 def _row(ws: WriteOnlyWorksheet, row: Sequence[Any], formats: Sequence[str | None]) -> list[Any]:
     out: list[Any] = []
     for value, number_format in zip(row, formats, strict=True):
+        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if looks_like_formula(value):
             out.append(_text_cell(ws, value))
         elif number_format and value is not None:

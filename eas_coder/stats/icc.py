@@ -107,12 +107,12 @@ class _FTest:
 
 def _single(bounds: tuple[float, float], k: int) -> tuple[float, float]:
     low, high = bounds
-    return (low - 1) / (low + k - 1), (high - 1) / (high + k - 1)
+    return _ratio(low - 1, low + k - 1), _ratio(high - 1, high + k - 1)
 
 
 def _average(bounds: tuple[float, float]) -> tuple[float, float]:
     low, high = bounds
-    return 1 - 1 / low, 1 - 1 / high
+    return 1 - _ratio(1, low), 1 - _ratio(1, high)
 
 
 def icc(ratings: npt.ArrayLike, confidence: float = 0.95) -> IccTable:

@@ -80,3 +80,10 @@ def test_wrong_shapes_are_refused() -> None:
         icc(np.array([1.0, 2.0]))
     with pytest.raises(ValueError, match="exactly two raters"):
         cohen_kappa(np.ones((3, 3)), CATEGORIES)
+
+
+def test_units_with_equal_means_give_infinite_bounds_not_a_crash() -> None:
+    # Between-unit variance 0 makes F = 0; the average-measure bound is then -inf (as in
+    # pingouin), found when a coder named "Mean" met a two-video export.
+    table = icc(np.array([[3.0, 5.0], [3.0, 5.0]]))
+    assert table["ICC1k"].ci[0] == -math.inf
