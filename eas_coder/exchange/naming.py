@@ -73,3 +73,12 @@ def parse_clock(text: str) -> int:
 def natural_key(text: str) -> list[object]:
     """Sort key that puts T2 before T10."""
     return [int(part) if part.isdigit() else part.casefold() for part in re.split(r"(\d+)", text)]
+
+
+# Characters XML (and so .xlsx) cannot hold: C0 controls other than tab, newline, return.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def clean_text(text: str) -> str:
+    """User text without the control characters a workbook cannot store (cheap when none)."""
+    return text if text.isprintable() else _CONTROL.sub("", text)

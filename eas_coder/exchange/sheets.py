@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from eas_coder.exchange.naming import clock, unique_names, variable_name
+from eas_coder.exchange.naming import clean_text, clock, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Scheme
 from eas_coder.session_scores import session_scores
@@ -107,7 +107,7 @@ class ExportData:
         return list(ordered)
 
     def coder_label(self, coder: Coder) -> str:
-        return f"C{coder.id}" if self.options.coder_codes else coder.name
+        return f"C{coder.id}" if self.options.coder_codes else clean_text(coder.name)
 
     def band(self, key: str, score: float | None) -> str:
         if score is None or not self.scheme.bands:
@@ -154,20 +154,20 @@ def ratings_sheet(data: ExportData) -> Sheet:
         seg = segments.get(r.segment_id) if r.segment_id is not None else None
         saved = data.saved_at.get(r.id)
         return [
-            video.participant_code,
-            video.timepoint,
-            video.name or "",
+            clean_text(video.participant_code),
+            clean_text(video.timepoint),
+            clean_text(video.name or ""),
             data.coder_label(coder),
             "session" if seg is None else "segment",
             _seconds(seg.start_ms) if seg else None,
             _seconds(seg.end_ms) if seg else None,
             clock(seg.start_ms) if seg else "",
             clock(seg.end_ms) if seg else "",
-            (seg.episode or "") if seg else "",
+            clean_text(seg.episode or "") if seg else "",
             r.dimension,
             r.score,
             data.band(r.dimension, r.score),
-            seg.note if seg else "",
+            clean_text(seg.note) if seg else "",
             saved.replace(tzinfo=None) if saved else None,
         ]
 
@@ -242,7 +242,11 @@ def sessions_sheet(data: ExportData) -> Sheet:
     ]
     sheet = Sheet("Sessions", columns)
     for video in data.videos:
-        row: list[Any] = [video.participant_code, video.timepoint, video.name or ""]
+        row: list[Any] = [
+            clean_text(video.participant_code),
+            clean_text(video.timepoint),
+            clean_text(video.name or ""),
+        ]
         for key, _group in per_dim:
             own = [scores.get((key, video.id, c.id)) for c in coders]
             present = [s for s in own if s is not None]
@@ -332,16 +336,16 @@ def segments_sheet(data: ExportData) -> Sheet:
             continue
         sheet.rows.append(
             [
-                video.participant_code,
-                video.timepoint,
-                video.name or "",
+                clean_text(video.participant_code),
+                clean_text(video.timepoint),
+                clean_text(video.name or ""),
                 data.coder_label(coder),
                 _seconds(s.start_ms),
                 _seconds(s.end_ms),
                 clock(s.start_ms),
                 clock(s.end_ms),
-                s.episode or "",
-                s.note,
+                clean_text(s.episode or ""),
+                clean_text(s.note),
             ]
         )
     return sheet

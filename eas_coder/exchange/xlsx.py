@@ -92,23 +92,13 @@ def write_xlsx(
 
 
 def _safe(ws: WriteOnlyWorksheet, row: Sequence[Any]) -> list[Any]:
-    out: list[Any] = []
-    for value in row:
-        if isinstance(value, str):
-            if ILLEGAL_CHARACTERS_RE.search(value):  # control characters XML cannot hold
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            if looks_like_formula(value):
-                out.append(_text_cell(ws, value))
-                continue
-        out.append(value)
-    return out
+    # Control characters are already gone (sheets.clean_text); only formulas need a look.
+    return [_text_cell(ws, v) if looks_like_formula(v) else v for v in row]
 
 
 def _row(ws: WriteOnlyWorksheet, row: Sequence[Any], formats: Sequence[str | None]) -> list[Any]:
     out: list[Any] = []
     for value, number_format in zip(row, formats, strict=True):
-        if isinstance(value, str) and ILLEGAL_CHARACTERS_RE.search(value):
-            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         if looks_like_formula(value):
             out.append(_text_cell(ws, value))
         elif number_format and value is not None:
