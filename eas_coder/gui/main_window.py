@@ -14,6 +14,7 @@ from eas_coder.errors import EasCoderError
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.models import VideoTableModel, format_duration
+from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.location import STUDY_SUFFIX, from_string
 from eas_coder.scheme import load_scheme
 from eas_coder.store.study import Study
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.exchange = ExchangeActions(self, lambda: self._study.location)
         self.actionExport.triggered.connect(self._on_export)
         self.actionImport.triggered.connect(self.exchange.import_sheet)
+        self.actionReliability.triggered.connect(self._on_reliability)
         self.exchange.exported.connect(self._on_exported)
         self.exchange.imported.connect(self._on_imported)
         self._show_study()
@@ -111,6 +113,9 @@ class MainWindow(QMainWindow):
             action()  # type: ignore[operator]
         except EasCoderError as exc:
             QMessageBox.warning(self, "EAS Coder", str(exc))
+
+    def _on_reliability(self) -> None:
+        ReliabilityDialog(self._study, self).open()
 
     def _on_export(self) -> None:
         coders = [c.name for c in self._study.coders.all()]
