@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import shlex
 import sys
@@ -16,33 +15,21 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from eas_coder import __version__
+from eas_coder.cli_analysis import (
+    cmd_consensus,
+    cmd_disagreements,
+    cmd_export,
+    cmd_import,
+    cmd_reliability,
+    cmd_sample,
+    cmd_settings,
+)
+from eas_coder.cli_support import PROG, UsageError, open_study
 from eas_coder.errors import EasCoderError
+from eas_coder.exchange.naming import clock
 from eas_coder.location import ENV_VAR, Location, resolve
 from eas_coder.scheme import DEFAULT_SCHEME_ID, load_scheme, shipped_schemes
 from eas_coder.store.study import Study
-
-PROG = "eas-coder"
-
-
-class UsageError(EasCoderError):
-    """A command was called with arguments that do not make sense together."""
-
-
-def _format_ms(ms: int | None) -> str:
-    if ms is None:
-        return "-"
-    seconds, millis = divmod(ms, 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def _open(args: argparse.Namespace) -> Study:
-    location: Location = args.location
-    return Study.open(location)
-
-
-# --- commands ------------------------------------------------------------------------------
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -58,14 +45,14 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_coders_add(args: argparse.Namespace) -> int:
-    with _open(args) as study:
+    with open_study(args) as study:
         for coder in study.coders.add_many(args.names):  # all or none
             print(f"Added coder {coder.name} (id {coder.id})")
     return 0
 
 
 def cmd_coders_list(args: argparse.Namespace) -> int:
-    with _open(args) as study:
+    with open_study(args) as study:
         coders = study.coders.all()
     if not coders:
         print("No coders yet; add some with `eas-coder coders add NAME`.")
@@ -82,20 +69,20 @@ def cmd_videos_add(args: argparse.Namespace) -> int:
     infos = []
     for file in files:
         infos.append(probe(file))
-    with _open(args) as study:
+    with open_study(args) as study:
         for file, info in zip(files, infos, strict=True):
             video = study.videos.add(
                 args.participant, args.timepoint, file, info, allow_duplicate=args.allow_duplicate
             )
             print(
-                f"Added {video.label}: {file.name} ({_format_ms(info.duration_ms)}, "
+                f"Added {video.label}: {file.name} ({clock(info.duration_ms)}, "
                 f"{info.fps:.3g} fps, {info.frame_count} frames, {info.width}×{info.height})"
             )
     return 0
 
 
 def cmd_videos_list(args: argparse.Namespace) -> int:
-    with _open(args) as study:
+    with open_study(args) as study:
         videos = study.videos.all()
     if not videos:
         print("No videos yet; add some with `eas-coder videos add FILE --participant ...`.")
@@ -105,7 +92,7 @@ def cmd_videos_list(args: argparse.Namespace) -> int:
         fps = f"{v.fps:.3f}" if v.fps else "-"
         print(
             f"{v.id:>4}  {v.participant_code:<12} {v.timepoint:<14} "
-            f"{_format_ms(v.duration_ms):>12} {fps:>7}  {v.path or '(no file)'}"
+            f"{clock(v.duration_ms) or '-':>12} {fps:>7}  {v.path or '(no file)'}"
         )
     return 0
 
@@ -120,7 +107,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    with _open(args) as study:
+    with open_study(args) as study:
         report = study.check()
         for message in report.database_messages:
             print(f"database: {message}")
@@ -132,128 +119,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         print("Study OK: database intact, every video file present.")
         return 0
     return 1
-
-
-def _split(value: str | None) -> list[str] | None:
-    return [part.strip() for part in value.split(",") if part.strip()] if value else None
-
-
-def cmd_reliability(args: argparse.Namespace) -> int:
-    from eas_coder import reliability, reliability_text  # numpy/scipy only when needed
-
-    with _open(args) as study:
-        report = reliability.compute(
-            study, _split(args.coders), args.level, _split(args.dimensions)
-        )
-    if args.json:
-        print(json.dumps(report.to_json(), indent=2))
-    else:
-        print(reliability_text.render(report))
-    return 0
-
-
-def cmd_sample(args: argparse.Namespace) -> int:
-    from eas_coder.sampling import assign_sample
-
-    coders = _split(args.coders) or []
-    if len(coders) < 2:
-        raise UsageError("name the two (or more) coders who double-code the sample: --coders A,B")
-    with _open(args) as study:
-        made = assign_sample(study, coders, args.share, args.seed, not args.no_stratify)
-        labels = {v.id: v.label for v in study.videos.all()}
-    for video_id in sorted({a.video_id for a in made}):
-        print(f"Assigned {labels[video_id]}")
-    print(f"{len(made)} new assignments (share {args.share:g}, seed {args.seed})")
-    return 0
-
-
-def cmd_settings(args: argparse.Namespace) -> int:
-    from eas_coder.store.settings import DEFAULTS
-
-    with _open(args) as study:
-        if args.key and args.value is not None:
-            try:
-                value = json.loads(args.value)
-            except json.JSONDecodeError:
-                value = args.value  # a bare word such as ICC3
-            study.settings.set(args.key, value)
-        for key in [args.key] if args.key else list(DEFAULTS):
-            print(f"{key} = {json.dumps(study.settings.get(key))}")
-    return 0
-
-
-def _video_ids(value: str | None) -> tuple[int, ...]:
-    parts = _split(value) or []
-    if not all(part.isdigit() for part in parts):
-        raise UsageError(f"--videos takes video ids (see `videos list`), not {value!r}")
-    return tuple(int(part) for part in parts)
-
-
-def cmd_export(args: argparse.Namespace) -> int:
-    from eas_coder.exchange.export import export_study
-    from eas_coder.exchange.sheets import ExportOptions
-
-    options = ExportOptions(
-        coders=tuple(_split(args.coders) or ()),
-        timepoints=tuple(_split(args.timepoints) or ()),
-        video_ids=_video_ids(args.videos),
-        coder_codes=args.coder_codes,
-    )
-    with _open(args) as study:
-        written = export_study(study, Path(args.out), args.format, options)
-    for path in written:
-        print(f"Wrote {path}")
-    return 0
-
-
-def cmd_import(args: argparse.Namespace) -> int:
-    from eas_coder.exchange.importer import ImportRejected, import_ratings
-
-    with _open(args) as study:
-        try:
-            plan, summary = import_ratings(study, Path(args.file), dry_run=args.dry_run)
-        except ImportRejected as exc:
-            print(
-                f"{PROG}: error: {args.file}: {len(exc.problems)} problem(s), nothing imported",
-                file=sys.stderr,
-            )
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
-            return 2
-    if summary is None:
-        verb = "Would import" if args.dry_run else "Imported"
-        print(f"{verb} {len(plan.ratings)} ratings; {plan.skipped} rows already in the study")
-    else:
-        print(
-            f"Imported {summary.ratings} ratings ({summary.coders} new coders, "
-            f"{summary.participants} participants, {summary.videos} videos, "
-            f"{summary.segments} segments); {plan.skipped} rows already in the study"
-        )
-    return 0
-
-
-def cmd_disagreements(args: argparse.Namespace) -> int:
-    from eas_coder.review import disagreements
-
-    with _open(args) as study:
-        found = disagreements(study, _split(args.coders), args.level, args.min)
-        labels = {v.id: v.label for v in study.videos.all()}
-    if not found:
-        print("No disagreements of that size.")
-    for d in found:
-        where = labels[d.video_id] + ("" if d.start_ms is None else f" @ {_format_ms(d.start_ms)}")
-        scores = ", ".join(f"{name} {score:g}" for name, score in d.scores.items())
-        agreed = "" if d.consensus is None else f"  consensus {d.consensus:g}"
-        print(f"{d.size:>4g}  {where:<32} {d.dimension:<22} {scores}{agreed}")
-    return 0
-
-
-def cmd_consensus(args: argparse.Namespace) -> int:
-    with _open(args) as study:
-        video = study.videos.get(args.video)
-        result = study.consensus.set(video.id, args.dimension, args.score, note=args.note)
-    print(f"Consensus for {video.label}, {result.dimension}: {result.score:g}")
-    return 0
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

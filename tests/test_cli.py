@@ -37,7 +37,7 @@ def test_demo_then_videos_list_through_the_installed_command(tmp_path: Path) -> 
     rows = [line for line in listed.stdout.splitlines() if re.match(r"\s*\d+\s", line)]
     assert len(rows) == len(PARTICIPANTS) * len(TIMEPOINTS)
     for row in rows:
-        assert "0:00:12.000" in row  # each demo video lasts 12 s
+        assert "00:00:12.000" in row  # each demo video lasts 12 s
     assert "D001" in listed.stdout and "T2 follow-up" in listed.stdout
 
 

@@ -33,7 +33,7 @@ def write_sav(sheet: Sheet, path: Path, bands: Sequence[str]) -> Path:
                 value_labels[column.name] = {float(c): label for label, c in codes.items()}
         elif column.kind in ("number", "integer", "seconds"):
             data[column.name] = pd.Series(
-                [None if v is None else float(str(v)) for v in values], dtype="float64"
+                [None if v is None else float(v) for v in values], dtype="float64"
             )
         else:
             data[column.name] = ["" if v is None else str(v) for v in values]

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from eas_coder.errors import StudyError
 from eas_coder.model import Consensus
 from eas_coder.scheme import Scheme
-from eas_coder.store.tables import ConsensusRow, SegmentRow, VideoRow, utcnow
-from eas_coder.store.unit import StudyDb
+from eas_coder.store.tables import ConsensusRow, VideoRow, utcnow
+from eas_coder.store.unit import StudyDb, same_target
 
 
 def _copy(row: ConsensusRow) -> Consensus:
@@ -40,21 +39,12 @@ class ConsensusScores:
         db = self._db
         with db.write() as session:
             db.require(session, VideoRow, video_id, "video")
-            segment = (
-                None
-                if segment_id is None
-                else db.require(session, SegmentRow, segment_id, "segment")
-            )
-            if segment is not None and segment.video_id != video_id:
-                raise StudyError(f"segment {segment_id} belongs to another video")
-            target = (
-                ConsensusRow.segment_id.is_(None)
-                if segment_id is None
-                else ConsensusRow.segment_id == segment_id
-            )
+            db.require_segment_of(session, segment_id, video_id)
             row = session.scalar(
                 select(ConsensusRow).where(
-                    ConsensusRow.video_id == video_id, ConsensusRow.dimension == dimension, target
+                    ConsensusRow.video_id == video_id,
+                    ConsensusRow.dimension == dimension,
+                    same_target(ConsensusRow.segment_id, segment_id),
                 )
             )
             old = None if row is None else {"score": row.score, "note": row.note}

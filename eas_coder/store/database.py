@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,17 +36,23 @@ def alembic_config() -> Config:
     return config
 
 
+@lru_cache(maxsize=4)
+def _revisions(directory: Path) -> tuple[str, frozenset[str]]:
+    # Parsed once per migrations folder: opening a study asks several times.
+    script = ScriptDirectory.from_config(alembic_config())
+    head = script.get_current_head()
+    assert head is not None, "no migrations packaged"
+    return head, frozenset(rev.revision for rev in script.walk_revisions())
+
+
 def head_revision() -> str:
     """The newest schema revision this version of EAS Coder writes."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None, "no migrations packaged"
-    return head
+    return _revisions(MIGRATIONS_DIR)[0]
 
 
-def known_revisions() -> set[str]:
+def known_revisions() -> frozenset[str]:
     """Every schema revision this version understands."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return {rev.revision for rev in script.walk_revisions()}
+    return _revisions(MIGRATIONS_DIR)[1]
 
 
 def _sqlite_revision(path: Path) -> str | None:

@@ -7,12 +7,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
-from eas_coder.errors import StudyError
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
-from eas_coder.store.tables import CoderRow, RatingRow, SegmentRow, VideoRow, utcnow
-from eas_coder.store.unit import StudyDb, rating_state
+from eas_coder.store.tables import CoderRow, RatingRow, VideoRow, utcnow
+from eas_coder.store.unit import StudyDb, rating_state, same_target
 
 
 class Ratings:
@@ -40,21 +39,13 @@ class Ratings:
         with db.write() as session:
             db.require(session, VideoRow, video_id, "video")
             db.require(session, CoderRow, coder_id, "coder")
-            if segment_id is not None:
-                segment = db.require(session, SegmentRow, segment_id, "segment")
-                if segment.video_id != video_id:
-                    raise StudyError(f"segment {segment_id} belongs to another video")
-            same_target = (
-                RatingRow.segment_id.is_(None)
-                if segment_id is None
-                else RatingRow.segment_id == segment_id
-            )
+            db.require_segment_of(session, segment_id, video_id)
             row = session.scalar(
                 select(RatingRow).where(
                     RatingRow.video_id == video_id,
                     RatingRow.coder_id == coder_id,
                     RatingRow.dimension == dimension,
-                    same_target,
+                    same_target(RatingRow.segment_id, segment_id),
                 )
             )
             old = None if row is None else rating_state(row)

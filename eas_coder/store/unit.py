@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.location import Location
-from eas_coder.store.tables import AuditRow, Base, RatingRow
+from eas_coder.store.tables import AuditRow, Base, RatingRow, SegmentRow
 
 RowT = TypeVar("RowT", bound=Base)
 # Column widths (tables.py); checked here so SQLite and PostgreSQL refuse the same input.
@@ -53,6 +53,11 @@ def rating_state(row: RatingRow) -> dict[str, Any]:
         "score": row.score,
         "items": row.items,
     }
+
+
+def same_target(column: Any, segment_id: int | None) -> Any:
+    """WHERE clause for "the same segment, or the whole session when ``segment_id`` is None"."""
+    return column.is_(None) if segment_id is None else column == segment_id
 
 
 def to_json(value: Any) -> str | None:
@@ -119,6 +124,14 @@ class StudyDb:
         if row is None:
             raise NotFound(f"no {what} with id {key} in this study")
         return row
+
+    @classmethod
+    def require_segment_of(cls, session: Session, segment_id: int | None, video_id: int) -> None:
+        """A segment id (when given) must exist and belong to ``video_id``."""
+        if segment_id is None:
+            return
+        if cls.require(session, SegmentRow, segment_id, "segment").video_id != video_id:
+            raise StudyError(f"segment {segment_id} belongs to another video")
 
     def close(self) -> None:
         """Release the database connections."""
