@@ -26,10 +26,10 @@ from eas_coder.cli_analysis import (
 )
 from eas_coder.cli_support import PROG, UsageError, open_study
 from eas_coder.errors import EasCoderError
-from eas_coder.exchange.naming import clock
 from eas_coder.location import ENV_VAR, Location, resolve
 from eas_coder.scheme import DEFAULT_SCHEME_ID, load_scheme, shipped_schemes
 from eas_coder.store.study import Study
+from eas_coder.timecode import clock
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -131,8 +131,8 @@ def cmd_gui(args: argparse.Namespace) -> int:
         raise UsageError("no display to open the window on (DISPLAY is not set)")
     # Imported by name so the command line works (and imports) without Qt.
     app = importlib.import_module("eas_coder.gui.app")
-    launch: Callable[[Location, bool], int] = app.launch
-    return launch(args.location, args.location_explicit)
+    launch: Callable[[Location, bool, str | None], int] = app.launch
+    return launch(args.location, args.location_explicit, getattr(args, "player", None))
 
 
 # --- parser --------------------------------------------------------------------------------
@@ -154,6 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the application window (the default)")
+    gui.add_argument(
+        "--player",
+        choices=["vlc", "qt"],
+        help="playback engine: vlc (libVLC) or qt (Qt Multimedia); default: VLC when installed",
+    )
     gui.set_defaults(func=cmd_gui)
 
     init = sub.add_parser("init", help="create a study")

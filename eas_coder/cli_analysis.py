@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from eas_coder.cli_support import PROG, UsageError, open_study, split_list
-from eas_coder.exchange.naming import clock
+from eas_coder.timecode import clock
 
 
 def cmd_reliability(args: argparse.Namespace) -> int:

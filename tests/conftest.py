@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,11 @@ from tests.support import need
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.*=false")
+# No sound card in CI; keep people's own settings and thumbnail cache out of the tests.
+os.environ["EAS_CODER_AUDIO"] = "off"
+_PRIVATE = tempfile.mkdtemp(prefix="eas-coder-tests-")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(_PRIVATE, "config")
+os.environ["EAS_CODER_CACHE_DIR"] = os.path.join(_PRIVATE, "cache")
 
 _db_numbers = itertools.count(1)
 

@@ -40,23 +40,32 @@ def shared_clip(name: str) -> Path:
 
 
 def ffmpeg_video(
-    path: Path, seconds: float = 2.0, fps: str = "30", size: str = "320x240", audio: bool = True
+    path: Path,
+    seconds: float = 2.0,
+    fps: str = "30",
+    size: str = "320x240",
+    audio: bool = True,
+    gop: int | None = None,
+    variable_rate: bool = False,
 ) -> Path:
-    """An H.264 (+AAC) test video with a frame counter, made with ffmpeg."""
+    """An H.264 (+AAC) test video with a frame counter, made with ffmpeg.
+
+    ``gop`` sets the keyframe spacing in frames. ``variable_rate`` makes the second half of
+    the frames last twice as long as the first (timestamps kept as they are, no resampling).
+    """
     ffmpeg = need_tool("ffmpeg")
     command = [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}"]
     if audio:
         command += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000"]
-    command += [
-        "-t",
-        str(seconds),
-        "-c:v",
-        "libx264",
-        "-preset",
-        "ultrafast",
-        "-pix_fmt",
-        "yuv420p",
-    ]
+    command += ["-t", str(seconds), "-c:v", "libx264", "-preset", "ultrafast"]
+    command += ["-pix_fmt", "yuv420p"]
+    if gop is not None:
+        command += ["-g", str(gop), "-keyint_min", str(gop), "-sc_threshold", "0"]
+    if variable_rate:
+        half = round(float(seconds) * float(fps) / 2)
+        rate = float(fps)
+        curve = f"if(lt(N,{half}),N/{rate},{half}/{rate}+(N-{half})*2/{rate})/TB"
+        command += ["-vf", f"setpts='{curve}'", "-fps_mode", "passthrough"]
     command += ["-c:a", "aac", "-shortest"] if audio else []
     subprocess.run([*command, str(path)], check=True, timeout=120)
     return path

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from eas_coder.errors import EasCoderError, ScoreError
-from eas_coder.exchange.naming import parse_clock
 from eas_coder.exchange.reader import read_sheet
 from eas_coder.model import StudySnapshot
 from eas_coder.scheme import Scheme
 from eas_coder.store.bulk import ImportedRating, ImportSummary
 from eas_coder.store.study import Study
 from eas_coder.store.unit import LABEL_LENGTH, NAME_LENGTH
+from eas_coder.timecode import parse_clock
 
 REQUIRED = ("participant", "timepoint", "coder", "dimension", "score")
 _LIMITS = {"participant": LABEL_LENGTH, "timepoint": LABEL_LENGTH, "coder": NAME_LENGTH}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -39,35 +38,6 @@ def unique_names(names: Iterable[str]) -> list[str]:
 def looks_like_formula(value: object) -> bool:
     """True for user text a spreadsheet would evaluate."""
     return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
-
-
-def clock(ms: int | None) -> str:
-    """Milliseconds as ``hh:mm:ss.fff``."""
-    if ms is None:
-        return ""
-    seconds, millis = divmod(int(ms), 1000)
-    minutes, seconds = divmod(seconds, 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours:02d}:{minutes:02d}:{seconds:02d}.{millis:03d}"
-
-
-def parse_clock(text: str) -> int:
-    """``hh:mm:ss.fff``, ``mm:ss`` or plain seconds -> milliseconds; ValueError otherwise."""
-    parts = text.strip().split(":")
-    if not 1 <= len(parts) <= 3 or any(not p.strip() for p in parts):
-        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
-    total = 0.0
-    for part in parts[:-1]:
-        if not part.isdigit():
-            raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
-        total = total * 60 + int(part)
-    try:
-        seconds = float(parts[-1])
-    except ValueError:
-        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)") from None
-    if not math.isfinite(seconds) or seconds < 0 or (len(parts) > 1 and seconds >= 60):
-        raise ValueError(f"{text!r} is not a time (use seconds or hh:mm:ss.fff)")
-    return round((total * 60 + seconds) * 1000)
 
 
 def natural_key(text: str) -> list[object]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from eas_coder.exchange.naming import clean_text, clock, unique_names, variable_name
+from eas_coder.exchange.naming import clean_text, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Scheme
 from eas_coder.session_scores import session_scores
+from eas_coder.timecode import clock
 
 Kind = Literal["text", "number", "integer", "seconds", "datetime", "band"]
 

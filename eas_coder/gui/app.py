@@ -13,6 +13,7 @@ from eas_coder import __version__
 from eas_coder.demo import DEMO_STUDY_NAME, build_demo
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.main_window import MainWindow
+from eas_coder.gui.player.choose import create_backend
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
 from eas_coder.store.study import Study
@@ -45,17 +46,24 @@ def startup_location(location: Location, explicit: bool) -> Location:
     return from_string(demo_file)
 
 
-def open_window(location: Location, explicit: bool) -> MainWindow:
-    """Open the study and build the (not yet shown) main window."""
+def open_window(location: Location, explicit: bool, player: str | None = None) -> MainWindow:
+    """Open the study and build the (not yet shown) main window.
+
+    ``player`` is ``vlc``, ``qt`` or None (the preference, else VLC when it loads).
+    """
     study = Study.open(startup_location(location, explicit))
-    return MainWindow(study)
+    backend, note = create_backend(player)
+    window = MainWindow(study, backend)
+    if note:
+        window.statusBar().showMessage(note, 15_000)
+    return window
 
 
-def launch(location: Location, explicit: bool) -> int:
+def launch(location: Location, explicit: bool, player: str | None = None) -> int:
     """Run the application until its window closes; returns the exit status."""
     app = application()
     try:
-        window = open_window(location, explicit)
+        window = open_window(location, explicit, player)
     except EasCoderError as exc:
         QMessageBox.critical(None, "EAS Coder cannot open the study", str(exc))
         return 2

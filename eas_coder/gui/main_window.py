@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QWidget
 
@@ -14,6 +14,10 @@ from eas_coder.errors import EasCoderError
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.models import VideoTableModel, format_duration
+from eas_coder.gui.playback_actions import connect_playback
+from eas_coder.gui.player.backend import PlaybackBackend
+from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.location import STUDY_SUFFIX, from_string
 from eas_coder.scheme import load_scheme
@@ -27,7 +31,12 @@ class MainWindow(QMainWindow):
 
     studyChanged = Signal(object)  # the newly opened Study
 
-    def __init__(self, study: Study, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        study: Study,
+        backend: PlaybackBackend | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         load_form(self, "main_window.ui")
         self._study = study
@@ -35,7 +44,16 @@ class MainWindow(QMainWindow):
         self.videoTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.videoTable.horizontalHeader().setStretchLastSection(True)
         self.videoTable.verticalHeader().setVisible(False)
-        self.mainSplitter.setSizes([640, 420])
+        note = ""
+        if backend is None:
+            backend, note = create_backend()
+        self.playerPanel = PlayerPanel(backend, parent=self)
+        self.playerLayout.addWidget(self.playerPanel)
+        connect_playback(self, self.playerPanel)
+        self.playerPanel.mediaFailed.connect(self._on_media_failed)
+        for dock in (self.videosDock, self.detailsDock):
+            self.menuView.addAction(dock.toggleViewAction())
+        self._restore_layout()
         self.actionOpenStudy.triggered.connect(self._on_open_study)
         self.actionNewStudy.triggered.connect(self._on_new_study)
         self.actionQuit.triggered.connect(self.close)
@@ -47,6 +65,8 @@ class MainWindow(QMainWindow):
         self.exchange.exported.connect(self._on_exported)
         self.exchange.imported.connect(self._on_imported)
         self._show_study()
+        if note:
+            self.statusBar().showMessage(note, 15_000)
 
     @property
     def study(self) -> Study:
@@ -83,10 +103,40 @@ class MainWindow(QMainWindow):
         self.framesValue.setText(frames)
         path = self._study.videos.file_of(video)
         self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
+        self._show_video(f"{video.participant_code} ({video.timepoint})", path)
         coders = {c.id: c.name for c in self._study.coders.all()}
         per_coder = Counter(r.coder_id for r in self._study.ratings.all(video_id=video.id))
         lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
         self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
+
+    def _show_video(self, name: str, path: Path | None) -> None:
+        if path is None:
+            self.playerPanel.show_unavailable(
+                f"{name} has no video file in this study (its ratings came from a sheet)."
+            )
+        elif not path.is_file():
+            self.playerPanel.show_unavailable(
+                f"The video file of {name} is not where the study says:\n{path}\n\n"
+                "Was it moved, renamed, or is its drive not connected?"
+            )
+        else:
+            self.playerPanel.open_video(path)
+
+    def _on_media_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+
+    def _restore_layout(self) -> None:
+        settings = QSettings()
+        geometry, state = settings.value("window/geometry"), settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        settings = QSettings()
+        settings.setValue("window/geometry", self.saveGeometry())
+        settings.setValue("window/state", self.saveState())
 
     def _switch_to(self, study: Study) -> None:
         old, self._study = self._study, study
@@ -137,5 +187,7 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._save_layout()
+        self.playerPanel.shutdown()
         self._study.close()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.export_dialog import ExportDialog
@@ -38,6 +38,10 @@ def test_export_from_the_menu_runs_in_the_background(
         item = dialog.codersList.item(1)
         rect = dialog.codersList.visualItemRect(item)
         dialog.show()
+        # the dialog is the active window, as when a person opens it (Space is a shortcut of
+        # the main window otherwise)
+        dialog.activateWindow()
+        qtbot.waitUntil(lambda: QApplication.activeWindow() is dialog)
         qtbot.mouseClick(dialog.codersList.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
         if item.checkState() == Qt.CheckState.Checked:  # the click selected; space toggles
             qtbot.keyClick(dialog.codersList, Qt.Key.Key_Space)

@@ -1,0 +1,1 @@
+"""The video player: one Player over a playback backend (VLC or Qt Multimedia)."""

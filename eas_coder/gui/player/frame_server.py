@@ -1,0 +1,129 @@
+"""Exact frames off the GUI thread: a worker thread owns the decoder and answers requests.
+
+Requests are latest-wins (a held arrow key asks faster than frames decode); between
+requests the worker fills the cache around the playhead, one frame at a time, so it can
+answer a new request within one frame's decode.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
+
+from eas_coder.errors import EasCoderError
+from eas_coder.media.exact_frames import ExactFrames, first_frame
+from eas_coder.media.frame_index import FrameIndex, read_frame_index
+
+
+def to_qimage(rgb: np.ndarray) -> QImage:
+    """An RGB array as a QImage that owns its pixels."""
+    height, width, _ = rgb.shape
+    data = np.ascontiguousarray(rgb)
+    return QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+
+
+class FrameServer(QObject):
+    """Opens videos and serves exact frames from a worker thread; signals arrive queued."""
+
+    opened = Signal(int, object)  # generation, FrameIndex
+    frameReady = Signal(int, int, QImage)  # generation, frame index, picture
+    failed = Signal(int, str)  # generation, message naming the file and the problem
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._wake = threading.Condition()
+        self._open_path: Path | None = None
+        self._request: int | None = None
+        self._generation = 0
+        self._closing = False
+        self._frames: ExactFrames | None = None
+        self._thread = threading.Thread(target=self._run, name="exact-frames", daemon=True)
+        self._thread.start()
+
+    @property
+    def generation(self) -> int:
+        """Counts opens; answers about an older video carry an older number."""
+        return self._generation
+
+    def open(self, path: Path) -> int:
+        """Start opening a video; returns the generation its answers will carry."""
+        with self._wake:
+            self._generation += 1
+            self._open_path = path
+            self._request = 0
+            self._wake.notify()
+            return self._generation
+
+    def request(self, index: int) -> None:
+        """Ask for a frame; an older request not yet served is dropped."""
+        with self._wake:
+            self._request = index
+            self._wake.notify()
+
+    def close_video(self) -> None:
+        """Drop the open video and its cache (answers still on their way are ignored)."""
+        with self._wake:
+            self._generation += 1
+            self._open_path = Path()
+            self._request = None
+            self._wake.notify()
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (on window close)."""
+        with self._wake:
+            self._closing = True
+            self._wake.notify()
+        self._thread.join(timeout=5)
+
+    # -- worker thread --------------------------------------------------------------------
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._closing and self._open_path is None and self._request is None:
+                    if self._frames is not None and self._frames.has_prefetch_work():
+                        break
+                    self._wake.wait()
+                if self._closing:
+                    break
+                path, self._open_path = self._open_path, None
+                index, self._request = self._request, None
+                generation = self._generation
+            try:
+                if path is not None:
+                    self._switch(path, generation)
+                if index is not None and self._frames is not None:
+                    rgb = self._frames.frame(index)
+                    self.frameReady.emit(
+                        generation, self._frames.index.clamp(index), to_qimage(rgb)
+                    )
+                elif self._frames is not None:
+                    self._frames.prefetch_step()
+            except EasCoderError as exc:
+                self._drop()
+                self.failed.emit(generation, str(exc))
+            except Exception as exc:  # a decoder error must not kill the thread
+                self._drop()
+                self.failed.emit(generation, f"{path or 'video'}: decoding failed ({exc})")
+        self._drop()
+
+    def _switch(self, path: Path, generation: int) -> None:
+        self._drop()
+        if path == Path():
+            return
+        # The first picture before the (slower) timestamp scan: opening feels instant.
+        first = first_frame(path)
+        if first is not None:
+            self.frameReady.emit(generation, 0, to_qimage(first))
+        index: FrameIndex = read_frame_index(path)
+        self._frames = ExactFrames(path, index)
+        self.opened.emit(generation, index)
+
+    def _drop(self) -> None:
+        if self._frames is not None:
+            self._frames.close()
+            self._frames = None

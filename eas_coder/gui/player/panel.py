@@ -1,0 +1,105 @@
+"""The central player area: video surface, transport bar and timeline around one Player."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from eas_coder.gui.player.backend import PlaybackBackend
+from eas_coder.gui.player.player import Player
+from eas_coder.gui.player.surface import VideoSurface
+from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
+from eas_coder.gui.player.transport import TransportBar
+from eas_coder.gui.timeline import Timeline
+from eas_coder.media.frame_index import FrameIndex
+
+
+class PlayerPanel(QWidget):
+    """Connects the Player to what shows it; the window adds actions and docks around it."""
+
+    mediaFailed = Signal(str)  # for the status bar
+
+    def __init__(
+        self,
+        backend: PlaybackBackend,
+        thumbnails: ThumbnailLoader | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.player = Player(backend, self)
+        self.surface = VideoSurface(self)
+        self.transport = TransportBar(self)
+        self.timeline = Timeline(self)
+        self.thumbnails = thumbnails or ThumbnailLoader(parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.surface, 1)
+        layout.addWidget(self.transport)
+        layout.addWidget(self.timeline)
+        self._thumb_generation = 0
+        player = self.player
+        player.frameShown.connect(self.surface.show_image)
+        player.positionChanged.connect(self._on_position)
+        player.playingChanged.connect(self.transport.show_playing)
+        player.rateChanged.connect(self.transport.show_rate)
+        player.mediaOpened.connect(self._on_opened)
+        player.mediaFailed.connect(self._on_failed)
+        self.timeline.seekRequested.connect(player.seek_ms)
+        self.thumbnails.batchReady.connect(self._on_thumbnails)
+        self.transport.volumeSlider.valueChanged.connect(player.set_volume)
+        player.set_volume(self.transport.volumeSlider.value())
+        self.timeline.clear()
+
+    def open_video(self, path: Path) -> None:
+        """Show a video file (errors end up on the surface, not in a traceback)."""
+        self.thumbnails.cancel()
+        self.timeline.clear()
+        self.transport.show_no_media()
+        self.surface.show_message(f"Opening {path.name}…")
+        self.player.open(path)
+
+    def show_unavailable(self, message: str) -> None:
+        """No playable file for the selected video: say why, release the old one."""
+        self.thumbnails.cancel()
+        self.player.close()
+        self.timeline.clear()
+        self.transport.show_no_media()
+        self.surface.show_message(message)
+
+    def shutdown(self) -> None:
+        """Release decoders and threads (window closing)."""
+        self.thumbnails.cancel()
+        self.player.shutdown()
+        release = getattr(self.player.backend, "release", None)
+        if callable(release):
+            release()
+
+    @Slot(int, int)
+    def _on_position(self, frame: int, ms: int) -> None:
+        self.transport.show_position(frame, ms)
+        self.timeline.set_position(ms)
+
+    @Slot(object)
+    def _on_opened(self, index: FrameIndex) -> None:
+        self.transport.show_media(index.frame_count)
+        self.timeline.set_media(index.duration_ms, index.times_ms)
+        if self.player.path is not None:
+            self._thumb_generation = self.thumbnails.start(self.player.path, index)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self.thumbnails.cancel()
+        self.timeline.clear()
+        self.transport.show_no_media()
+        self.surface.show_message(f"This video cannot be shown.\n\n{message}")
+        self.mediaFailed.emit(message)
+
+    @Slot(int, list)
+    def _on_thumbnails(self, generation: int, batch: list[tuple[int, object]]) -> None:
+        if generation != self._thumb_generation:
+            return
+        for time_ms, image in batch:
+            self.timeline.add_thumbnail(time_ms, image)  # type: ignore[arg-type]

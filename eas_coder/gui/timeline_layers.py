@@ -1,0 +1,243 @@
+"""The timeline's static layers (ruler, thumbnail strip, tracks), painted into one pixmap.
+
+The widget caches the result and rebuilds it only when the view or the content changes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPalette,
+    QPen,
+    QPixmap,
+    QPolygonF,
+)
+
+from eas_coder.gui.timeline_ruler import (
+    HOUR_MS,
+    MIN_LABEL_PX,
+    choose_step,
+    frame_index_at,
+    nearest_index,
+    ruler_ticks,
+)
+
+if TYPE_CHECKING:
+    from eas_coder.gui.timeline import TimelineTrack
+
+RULER_H = 22
+STRIP_H = 48
+TRACK_H = 18
+DEFAULT_TRACK_COLOR = "#4f8bd6"
+HINT = "No video loaded — open a video to see its timeline"
+PLAYHEAD_COLOR = "#e8590c"
+Role = QPalette.ColorRole
+
+
+@dataclass(frozen=True)
+class LayerView:
+    """What the layers need to know: the widget's size and the time range it shows."""
+
+    width: float
+    height: float
+    start_ms: float
+    span_ms: float
+    duration_ms: int
+    frames: Sequence[float]
+    frame_ms: float
+
+    def x_of(self, ms: float) -> float:
+        """The x coordinate of a time."""
+        return (ms - self.start_ms) * self.width / self.span_ms
+
+    def time_at(self, x: float) -> float:
+        """The time at an x coordinate."""
+        return self.start_ms + x * self.span_ms / self.width
+
+
+class Thumbnails:
+    """Thumbnails scaled to the strip on arrival (painting never resamples), sorted by time."""
+
+    def __init__(self) -> None:
+        self.times: list[int] = []
+        self.pixmaps: list[QPixmap] = []
+
+    def clear(self) -> None:
+        """Forget every thumbnail."""
+        self.times, self.pixmaps = [], []
+
+    def add(self, time_ms: int, image: QImage, dpr: float) -> None:
+        """Add the thumbnail for a time, replacing one already there."""
+        if image.isNull():
+            return
+        scaled = image.scaledToHeight(
+            max(1, round((STRIP_H - 4) * dpr)), Qt.TransformationMode.SmoothTransformation
+        )
+        pixmap = QPixmap.fromImage(scaled)
+        pixmap.setDevicePixelRatio(dpr)
+        i = bisect.bisect_left(self.times, time_ms)
+        if i < len(self.times) and self.times[i] == time_ms:
+            self.pixmaps[i] = pixmap
+        else:
+            self.times.insert(i, time_ms)
+            self.pixmaps.insert(i, pixmap)
+
+
+def render_static(
+    view: LayerView,
+    size: QSize,
+    dpr: float,
+    palette: QPalette,
+    font: QFont,
+    thumbs: Thumbnails,
+    tracks: Sequence[TimelineTrack],
+) -> QPixmap:
+    """Ruler, strip and tracks (or the empty hint) in a pixmap of ``size`` device pixels."""
+    pixmap = QPixmap(size)
+    pixmap.setDevicePixelRatio(dpr)
+    pixmap.fill(palette.color(Role.Base))
+    painter = QPainter(pixmap)
+    painter.setFont(font)
+    if view.duration_ms <= 0:
+        painter.setPen(palette.color(Role.PlaceholderText))
+        area = QRectF(0, 0, view.width, view.height)
+        painter.drawText(area, Qt.AlignmentFlag.AlignCenter, HINT)
+    else:
+        _paint_ruler(painter, view, palette)
+        _paint_strip(painter, view, palette, thumbs)
+        _paint_tracks(painter, view, palette, tracks)
+    painter.end()
+    return pixmap
+
+
+def _paint_ruler(p: QPainter, view: LayerView, pal: QPalette) -> None:
+    w = view.width
+    p.fillRect(QRectF(0, 0, w, RULER_H), pal.color(Role.Window))
+    p.setPen(pal.color(Role.Mid))
+    p.drawLine(QPointF(0, RULER_H - 0.5), QPointF(w, RULER_H - 0.5))
+    metrics = QFontMetricsF(p.font())
+    # Labelled ticks must leave room for the widest label this font can produce.
+    sample = "#00000 0:00:00.000" if view.frames else "0:00:00.000"
+    min_px = max(MIN_LABEL_PX, metrics.horizontalAdvance(sample) + 12)
+    frame_ms = view.frame_ms if view.frames else None
+    step = choose_step(w / view.span_ms, frame_ms, min_px)
+    end = view.start_ms + view.span_ms
+    hours = view.duration_ms >= HOUR_MS
+    text_pen, tick_pen = QPen(pal.color(Role.WindowText)), QPen(pal.color(Role.Dark))
+    for t, label in ruler_ticks(view.start_ms, end, step, view.frames, hours):
+        x = round(view.x_of(t)) + 0.5
+        p.setPen(tick_pen)
+        p.drawLine(QPointF(x, RULER_H - (9 if label else 4)), QPointF(x, RULER_H))
+        if label:
+            p.setPen(text_pen)
+            p.drawText(QPointF(x + 3, metrics.ascent() + 1), label)
+
+
+def _paint_strip(p: QPainter, view: LayerView, pal: QPalette, thumbs: Thumbnails) -> None:
+    strip = QRectF(0, RULER_H, view.width, STRIP_H)
+    p.fillRect(strip, pal.color(Role.AlternateBase))
+    if not thumbs.pixmaps:
+        return
+    p.save()
+    p.setClipRect(strip)
+    first = thumbs.pixmaps[0]
+    slot = max(8.0, first.width() / first.devicePixelRatio() + 1)
+    # Slot after slot, each showing the thumbnail nearest its middle: the strip is filled at
+    # every zoom with whatever thumbnails have arrived so far.
+    for n in range(math.ceil(view.width / slot)):
+        x = n * slot
+        pixmap = thumbs.pixmaps[nearest_index(thumbs.times, view.time_at(x + slot / 2))]
+        p.drawPixmap(QPointF(x, RULER_H + 2), pixmap)
+    p.restore()
+
+
+def _paint_frame_cells(p: QPainter, view: LayerView, pal: QPalette, top: float) -> None:
+    if not view.frames or view.frame_ms * view.width / view.span_ms < 6:
+        return
+    p.setPen(QPen(pal.color(Role.Midlight)))
+    first = frame_index_at(view.frames, view.start_ms)
+    last = frame_index_at(view.frames, view.start_ms + view.span_ms)
+    for t in view.frames[first : last + 1]:
+        x = round(view.x_of(t)) + 0.5
+        p.drawLine(QPointF(x, top), QPointF(x, view.height))
+
+
+def _paint_tracks(
+    p: QPainter, view: LayerView, pal: QPalette, tracks: Sequence[TimelineTrack]
+) -> None:
+    w, top0 = view.width, RULER_H + STRIP_H
+    _paint_frame_cells(p, view, pal, top0)  # behind the segments
+    metrics = QFontMetricsF(p.font())
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    end = view.start_ms + view.span_ms
+    for row, track in enumerate(tracks):
+        top = top0 + row * TRACK_H
+        if top >= view.height:
+            break
+        color = QColor(track.color)
+        color = color if color.isValid() else QColor(DEFAULT_TRACK_COLOR)
+        text = QColor("#ffffff") if color.lightness() < 150 else QColor("#1a202c")
+        name_w = metrics.horizontalAdvance(track.name) + 8
+        for seg in track.segments:
+            if seg.end_ms < view.start_ms or seg.start_ms > end:
+                continue
+            # Clamp to just outside the widget so deep zoom never draws huge coordinates.
+            x1 = max(-4.0, view.x_of(seg.start_ms))
+            x2 = max(x1 + 2, min(w + 4, view.x_of(seg.end_ms)))
+            rect = QRectF(x1, top + 2, x2 - x1, TRACK_H - 4)
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(color)
+            p.drawRoundedRect(rect, 3, 3)
+            if seg.label and rect.width() > 12:
+                p.save()
+                p.setClipRect(rect.adjusted(3, 0, -2, 0))
+                p.setPen(text)
+                # A label whose segment starts under the name plate starts after the plate.
+                left = rect.left() + 4 if rect.left() >= name_w else name_w + 4
+                label_rect = QRectF(left, rect.top(), rect.right() - 2 - left, rect.height())
+                p.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter, seg.label)
+                p.restore()
+        # The name sits over the row's left end on a translucent plate, readable over segments.
+        plate = pal.color(Role.Window)
+        plate.setAlpha(200)
+        p.fillRect(QRectF(0, top + 1, name_w, TRACK_H - 2), plate)
+        p.setPen(pal.color(Role.WindowText))
+        p.drawText(QRectF(4, top, name_w, TRACK_H), Qt.AlignmentFlag.AlignVCenter, track.name)
+        p.setPen(pal.color(Role.Midlight))
+        p.drawLine(QPointF(0, top + TRACK_H - 0.5), QPointF(w, top + TRACK_H - 0.5))
+
+
+def paint_overlays(
+    p: QPainter, view: LayerView, position_ms: int, selection: tuple[int, int] | None, pal: QPalette
+) -> None:
+    """The moving parts over the cached layers: a translucent selection and the playhead."""
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    if selection is not None:
+        x1, x2 = max(-2.0, view.x_of(selection[0])), min(view.width + 2, view.x_of(selection[1]))
+        if x2 > x1:
+            edge = pal.color(Role.Highlight)
+            fill = QColor(edge)
+            fill.setAlpha(60)
+            p.fillRect(QRectF(x1, 0, x2 - x1, view.height), fill)
+            p.setPen(QPen(edge, 1))
+            p.drawLine(QPointF(x1, 0), QPointF(x1, view.height))
+            p.drawLine(QPointF(x2, 0), QPointF(x2, view.height))
+    x = math.floor(view.x_of(position_ms)) + 0.5
+    if -8 <= x <= view.width + 8:
+        color = QColor(PLAYHEAD_COLOR)
+        p.setPen(QPen(color, 2))
+        p.drawLine(QPointF(x, 0), QPointF(x, view.height))
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(color)
+        p.drawPolygon(QPolygonF([QPointF(x - 5, 0), QPointF(x + 5, 0), QPointF(x, 8)]))

@@ -1,0 +1,139 @@
+"""The timestamp of every frame, read by demuxing (no decoding): the frame index is the truth.
+
+A player reports times; a coder needs frames. Mapping between them by ``index / fps`` is
+wrong for variable-frame-rate recordings (phones, some camcorders) and for files whose
+timestamps do not start at zero, so we list every frame's presentation timestamp once and
+map through that list. Demuxing a 10-minute 720p file takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+import av
+import numpy as np
+
+from eas_coder.errors import VideoUnreadable
+
+# Frame durations may jitter by a tick in constant-rate files (millisecond time bases).
+_CONSTANT_RATE_TOLERANCE = 0.05
+
+
+@dataclass(frozen=True)
+class FrameIndex:
+    """Every frame's start time (ms from the first frame), in presentation order."""
+
+    times_ms: tuple[float, ...]
+    pts: tuple[int, ...]  # in the stream's time base, parallel to times_ms
+    keyframes: tuple[int, ...]  # frame indices of keyframes, ascending
+    time_base: Fraction
+    width: int
+    height: int
+    _pts_to_index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._pts_to_index.update({p: i for i, p in enumerate(self.pts)})
+
+    @property
+    def frame_count(self) -> int:
+        """How many frames the video has."""
+        return len(self.times_ms)
+
+    @property
+    def duration_ms(self) -> int:
+        """From the first frame's start to the last frame's end."""
+        if not self.times_ms:
+            return 0
+        return round(self.times_ms[-1] + self.frame_duration_ms(len(self.times_ms) - 1))
+
+    @property
+    def median_frame_ms(self) -> float:
+        """The typical frame duration (40 ms at 25 fps)."""
+        if len(self.times_ms) < 2:
+            return 40.0
+        return float(np.median(np.diff(np.asarray(self.times_ms))))
+
+    @property
+    def fps(self) -> float:
+        """The typical frame rate."""
+        return 1000.0 / self.median_frame_ms
+
+    @property
+    def is_variable_rate(self) -> bool:
+        """True when frame durations differ by more than timestamp rounding explains."""
+        if len(self.times_ms) < 3:
+            return False
+        steps = np.diff(np.asarray(self.times_ms))
+        tick = float(self.time_base) * 1000.0
+        spread = float(steps.max() - steps.min())
+        return spread > max(2 * tick, _CONSTANT_RATE_TOLERANCE * float(np.median(steps)))
+
+    def time_ms(self, index: int) -> int:
+        """The start of a frame, in whole milliseconds (what segment marks store)."""
+        return round(self.times_ms[self.clamp(index)])
+
+    def frame_duration_ms(self, index: int) -> float:
+        """How long a frame is shown (the last frame lasts a typical frame)."""
+        if index + 1 < len(self.times_ms):
+            return self.times_ms[index + 1] - self.times_ms[index]
+        return self.median_frame_ms
+
+    def index_at(self, ms: float) -> int:
+        """The frame on screen at a time: its start ≤ ms < the next frame's start.
+
+        Half a millisecond of slack makes ``index_at(time_ms(i)) == i`` despite rounding.
+        """
+        found = bisect.bisect_right(self.times_ms, ms + 0.5) - 1
+        return self.clamp(found)
+
+    def index_of_pts(self, pts: int) -> int | None:
+        """The index of a decoded frame by its timestamp, or None if it is not one of ours."""
+        return self._pts_to_index.get(pts)
+
+    def keyframe_at_or_before(self, index: int) -> int:
+        """The keyframe decoding must start from to reach a frame."""
+        position = bisect.bisect_right(self.keyframes, index) - 1
+        return self.keyframes[position] if position >= 0 else 0
+
+    def clamp(self, index: int) -> int:
+        """An index inside the video."""
+        return max(0, min(int(index), len(self.times_ms) - 1))
+
+
+def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
+    """Demux a video's first video stream and list its frames; VideoUnreadable if we cannot."""
+    file = Path(path)
+    name = str(file)
+    if not file.is_file():
+        raise VideoUnreadable(name, "file not found")
+    try:
+        with av.open(name) as container:
+            if not container.streams.video:
+                raise VideoUnreadable(name, "the file has no video stream (audio only?)")
+            stream = container.streams.video[0]
+            time_base = stream.time_base or Fraction(1, 1000)
+            packets = [
+                (packet.pts, packet.is_keyframe)
+                for packet in container.demux(stream)
+                if packet.size and packet.pts is not None and not packet.is_discard
+            ]
+            width, height = stream.codec_context.width, stream.codec_context.height
+    except av.FFmpegError as exc:
+        raise VideoUnreadable(name, f"cannot be read as a video ({_reason(exc)})") from None
+    if not packets:
+        raise VideoUnreadable(name, "the video stream holds no frames")
+    packets.sort()
+    pts = tuple(p for p, _key in packets)
+    first = pts[0]
+    times = tuple(float((p - first) * time_base * 1000) for p in pts)
+    keyframes = tuple(i for i, (_p, key) in enumerate(packets) if key) or (0,)
+    return FrameIndex(times, pts, keyframes, time_base, width, height)
+
+
+def _reason(exc: Exception) -> str:
+    text = getattr(exc, "strerror", None) or str(exc)
+    return str(text).strip().rstrip(".").lower()

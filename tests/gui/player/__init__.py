@@ -1,0 +1,1 @@
+"""Tests of the player: contract tests run against both playback backends."""
