@@ -163,7 +163,8 @@ def _paint_strip(p: QPainter, view: LayerView, pal: QPalette, thumbs: Thumbnails
 
 
 def _paint_frame_cells(p: QPainter, view: LayerView, pal: QPalette, top: float) -> None:
-    if not view.frames or view.frame_ms * view.width / view.span_ms < 6:
+    # Only when frames are wide enough to aim at; thinner cells are just noise.
+    if not view.frames or view.frame_ms * view.width / view.span_ms < 12:
         return
     p.setPen(QPen(pal.color(Role.Midlight)))
     first = frame_index_at(view.frames, view.start_ms)

@@ -110,10 +110,15 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
     name = str(file)
     if not file.is_file():
         raise VideoUnreadable(name, "file not found")
+    if file.stat().st_size == 0:
+        raise VideoUnreadable(name, "the file is empty")
     try:
         with av.open(name) as container:
             if not container.streams.video:
                 raise VideoUnreadable(name, "the file has no video stream (audio only?)")
+            still = _still_image_format(container.format.name)
+            if still:
+                raise VideoUnreadable(name, f"this is a still image ({still}), not a video")
             stream = container.streams.video[0]
             time_base = stream.time_base or Fraction(1, 1000)
             packets = [
@@ -132,6 +137,15 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
     times = tuple(float((p - first) * time_base * 1000) for p in pts)
     keyframes = tuple(i for i, (_p, key) in enumerate(packets) if key) or (0,)
     return FrameIndex(times, pts, keyframes, time_base, width, height)
+
+
+def _still_image_format(format_name: str) -> str:
+    """The image type when FFmpeg opened a picture (it reads PNG, JPEG … as 1-frame videos)."""
+    if format_name.endswith("_pipe"):
+        return format_name.removesuffix("_pipe").upper()
+    if format_name == "image2":
+        return "image"
+    return ""
 
 
 def _reason(exc: Exception) -> str:

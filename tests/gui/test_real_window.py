@@ -16,7 +16,7 @@ from tests.support import need_tool
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-def test_main_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -> None:
+def test_main_window_playing_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -> None:
     xvfb_path = need_tool("Xvfb")
     shot = tmp_path / "main-window.png"
     script = Path(__file__).with_name("xvfb_window.py")
@@ -28,7 +28,9 @@ def test_main_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -
             capture_output=True, text=True, env=env, timeout=120,
         )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert "platform=xcb saved=True rows=8" in result.stdout
+    assert "platform=xcb saved=True rows=8 playing=True" in result.stdout, result.stdout
+    frames = int(result.stdout.split("frames=")[1].split()[0])
+    assert frames >= 20  # about 2 s of playback at 25 fps reached the screen
     image = cv2.imread(str(shot))
     assert image is not None and image.shape == (800, 1280, 3)
     window = image[40:720, 40:1140]
@@ -36,3 +38,5 @@ def test_main_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -
     assert (image[760:, 1200:] == 0).all()  # the rest of the X screen stays black
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(shot, ARTIFACTS / "main-window-xvfb.png")
+    surface = image[60:560, 300:1130]  # the video area: the demo's coloured figures are drawn
+    assert surface.std() > 15

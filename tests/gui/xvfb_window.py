@@ -1,4 +1,5 @@
-"""Run under Xvfb by test_real_window.py: show the real main window and save a screenshot.
+"""Run under Xvfb by test_real_window.py: show the real main window playing the first video of
+the study, and save a screenshot while it plays.
 
 Usage: python xvfb_window.py STUDY_FILE OUTPUT_PNG
 """
@@ -23,6 +24,8 @@ def main() -> int:
     window.move(40, 40)
     window.show()
     window.raise_()
+    player = window.playerPanel.player
+    player.mediaOpened.connect(lambda _index: player.play())
 
     def shoot() -> None:
         screen = QGuiApplication.primaryScreen()
@@ -30,11 +33,12 @@ def main() -> int:
         pixmap = screen.grabWindow(0)
         ok = pixmap.save(str(output), "PNG")
         print(f"platform={QGuiApplication.platformName()} saved={ok} "
-              f"rows={window.videoTable.model().rowCount()}", flush=True)  # fmt: skip
+              f"rows={window.videoTable.model().rowCount()} playing={player.is_playing()} "
+              f"frames={player.frames_delivered} backend={player.backend.name}", flush=True)  # fmt: skip
         window.close()
         app.exit(0 if ok else 1)
 
-    QTimer.singleShot(1500, shoot)
+    QTimer.singleShot(2500, shoot)
     return app.exec()
 
 

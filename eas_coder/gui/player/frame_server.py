@@ -49,6 +49,10 @@ class FrameServer(QObject):
         """Counts opens; answers about an older video carry an older number."""
         return self._generation
 
+    def decoders_open(self) -> int:
+        """How many videos the worker holds open (0 or 1; for tests of release on switch)."""
+        return 0 if self._frames is None else 1
+
     def open(self, path: Path) -> int:
         """Start opening a video; returns the generation its answers will carry."""
         with self._wake:

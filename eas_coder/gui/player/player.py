@@ -77,6 +77,10 @@ class Player(QObject):
         """True while playing forward (or shuttling backward)."""
         return self._playing or self._reverse.isActive()
 
+    def decoders_open(self) -> int:
+        """Exact-frame decoders held (one per open video, none when closed)."""
+        return self._server.decoders_open()
+
     def rate(self) -> float:
         """Current speed factor."""
         return self._rate

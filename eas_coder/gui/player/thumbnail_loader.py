@@ -65,6 +65,10 @@ class ThumbnailLoader(QObject):
         self._thread.start()
         return self._generation
 
+    def is_busy(self) -> bool:
+        """True while a strip is being made."""
+        return self._thread is not None and self._thread.is_alive()
+
     def cancel(self) -> None:
         """Stop the current job (its late batches are ignored by generation)."""
         self._stop.set()
