@@ -32,9 +32,13 @@ def main() -> int:
         # grabWindow(0) reads the X server's framebuffer: what a person would see.
         pixmap = screen.grabWindow(0)
         ok = pixmap.save(str(output), "PNG")
-        print(f"platform={QGuiApplication.platformName()} saved={ok} "
-              f"rows={window.videoTable.model().rowCount()} playing={player.is_playing()} "
-              f"frames={player.frames_delivered} backend={player.backend.name}", flush=True)  # fmt: skip
+        rows = window.videoTable.model().rowCount()
+        print(
+            f"platform={QGuiApplication.platformName()} saved={ok} rows={rows} "
+            f"playing={player.is_playing()} frames={player.frames_delivered} "
+            f"backend={player.backend.name}",
+            flush=True,
+        )
         window.close()
         app.exit(0 if ok else 1)
 
