@@ -23,9 +23,9 @@ def parse_clock(text: str) -> int:
     parts = text.strip().split(":")
     if not 1 <= len(parts) <= 3 or any(not p.strip() for p in parts):
         raise ValueError(f"{text!r} is not a time ({_TIME_HINT})")
-    total = 0.0
+    total = 0
     for part in parts[:-1]:
-        if not part.strip().isdigit():
+        if not part.strip().isdecimal():  # isdigit() also passes "²", which int() refuses
             raise ValueError(f"{text!r} is not a time ({_TIME_HINT})")
         total = total * 60 + int(part)
     try:
@@ -34,7 +34,10 @@ def parse_clock(text: str) -> int:
         raise ValueError(f"{text!r} is not a time ({_TIME_HINT})") from None
     if not math.isfinite(seconds) or seconds < 0 or (len(parts) > 1 and seconds >= 60):
         raise ValueError(f"{text!r} is not a time ({_TIME_HINT})")
-    return round((total * 60 + seconds) * 1000)
+    try:
+        return round((total * 60 + seconds) * 1000)
+    except OverflowError:  # more hours than a float holds
+        raise ValueError(f"{text!r} is not a time ({_TIME_HINT})") from None
 
 
 @dataclass(frozen=True)
@@ -54,9 +57,9 @@ def parse_jump(text: str) -> JumpTarget:
     cleaned = text.strip().lower()
     if not cleaned:
         raise ValueError("type a frame number, or a time as mm:ss or hh:mm:ss.fff")
-    if cleaned[0] in "#f" and cleaned[1:].strip().isdigit():
+    if cleaned[0] in "#f" and cleaned[1:].strip().isdecimal():
         return JumpTarget(frame=int(cleaned[1:]))
-    if cleaned.isdigit():
+    if cleaned.isdecimal():
         return JumpTarget(frame=int(cleaned))
     if cleaned.endswith("s") and ":" not in cleaned:
         return JumpTarget(ms=parse_clock(cleaned[:-1]))

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QSettings
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 
+from eas_coder.gui.player.choose import SETTING as ENGINE_SETTING
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.timecode import clock, parse_jump
 
 SKIP_SETTING = "player/skip_seconds"
 DEFAULT_SKIP_SECONDS = 5.0
+SKIP_CHOICES = (1.0, 2.0, 5.0, 10.0, 30.0)
+ENGINES = {"auto": "Automatic (VLC when installed)", "vlc": "VLC", "qt": "Qt Multimedia"}
 
 
 def skip_ms() -> float:
@@ -55,6 +58,7 @@ def connect_playback(window: QMainWindow, panel: PlayerPanel) -> None:
     }
     for name, handler in handlers.items():
         actions[name].triggered.connect(handler)
+    _add_preference_menus(window)
     actions["actionMute"].toggled.connect(player.set_muted)
     actions["actionLoopSelection"].toggled.connect(lambda on: _toggle_loop(window, panel, on))
     panel.transport.bind(actions)
@@ -103,3 +107,38 @@ def jump_to(window: QMainWindow, panel: PlayerPanel) -> None:
         panel.player.seek_frame(target.frame)
     elif target.ms is not None:
         panel.player.seek_ms(target.ms)
+
+
+def _add_preference_menus(window: QMainWindow) -> None:
+    """Playback ▸ Skip Distance and Playback Engine: choices kept in QSettings."""
+    menu = window.findChild(QMenu, "menuPlayback")
+    if menu is None:
+        return
+    menu.addSeparator()
+    skip_menu = menu.addMenu("Skip &Distance")
+    skip_menu.setObjectName("menuSkipDistance")
+    skip_group = QActionGroup(skip_menu)
+    current = skip_ms() / 1000.0
+    for seconds in SKIP_CHOICES:
+        action = skip_menu.addAction(f"{seconds:g} s")
+        action.setCheckable(True)
+        action.setChecked(abs(seconds - current) < 1e-6)
+        action.triggered.connect(lambda _=False, s=seconds: QSettings().setValue(SKIP_SETTING, s))
+        skip_group.addAction(action)
+    engine_menu = menu.addMenu("Playback &Engine")
+    engine_menu.setObjectName("menuPlaybackEngine")
+    engine_group = QActionGroup(engine_menu)
+    saved = QSettings().value(ENGINE_SETTING, "auto")
+    for key, label in ENGINES.items():
+        action = engine_menu.addAction(label)
+        action.setCheckable(True)
+        action.setChecked(saved == key)
+        action.triggered.connect(lambda _=False, k=key: _choose_engine(window, k))
+        engine_group.addAction(action)
+
+
+def _choose_engine(window: QMainWindow, key: str) -> None:
+    QSettings().setValue(ENGINE_SETTING, key)
+    window.statusBar().showMessage(
+        f"Playback engine: {ENGINES[key]} — used from the next start of EAS Coder.", 10_000
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QApplication, QInputDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QMenu
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.app import open_window
@@ -193,3 +193,23 @@ def test_window_layout_is_kept(qtbot: QtBot, demo_study_file: Path) -> None:
     assert again.detailsDock.isHidden() and not again.videosDock.isHidden()
     again.detailsDock.show()
     again.close()
+
+
+def test_skip_distance_and_engine_preferences(qtbot: QtBot, window: MainWindow) -> None:
+    ready(qtbot, window)
+    skip_menu = window.findChild(QMenu, "menuSkipDistance")
+    one_second = next(a for a in skip_menu.actions() if a.text() == "1 s")
+    one_second.trigger()
+    press(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    at_frame(qtbot, window, 25)  # 1 s at 25 fps
+    engine_menu = window.findChild(QMenu, "menuPlaybackEngine")
+    qt_engine = next(a for a in engine_menu.actions() if a.text() == "Qt Multimedia")
+    qt_engine.trigger()
+    assert QSettings().value("player/backend") == "qt"
+    assert "next start" in window.statusBar().currentMessage()
+    again = open_window(from_string(window.study.location.path), explicit=True)  # type: ignore[arg-type]
+    qtbot.addWidget(again)
+    assert again.playerPanel.player.backend.name == "qt"
+    again.close()
+    QSettings().remove("player/backend")
+    QSettings().remove("player/skip_seconds")
