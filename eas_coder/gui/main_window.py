@@ -20,6 +20,7 @@ from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.location import STUDY_SUFFIX, from_string
+from eas_coder.media.frame_index import FrameIndex
 from eas_coder.scheme import load_scheme
 from eas_coder.store.study import Study
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.playerLayout.addWidget(self.playerPanel)
         connect_playback(self, self.playerPanel)
         self.playerPanel.mediaFailed.connect(self._on_media_failed)
+        self.playerPanel.player.mediaOpened.connect(self._on_media_opened)
         for dock in (self.videosDock, self.detailsDock):
             self.menuView.addAction(dock.toggleViewAction())
         self._restore_layout()
@@ -121,6 +123,12 @@ class MainWindow(QMainWindow):
             )
         else:
             self.playerPanel.open_video(path)
+
+    def _on_media_opened(self, index: FrameIndex) -> None:
+        if index.is_variable_rate:
+            self.framesValue.setText(
+                f"{index.frame_count}, variable frame rate (times are the file's own timestamps)"
+            )
 
     def _on_media_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)

@@ -61,6 +61,12 @@ class ExactFrames:
         self._stream.thread_type = "AUTO"
         frame_bytes = max(1, self.index.width * self.index.height * 3 // 2)
         self._capacity = max(8, cache_bytes // frame_bytes)
+        # A window the cache cannot hold would be decoded, evicted and decoded again forever
+        # (1080p: 86 frames in 256 MB < 91): shrink it to fit, keeping its proportions.
+        if self.behind + self.ahead + 1 > self._capacity:
+            spare = self._capacity - 1
+            self.behind = spare * self.behind // max(1, self.behind + self.ahead)
+            self.ahead = spare - self.behind
         self._cache: dict[int, av.VideoFrame] = {}
         self._unreachable: set[int] = set()
         self._decoder: Iterator[av.VideoFrame] | None = None
@@ -174,5 +180,6 @@ class ExactFrames:
             return
         self._cache[index] = frame
         if len(self._cache) > self._capacity:
-            farthest = max(self._cache, key=lambda i: abs(i - self.center))
+            # Frames outside the window go first: evicting one inside it means decoding it again.
+            farthest = max(self._cache, key=lambda i: (not low <= i <= high, abs(i - self.center)))
             del self._cache[farthest]

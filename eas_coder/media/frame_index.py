@@ -119,6 +119,8 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
             still = _still_image_format(container.format.name)
             if still:
                 raise VideoUnreadable(name, f"this is a still image ({still}), not a video")
+            if container.format.name == "tty":  # FFmpeg draws .txt (.nfo, .ans …) as ANSI art
+                raise VideoUnreadable(name, "cannot be read as a video (it is a text file)")
             stream = container.streams.video[0]
             time_base = stream.time_base or Fraction(1, 1000)
             packets = [

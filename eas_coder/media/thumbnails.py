@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,12 +124,13 @@ class ThumbnailCache:
             with np.load(file) as data:
                 slots, times, frames = data["slots"], data["times"], data["frames"]
                 images = data["images"]
-        except (OSError, KeyError, ValueError):
+            return [
+                Thumbnail(int(s), int(t), int(f), images[i])
+                for i, (s, t, f) in enumerate(zip(slots, times, frames, strict=True))
+            ]
+        # A truncated or damaged file: BadZipFile; an empty one: EOFError (neither is OSError).
+        except (OSError, KeyError, ValueError, IndexError, EOFError, zipfile.BadZipFile):
             return None
-        return [
-            Thumbnail(int(s), int(t), int(f), images[i])
-            for i, (s, t, f) in enumerate(zip(slots, times, frames, strict=True))
-        ]
 
     def save(self, fingerprint: str, count: int, height: int, thumbs: list[Thumbnail]) -> None:
         """Write a finished strip atomically (a crash leaves the old file or none)."""
