@@ -21,7 +21,7 @@ import numpy as np
 from eas_coder.errors import VideoUnreadable
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
 
-DEFAULT_CACHE_BYTES = 256 * 1024 * 1024
+DEFAULT_CACHE_BYTES = 192 * 1024 * 1024  # 139 frames at 720p, 64 at 1080p
 
 
 def first_frame(path: str | os.PathLike[str]) -> np.ndarray | None:

@@ -1,0 +1,477 @@
+"""Player speed on a 10-minute 720p H.264 file (8-s keyframe spacing, with audio).
+
+Measured through the real Qt event loop (offscreen), all in one run:
+open → first frame (≤ 300 ms) and → frame index ready; paused seek → exact frame against
+OpenCV alone on the same frames (median ≤ 1.5 × OpenCV); ±1 frame steps (median ≤ 40 ms);
+the thumbnail strip (first 10 ≤ 1 s, all 100 ≤ 2 × an ffmpeg keyframe dump); the longest
+GUI-thread stall while the strip is made (≤ 50 ms) and during seeks; memory with the video
+open and after closing it.
+
+Usage: python -m benchmarks.player [--seeks N] [--steps N] [--opens N] [--json PATH]
+Prints a table and writes JSON (default benchmarks/results/player.json). The input file is
+generated once with ffmpeg into benchmarks/cache/ (takes a minute or two).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import cv2
+from PySide6.QtCore import (
+    qInstallMessageHandler,
+)
+
+from benchmarks.player_probes import (
+    Breakdown,
+    StallMeter,
+    Watch,
+    idle,
+    malloc_trim,
+    ms,
+    qt_message,
+    rss_mb,
+    summary,
+)
+from benchmarks.report import print_table, write_json
+from eas_coder.gui.app import application
+from eas_coder.gui.player.backend import PlaybackBackend
+from eas_coder.gui.player.panel import PlayerPanel
+from eas_coder.gui.player.player import Player
+from eas_coder.gui.player.qt_backend import QtBackend
+from eas_coder.gui.player.thumbnail_loader import STRIP_COUNT, ThumbnailLoader
+from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc
+from eas_coder.media.frame_index import FrameIndex
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results" / "player.json"
+VIDEO = HERE / "cache" / "ten-minutes-720p.mp4"
+GENERATE = [
+    "ffmpeg", "-v", "error", "-y",
+    "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30",
+    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+    "-t", "600", "-c:v", "libx264", "-preset", "veryfast",
+    "-g", "240", "-keyint_min", "240", "-sc_threshold", "0", "-pix_fmt", "yuv420p",
+    "-c:a", "aac", "-shortest",
+]  # fmt: skip
+SEEK_SETTLE_S = 0.5  # event loop before each seek
+OPENCV_SETTLE_S = 1.0  # after each seek: its prefetch done before OpenCV reads the frame
+CONTROL_S = 2.0  # the stall meter with nothing to do, for comparison
+SEQUENTIAL_FRAMES = 300  # OpenCV's sequential decode rate, from the start of the file
+STEP_SETTLE_S = 1.0  # before a run of steps: the window around the playhead filled
+MIN_SEEK_DISTANCE = 60  # frames between any two seek targets (no cache hits)
+
+BUDGET_FIRST_FRAME_MS = 300.0
+BUDGET_SEEK_RATIO = 1.5
+BUDGET_STEP_MS = 40.0
+BUDGET_FIRST_TEN_MS = 1000.0
+BUDGET_STRIP_RATIO = 2.0
+BUDGET_STALL_MS = 50.0
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def ensure_video(path: Path) -> None:
+    """Generate the 10-minute test file with ffmpeg unless it is already cached."""
+    if path.is_file() and path.stat().st_size > 0:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.stem + ".partial" + path.suffix)
+    print(f"generating {path} (10 min 1280×720 H.264 + AAC; a minute or two)…", flush=True)
+    subprocess.run([*GENERATE, str(partial)], check=True)
+    partial.replace(path)
+
+
+def seek_targets(frame_count: int, count: int, seed: int) -> list[int]:
+    """Seeded frame indices over the file, none within MIN_SEEK_DISTANCE of another (or 0)."""
+    rng = random.Random(seed)
+    chosen: list[int] = []
+    taken = [0]
+    while len(chosen) < count:
+        candidate = rng.randrange(MIN_SEEK_DISTANCE, frame_count - 1)
+        if all(abs(candidate - t) > MIN_SEEK_DISTANCE for t in taken):
+            chosen.append(candidate)
+            taken.append(candidate)
+    return chosen
+
+
+def make_backend() -> tuple[PlaybackBackend, str]:
+    """VLC when libVLC loads here, else Qt Multimedia."""
+    vlc_module = load_vlc()
+    if vlc_module is not None:
+        return VlcBackend(vlc_module), "vlc"
+    return QtBackend(), "qt"
+
+
+def bench_open(panel: PlayerPanel, watch: Watch, path: Path, repeats: int) -> dict[str, Any]:
+    """open_video → first frameShown and → mediaOpened; the first open, then ``repeats``."""
+    firsts, indexed = [], []
+    for _ in range(repeats + 1):
+        watch.reset()
+        started = time.perf_counter()
+        panel.open_video(path)
+        watch.wait(lambda: watch.opened_at is not None and 0 in watch.shown)
+        assert watch.first_frame_at is not None and watch.opened_at is not None
+        firsts.append(ms(watch.first_frame_at - started))
+        indexed.append(ms(watch.opened_at - started))
+        # The strip for this video (from the disk cache after the first time): out of the way.
+        watch.wait(lambda: watch.finished_at is not None)
+    return {
+        "cold_first_frame_ms": firsts[0],
+        "cold_media_opened_ms": indexed[0],
+        "repeats": repeats,
+        "first_frame_median_ms": statistics.median(firsts[1:]),
+        "media_opened_median_ms": statistics.median(indexed[1:]),
+        "first_frame_all_ms": firsts,
+        "media_opened_all_ms": indexed,
+        "budget_first_frame_ms": BUDGET_FIRST_FRAME_MS,
+    }
+
+
+def opencv_read_ms(cap: cv2.VideoCapture, target: int) -> float:
+    """OpenCV alone: set(POS_FRAMES, i) then read(), on a capture opened once."""
+    started = time.perf_counter()
+    cap.set(cv2.CAP_PROP_POS_FRAMES, target)
+    ok, _image = cap.read()
+    elapsed = ms(time.perf_counter() - started)
+    if not ok:
+        raise RuntimeError(f"OpenCV could not read frame {target}")
+    return elapsed
+
+
+def bench_seeks(
+    player: Player, watch: Watch, path: Path, targets: list[int]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """seek_frame(i) → frameShown of frame i, each followed (once the prefetch has settled)
+    by OpenCV reading the same frame, so both see the same machine load; GUI stalls are
+    taken over the player's part only (OpenCV blocks the GUI thread)."""
+    stalls, parts = StallMeter(), Breakdown()
+    ours: list[float] = []
+    theirs: list[float] = []
+    worst = StallMeter().worst()
+    cap = cv2.VideoCapture(str(path))
+    try:
+        with parts.installed():
+            for target in targets:
+                stalls.start()
+                idle(SEEK_SETTLE_S)
+                parts.begin()
+                watch.shown.clear()
+                started = time.perf_counter()
+                player.seek_frame(target)
+                watch.wait(lambda target=target: target in watch.shown)
+                ours.append(ms(watch.shown[target] - started))
+                parts.end(ours[-1])
+                idle(OPENCV_SETTLE_S)
+                stalls.stop()
+                worst = max(worst, stalls.worst(), key=lambda w: w["gap_ms"])
+                theirs.append(opencv_read_ms(cap, target))
+        cap.set(cv2.CAP_PROP_POS_FRAMES, 0)
+        started = time.perf_counter()
+        for _ in range(SEQUENTIAL_FRAMES):
+            cap.read()
+        rate = SEQUENTIAL_FRAMES / (time.perf_counter() - started)
+    finally:
+        cap.release()
+    ratios = [a / b for a, b in zip(ours, theirs, strict=True)]
+    seek = {
+        "seeks": len(targets),
+        **summary(ours),
+        "all_ms": ours,
+        **parts.summary(),
+        "per_frame_ratio_median": statistics.median(ratios),
+        "gui_stall_max_ms": worst["gap_ms"],
+        "gui_stall_worst": worst,
+    }
+    return seek, {**summary(theirs), "all_ms": theirs, "sequential_fps": rate}
+
+
+def bench_steps(
+    player: Player, watch: Watch, start: int, frames: int, steps: int
+) -> dict[str, Any]:
+    """Seek to ``start``, let the prefetch settle, then ``steps`` × step(frames), back to back."""
+    watch.shown.clear()
+    player.seek_frame(start)
+    watch.wait(lambda: start in watch.shown)
+    idle(STEP_SETTLE_S)
+    timings = []
+    parts = Breakdown()
+    with parts.installed():
+        for _ in range(steps):
+            target = player.position() + frames
+            parts.begin()
+            watch.shown.clear()
+            started = time.perf_counter()
+            player.step(frames)
+            watch.wait(lambda target=target: target in watch.shown)
+            timings.append(ms(watch.shown[target] - started))
+            parts.end(timings[-1])
+    return {
+        "from_frame": start,
+        "step": frames,
+        "steps": steps,
+        "first_ms": timings[0],
+        **summary(timings),
+        "all_ms": timings,
+        **parts.summary(),
+    }
+
+
+def ffmpeg_keyframes_s(path: Path) -> float:
+    """Seconds ffmpeg takes to write every keyframe of the file as a PNG."""
+    with tempfile.TemporaryDirectory(prefix="eas-bench-keys-") as tmp:
+        started = time.perf_counter()
+        subprocess.run(
+            [
+                *("ffmpeg", "-v", "error", "-skip_frame", "nokey", "-i", str(path)),
+                *("-vsync", "0", "-f", "image2", str(Path(tmp) / "k%03d.png")),
+            ],
+            check=True,
+        )
+        return time.perf_counter() - started
+
+
+def bench_strip(player: Player, index: FrameIndex, path: Path) -> dict[str, Any]:
+    """ThumbnailLoader on an empty cache: to the first 10 and to all 100; then from cache."""
+    with tempfile.TemporaryDirectory(prefix="eas-bench-thumbs-") as tmp:
+        loader = ThumbnailLoader(Path(tmp))
+        watch = Watch(player, loader)
+        started = time.perf_counter()
+        loader.start(path, index)
+        watch.wait(lambda: watch.finished_at is not None)
+        assert watch.first_ten_at is not None and watch.finished_at is not None
+        first_ten, made = watch.first_ten_at - started, watch.finished_at - started
+        count, cached_before = watch.thumbs, watch.from_cache
+        watch.reset()
+        started = time.perf_counter()
+        loader.start(path, index)
+        watch.wait(lambda: watch.finished_at is not None)
+        assert watch.finished_at is not None
+        cached = watch.finished_at - started
+        loader.cancel()
+    ffmpeg_s = ffmpeg_keyframes_s(path)
+    return {
+        "thumbnails": count,
+        "first_ten_ms": ms(first_ten),
+        "all_ms": ms(made),
+        "made_from_cache": cached_before,
+        "cached_all_ms": ms(cached),
+        "cached_from_cache": watch.from_cache,
+        "ffmpeg_keyframes_ms": ms(ffmpeg_s),
+        "budget_first_ten_ms": BUDGET_FIRST_TEN_MS,
+        "budget_all_ms": BUDGET_STRIP_RATIO * ms(ffmpeg_s),
+    }
+
+
+def idle_stall(seconds: float) -> dict[str, float]:
+    """The worst gap of the 5-ms timer with nothing to do: what the machine alone causes."""
+    stalls = StallMeter()
+    stalls.start()
+    idle(seconds)
+    stalls.stop()
+    return stalls.worst()
+
+
+def bench_strip_stall(panel: PlayerPanel, watch: Watch, path: Path) -> dict[str, Any]:
+    """Open in the shown panel with an empty thumbnail cache; worst GUI gap while the strip
+    is made (from mediaOpened to the loader's finished) and over the whole open."""
+    stalls = StallMeter()
+    watch.reset()
+    stalls.start()
+    started = time.perf_counter()
+    panel.open_video(path)
+    watch.wait(lambda: watch.finished_at is not None)
+    idle(0.1)  # the last batch painted
+    stalls.stop()
+    assert watch.opened_at is not None and watch.finished_at is not None
+    assert watch.from_cache is False, "the strip was expected to be made, not loaded"
+    during = stalls.worst(watch.opened_at, watch.finished_at + 0.1)
+    return {
+        "from_cache": watch.from_cache,
+        "thumbnails": watch.thumbs,
+        "strip_ms": ms(watch.finished_at - watch.opened_at),
+        "stall_during_strip_ms": during["gap_ms"],
+        "stall_during_strip": during,
+        "stall_whole_open_ms": stalls.worst(started)["gap_ms"],
+        "ticks": len(stalls.ticks),
+        "budget_stall_ms": BUDGET_STALL_MS,
+    }
+
+
+# -- report -------------------------------------------------------------------------------
+
+
+def _split(worst: dict[str, float]) -> str:
+    parts = (worst["on_cpu_ms"], worst["waiting_for_cpu_ms"], worst["blocked_ms"])
+    return " / ".join(f"{v:.0f}" for v in parts) + " ms"
+
+
+def judge(result: dict[str, Any]) -> dict[str, bool]:
+    """Pass or fail per budget."""
+    opened, strip = result["open"], result["thumbnail_strip"]
+    return {
+        "first_frame_cold": opened["cold_first_frame_ms"] <= BUDGET_FIRST_FRAME_MS,
+        "first_frame_median": opened["first_frame_median_ms"] <= BUDGET_FIRST_FRAME_MS,
+        "seek_ratio": result["seek_ratio_median"] <= BUDGET_SEEK_RATIO,
+        "step_forward": result["step_forward"]["median_ms"] <= BUDGET_STEP_MS,
+        "step_backward": result["step_backward"]["median_ms"] <= BUDGET_STEP_MS,
+        "strip_first_ten": strip["first_ten_ms"] <= BUDGET_FIRST_TEN_MS,
+        "strip_all": strip["all_ms"] <= strip["budget_all_ms"],
+        "strip_stall": result["thumbnail_stall"]["stall_during_strip_ms"] <= BUDGET_STALL_MS,
+    }
+
+
+def table(result: dict[str, Any], checks: dict[str, bool]) -> list[tuple[str, str, str]]:
+    """The printed rows: (measure, result, budget and verdict)."""
+    op, sk, cv = result["open"], result["seek"], result["opencv"]
+    fw, bw = result["step_forward"], result["step_backward"]
+    th, st, rss = result["thumbnail_strip"], result["thumbnail_stall"], result["rss_mb"]
+
+    def budget(text: str, check: str) -> str:
+        return f"{text}  {'pass' if checks[check] else 'FAIL'}"
+
+    n, reps = sk["seeks"], op["repeats"]
+    ratio = f"{result['seek_ratio_median']:.2f} / {result['seek_ratio_p95']:.2f}"
+    return [
+        (f"playback backend ({Path(result['video']).name})", result["backend"], ""),
+        ("open → first frame, first open", f"{op['cold_first_frame_ms']:.0f} ms",
+         budget("<= 300 ms", "first_frame_cold")),
+        ("open → frame index ready (mediaOpened), first open",
+         f"{op['cold_media_opened_ms']:.0f} ms", ""),
+        (f"open → first frame, median of {reps}", f"{op['first_frame_median_ms']:.0f} ms",
+         budget("<= 300 ms", "first_frame_median")),
+        (f"open → frame index ready, median of {reps}",
+         f"{op['media_opened_median_ms']:.0f} ms", ""),
+        (f"paused seek → exact frame, median ({n} frames)", f"{sk['median_ms']:.0f} ms",
+         budget(f"<= {BUDGET_SEEK_RATIO} × OpenCV", "seek_ratio")),
+        ("paused seek → exact frame, p95", f"{sk['p95_ms']:.0f} ms", ""),
+        ("  of which decoding (ExactFrames), median", f"{sk['decode_median_ms']:.0f} ms", ""),
+        ("  of which YUV → RGB, median", f"{sk['rgb_median_ms']:.1f} ms", ""),
+        ("  of which to_qimage, median", f"{sk['qimage_median_ms']:.1f} ms", ""),
+        ("  rest: worker busy/wake-up + signal, median", f"{sk['rest_median_ms']:.1f} ms", ""),
+        ("OpenCV set(POS_FRAMES) + read, median", f"{cv['median_ms']:.0f} ms", ""),
+        ("OpenCV set(POS_FRAMES) + read, p95", f"{cv['p95_ms']:.0f} ms", ""),
+        ("seek time / OpenCV, median / p95", ratio, f"median <= {BUDGET_SEEK_RATIO}"),
+        ("seek time / OpenCV, median of per-frame ratios",
+         f"{result['seek_ratio_per_frame_median']:.2f}", ""),
+        ("OpenCV sequential decode", f"{cv['sequential_fps']:.0f} fps", ""),
+        ("step +1 → frame shown, first", f"{fw['first_ms']:.1f} ms", ""),
+        (f"step +1 → frame shown, median / max ({fw['steps']})",
+         f"{fw['median_ms']:.1f} / {fw['max_ms']:.0f} ms", budget("<= 40 ms", "step_forward")),
+        ("  cache misses / rest (waiting on the worker), max",
+         f"{fw['cache_misses']} / {fw['rest_max_ms']:.0f} ms", ""),
+        ("step −1 → frame shown, first", f"{bw['first_ms']:.1f} ms", ""),
+        (f"step −1 → frame shown, median / max ({bw['steps']})",
+         f"{bw['median_ms']:.1f} / {bw['max_ms']:.0f} ms", budget("<= 40 ms", "step_backward")),
+        ("  cache misses / rest (waiting on the worker), max",
+         f"{bw['cache_misses']} / {bw['rest_max_ms']:.0f} ms", ""),
+        ("thumbnail strip, first 10 (empty cache)", f"{th['first_ten_ms']:.0f} ms",
+         budget("<= 1000 ms", "strip_first_ten")),
+        (f"thumbnail strip, all {th['thumbnails']} (empty cache)", f"{th['all_ms']:.0f} ms",
+         budget(f"<= {th['budget_all_ms']:.0f} ms (2 × ffmpeg)", "strip_all")),
+        ("ffmpeg keyframes → PNG (reference)", f"{th['ffmpeg_keyframes_ms']:.0f} ms", ""),
+        (f"thumbnail strip, all {STRIP_COUNT} (from disk cache)",
+         f"{th['cached_all_ms']:.0f} ms", ""),
+        ("longest GUI stall while the strip is made", f"{st['stall_during_strip_ms']:.0f} ms",
+         budget("<= 50 ms", "strip_stall")),
+        ("  of it: GUI on CPU / waiting for CPU / blocked (GIL?)",
+         _split(st["stall_during_strip"]), ""),
+        ("longest GUI stall over the whole open", f"{st['stall_whole_open_ms']:.0f} ms", ""),
+        (f"longest GUI stall during the {n} seeks", f"{sk['gui_stall_max_ms']:.0f} ms", ""),
+        ("  of it: GUI on CPU / waiting for CPU / blocked (GIL?)",
+         _split(sk["gui_stall_worst"]), ""),
+        (f"longest GUI stall, idle {CONTROL_S:.0f} s (control: the machine)",
+         f"{st['control_idle']['gap_ms']:.0f} ms", ""),
+        ("RSS before opening", f"{rss['before_open']:.0f} MB", ""),
+        ("RSS with the video open (after seeks and steps)", f"{rss['open']:.0f} MB", ""),
+        ("RSS after closing the video", f"{rss['closed']:.0f} MB", ""),
+        ("RSS after closing, then malloc_trim(0)", f"{rss['closed_malloc_trim']:.0f} MB", ""),
+    ]  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--video", type=Path, default=VIDEO)
+    parser.add_argument("--opens", type=int, default=5)
+    parser.add_argument("--seeks", type=int, default=30)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--json", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("EAS_CODER_AUDIO", "off")
+    ensure_video(args.video)
+    path = args.video.resolve()
+    qInstallMessageHandler(qt_message)
+    app = application()
+    backend, backend_name = make_backend()
+    with tempfile.TemporaryDirectory(prefix="eas-bench-cache-") as tmp:
+        cache = Path(tmp)
+        panel = PlayerPanel(backend, ThumbnailLoader(cache))
+        panel.resize(1280, 860)
+        panel.show()
+        player = panel.player
+        watch = Watch(player, panel.thumbnails)
+        rss = {"before_open": rss_mb()}
+        opened = bench_open(panel, watch, path, args.opens)
+        index = player.frame_index
+        assert index is not None
+        count = index.frame_count
+        targets = seek_targets(count, args.seeks, args.seed)
+        seeks, opencv = bench_seeks(player, watch, path, targets)
+        rng = random.Random(args.seed + 1)
+        forward = bench_steps(player, watch, rng.randrange(1000, count // 2), 1, args.steps)
+        backward = bench_steps(
+            player, watch, rng.randrange(count // 2, count - 1000), -1, args.steps
+        )
+        rss["open"] = rss_mb()
+        player.close()
+        panel.thumbnails.cancel()
+        idle(0.2)
+        gc.collect()
+        rss["closed"] = rss_mb()
+        rss["closed_malloc_trim"] = rss_mb() if malloc_trim() else float("nan")
+        strip = bench_strip(player, index, path)
+        for file in cache.iterdir():  # the panel's strip is made afresh below
+            file.unlink()
+        stall = bench_strip_stall(panel, watch, path)
+        stall["control_idle"] = idle_stall(CONTROL_S)
+        panel.shutdown()
+        panel.deleteLater()
+        idle(0.05)
+    app.processEvents()
+    result: dict[str, Any] = {
+        "video": str(path),
+        "frames": count,
+        "keyframes": len(index.keyframes),
+        "backend": backend_name,
+        "open": opened,
+        "seek": {**seeks, "targets": targets},
+        "opencv": opencv,
+        "seek_ratio_median": seeks["median_ms"] / opencv["median_ms"],
+        "seek_ratio_p95": seeks["p95_ms"] / opencv["p95_ms"],
+        "seek_ratio_per_frame_median": seeks["per_frame_ratio_median"],
+        "step_forward": forward,
+        "step_backward": backward,
+        "thumbnail_strip": strip,
+        "thumbnail_stall": stall,
+        "rss_mb": rss,
+    }
+    checks = judge(result)
+    print_table(table(result, checks))
+    write_json(args.json, {**result, "checks": checks, "within_budget": all(checks.values())})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
