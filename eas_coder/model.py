@@ -102,6 +102,17 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class TemplateSpan:
+    """One span of a video's shared episode template (every coder rates it)."""
+
+    id: int
+    video_id: int
+    start_ms: int
+    end_ms: int
+    episode: str | None = None
+
+
+@dataclass(frozen=True)
 class Rating:
     """One score on one dimension, for a segment or (segment_id None) the whole session."""
 
@@ -112,6 +123,7 @@ class Rating:
     score: float
     segment_id: int | None = None
     items: dict[str, float] | None = field(default=None, compare=False)
+    note: str = ""  # the coder's reason for this score
 
 
 @dataclass(frozen=True)

@@ -132,6 +132,8 @@ class Scheme:
     bands_note: str = ""
     episodes: tuple[Episode, ...] = ()
     description: str = ""
+    # May one coder's segments of a video overlap? (EAS episodes normally do not.)
+    overlapping_segments: bool = False
     source_text: str = field(default="", repr=False, compare=False)
 
     @property

@@ -27,7 +27,7 @@ from eas_coder.scheme import (
 # the study would otherwise freeze the mistake into its snapshot.
 _KNOWN_KEYS = {
     "": {"scheme", "dimensions", "bands", "episodes"},
-    "scheme": {"id", "name", "version", "description", "bands_note"},
+    "scheme": {"id", "name", "version", "description", "bands_note", "overlapping_segments"},
     "dimension": {
         "key",
         "label",
@@ -80,6 +80,12 @@ class SchemeReader:
             problem = "missing" if value is None else "must be a non-empty string"
             raise self.fail(f"{where}{key}", problem)
         return value.strip()
+
+    def flag(self, data: Mapping[str, Any], key: str, where: str) -> bool:
+        value = data.get(key, False)
+        if not isinstance(value, bool):
+            raise self.fail(f"{where}{key}", "must be true or false")
+        return value
 
     def number(self, data: Mapping[str, Any], key: str, where: str) -> float:
         value = data.get(key)
@@ -168,6 +174,7 @@ class SchemeReader:
             version=self.text(head, "version", "scheme."),
             description=self.text(head, "description", "scheme.", required=False),
             bands_note=self.text(head, "bands_note", "scheme.", required=False),
+            overlapping_segments=self.flag(head, "overlapping_segments", "scheme."),
             dimensions=dims,
             bands=bands,
             episodes=episodes,

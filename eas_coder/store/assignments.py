@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from eas_coder.model import Assignment, AssignmentStatus
 from eas_coder.store import convert
 from eas_coder.store.tables import AssignmentRow, CoderRow, VideoRow
@@ -40,3 +43,42 @@ class Assignments:
         with self._db.read() as session:
             where = convert.equal(AssignmentRow, coder_id=coder_id)
             return convert.load_assignments(session, *where)
+
+    def submit(self, video_id: int, coder_id: int) -> Assignment:
+        """Mark a coder's work on a video submitted (locked); assigns it first if needed.
+
+        Completeness is checked by the caller (``eas_coder.coding.missing_for_submit``).
+        """
+        return self._move(video_id, coder_id, AssignmentStatus.DONE, "assignment.submit")
+
+    def reopen(self, video_id: int, coder_id: int) -> Assignment:
+        """Unlock a submitted video for its coder again (a lab manager's decision)."""
+        return self._move(video_id, coder_id, AssignmentStatus.IN_PROGRESS, "assignment.reopen")
+
+    def _move(
+        self, video_id: int, coder_id: int, status: AssignmentStatus, action: str
+    ) -> Assignment:
+        with self._db.write() as session:
+            self._db.require(session, VideoRow, video_id, "video")
+            self._db.require(session, CoderRow, coder_id, "coder")
+            row = _find(session, video_id, coder_id)
+            if row is None:
+                row = AssignmentRow(video_id=video_id, coder_id=coder_id, status="assigned")
+                session.add(row)
+                session.flush()
+            old, row.status = row.status, status.value
+            self._db.audit(session, action, "assignment", row.id, old, status.value)
+            return convert.assignment(row)
+
+    def of_video(self, video_id: int) -> list[Assignment]:
+        """Who is assigned a video, and how far each is."""
+        with self._db.read() as session:
+            return convert.load_assignments(session, AssignmentRow.video_id == video_id)
+
+
+def _find(session: Session, video_id: int, coder_id: int) -> AssignmentRow | None:
+    return session.scalar(
+        select(AssignmentRow).where(
+            AssignmentRow.video_id == video_id, AssignmentRow.coder_id == coder_id
+        )
+    )

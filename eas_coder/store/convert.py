@@ -46,7 +46,14 @@ def segment(row: SegmentRow) -> Segment:
 def rating(row: RatingRow) -> Rating:
     """Copy a rating row."""
     return Rating(
-        row.id, row.video_id, row.coder_id, row.dimension, row.score, row.segment_id, row.items
+        row.id,
+        row.video_id,
+        row.coder_id,
+        row.dimension,
+        row.score,
+        row.segment_id,
+        row.items,
+        row.note or "",
     )
 
 
@@ -111,6 +118,7 @@ def load_ratings(session: Session, *where: Any) -> list[Rating]:
             RatingRow.score,
             RatingRow.segment_id,
             RatingRow.items,
+            RatingRow.note,
         )
         .where(*where)
         .order_by(RatingRow.video_id, RatingRow.coder_id, RatingRow.segment_id, RatingRow.id)

@@ -11,7 +11,7 @@ from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
 from eas_coder.store.tables import CoderRow, RatingRow, VideoRow, utcnow
-from eas_coder.store.unit import StudyDb, rating_state, same_target
+from eas_coder.store.unit import StudyDb, note_text, rating_state, same_target
 
 
 class Ratings:
@@ -29,17 +29,21 @@ class Ratings:
         score: float,
         segment_id: int | None = None,
         items: Mapping[str, float] | None = None,
+        note: str | None = None,
     ) -> Rating:
         """Save one score (for a segment, or the whole session when segment_id is None).
 
-        The score is validated before a transaction opens; on return it is committed.
+        The score is validated before a transaction opens; on return it is committed. A note
+        of None keeps the note the rating had.
         """
         value, item_scores = self._scheme.validate(dimension, score, items)
+        text = None if note is None else note_text(note, "a rating's note")
         db = self._db
         with db.write() as session:
             db.require(session, VideoRow, video_id, "video")
             db.require(session, CoderRow, coder_id, "coder")
             db.require_segment_of(session, segment_id, video_id)
+            db.require_not_submitted(session, video_id, coder_id)
             row = session.scalar(
                 select(RatingRow).where(
                     RatingRow.video_id == video_id,
@@ -55,6 +59,8 @@ class Ratings:
                 )
                 session.add(row)
             row.score, row.items, row.updated_at = value, item_scores, utcnow()
+            if text is not None:
+                row.note = text
             session.flush()
             db.audit(session, "rating.set", "rating", row.id, old, rating_state(row))
             return convert.rating(row)
@@ -63,6 +69,7 @@ class Ratings:
         """Remove one score."""
         with self._db.write() as session:
             row = self._db.require(session, RatingRow, rating_id, "rating")
+            self._db.require_not_submitted(session, row.video_id, row.coder_id)
             old = rating_state(row)
             session.delete(row)
             self._db.audit(session, "rating.clear", "rating", rating_id, old, None)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from eas_coder.errors import StudyError
 from eas_coder.model import Segment
@@ -12,6 +14,7 @@ from eas_coder.scheme import Scheme
 from eas_coder.store import convert
 from eas_coder.store.tables import CoderRow, RatingRow, SegmentRow, VideoRow
 from eas_coder.store.unit import StudyDb, rating_state
+from eas_coder.timecode import clock
 
 
 def _state(row: SegmentRow) -> dict[str, Any]:
@@ -68,6 +71,8 @@ class Segments:
         with self._db.write() as session:
             _within_video(self._db.require(session, VideoRow, video_id, "video"), end_ms)
             self._db.require(session, CoderRow, coder_id, "coder")
+            self._db.require_not_submitted(session, video_id, coder_id)
+            self._no_overlap(session, video_id, coder_id, start_ms, end_ms, None)
             row = SegmentRow(
                 video_id=video_id,
                 coder_id=coder_id,
@@ -89,6 +94,8 @@ class Segments:
         with self._db.write() as session:
             row = self._db.require(session, SegmentRow, segment_id, "segment")
             _within_video(self._db.require(session, VideoRow, row.video_id, "video"), end_ms)
+            self._db.require_not_submitted(session, row.video_id, row.coder_id)
+            self._no_overlap(session, row.video_id, row.coder_id, start_ms, end_ms, row.id)
             old = _state(row)
             row.start_ms, row.end_ms, row.episode, row.note = start_ms, end_ms, episode, note
             self._db.audit(session, "segment.update", "segment", row.id, old, _state(row))
@@ -98,6 +105,7 @@ class Segments:
         """Delete a segment and the ratings made on it."""
         with self._db.write() as session:
             row = self._db.require(session, SegmentRow, segment_id, "segment")
+            self._db.require_not_submitted(session, row.video_id, row.coder_id)
             # Every rating on the segment (any coder's) goes with it: audit each one.
             ratings = session.scalars(select(RatingRow).where(RatingRow.segment_id == segment_id))
             for rating in ratings:
@@ -105,6 +113,87 @@ class Segments:
                 session.delete(rating)
             self._db.audit(session, "segment.delete", "segment", segment_id, _state(row), None)
             session.delete(row)
+
+    def split(self, segment_id: int, at_ms: int) -> tuple[Segment, Segment]:
+        """Cut a segment in two at ``at_ms``; its ratings stay with the first part."""
+        with self._db.write() as session:
+            row = self._db.require(session, SegmentRow, segment_id, "segment")
+            self._db.require_not_submitted(session, row.video_id, row.coder_id)
+            if not row.start_ms < at_ms < row.end_ms:
+                raise StudyError(
+                    f"cannot split at {at_ms} ms: it is not inside the segment "
+                    f"({row.start_ms}–{row.end_ms} ms)"
+                )
+            old = _state(row)
+            second = SegmentRow(
+                video_id=row.video_id,
+                coder_id=row.coder_id,
+                start_ms=at_ms,
+                end_ms=row.end_ms,
+                episode=row.episode,
+                note=row.note,
+            )
+            row.end_ms = at_ms
+            session.add(second)
+            session.flush()
+            self._db.audit(session, "segment.split", "segment", row.id, old, _state(row))
+            self._db.audit(session, "segment.add", "segment", second.id, None, _state(second))
+            return convert.segment(row), convert.segment(second)
+
+    def merge(self, segment_ids: Sequence[int]) -> Segment:
+        """Join one coder's segments into the first; the others and their ratings go."""
+        if len(set(segment_ids)) < 2:
+            raise StudyError("choose at least two segments to merge")
+        with self._db.write() as session:
+            rows = [self._db.require(session, SegmentRow, i, "segment") for i in set(segment_ids)]
+            owners = {(r.video_id, r.coder_id) for r in rows}
+            if len(owners) != 1:
+                raise StudyError("only one coder's segments of one video can be merged")
+            video_id, coder_id = owners.pop()
+            self._db.require_not_submitted(session, video_id, coder_id)
+            rows.sort(key=lambda r: (r.start_ms, r.id))
+            keep, others = rows[0], rows[1:]
+            old = _state(keep)
+            keep.end_ms = max(r.end_ms for r in rows)
+            for other in others:
+                ratings = session.scalars(select(RatingRow).where(RatingRow.segment_id == other.id))
+                for rating in ratings:
+                    self._db.audit(
+                        session, "rating.clear", "rating", rating.id, rating_state(rating)
+                    )
+                    session.delete(rating)
+                self._db.audit(session, "segment.delete", "segment", other.id, _state(other))
+                session.delete(other)
+            session.flush()
+            self._no_overlap(session, video_id, coder_id, keep.start_ms, keep.end_ms, keep.id)
+            self._db.audit(session, "segment.merge", "segment", keep.id, old, _state(keep))
+            return convert.segment(keep)
+
+    def _no_overlap(
+        self,
+        session: Session,
+        video_id: int,
+        coder_id: int,
+        start_ms: int,
+        end_ms: int,
+        exclude: int | None,
+    ) -> None:
+        if self._scheme.overlapping_segments:
+            return
+        clash = session.scalars(
+            select(SegmentRow).where(
+                SegmentRow.video_id == video_id,
+                SegmentRow.coder_id == coder_id,
+                SegmentRow.start_ms < end_ms,
+                SegmentRow.end_ms > start_ms,
+                SegmentRow.id != (exclude if exclude is not None else -1),
+            )
+        ).first()
+        if clash is not None:
+            raise StudyError(
+                f"segments may not overlap in this scheme: {clock(start_ms)}–{clock(end_ms)} "
+                f"overlaps {clock(clash.start_ms)}–{clock(clash.end_ms)}"
+            )
 
     def all(self, video_id: int | None = None, coder_id: int | None = None) -> list[Segment]:
         """Segments, optionally of one video and/or one coder, in time order."""

@@ -31,10 +31,12 @@ from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
 from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
+from eas_coder.store.manager import Manager
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
 from eas_coder.store.settings import Settings
 from eas_coder.store.tables import AuditRow, CoderRow, ParticipantRow, StudyRow
+from eas_coder.store.templates import Templates
 from eas_coder.store.unit import StudyDb
 from eas_coder.store.videos import Videos
 
@@ -52,6 +54,8 @@ class Study:
         self.assignments = Assignments(db)
         self.settings = Settings(db)
         self.consensus = ConsensusScores(db, self.scheme)
+        self.manager = Manager(db)
+        self.templates = Templates(db, self.scheme)
 
     @property
     def location(self) -> Location:

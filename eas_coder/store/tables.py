@@ -92,6 +92,8 @@ class StudyRow(Base):
     scheme_toml: Mapped[str] = mapped_column(Text)  # the snapshot the study was created with
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     app_version: Mapped[str] = mapped_column(String(50))
+    # scrypt hash of the lab manager's passphrase (never the passphrase itself)
+    manager_hash: Mapped[str | None] = mapped_column(String(300))
 
 
 class SettingRow(Base):
@@ -178,6 +180,23 @@ class RatingRow(Base):
     # none_as_null: no items is SQL NULL, not the JSON text "null" (loads 2x faster)
     items: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")  # why this score
+
+
+class TemplateSegmentRow(Base):
+    """A span the lab manager fixed for a video: every coder rates the same episodes."""
+
+    __tablename__ = "template_segment"
+    __table_args__ = (
+        CheckConstraint("start_ms >= 0 AND end_ms > start_ms", name="valid_span"),
+        Index("ix_template_segment_video", "video_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    start_ms: Mapped[int] = mapped_column(BigInteger)
+    end_ms: Mapped[int] = mapped_column(BigInteger)
+    episode: Mapped[str | None] = mapped_column(String(100))
 
 
 class ConsensusRow(Base):

@@ -9,13 +9,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.location import Location
-from eas_coder.store.tables import AuditRow, Base, RatingRow, SegmentRow
+from eas_coder.store.tables import AssignmentRow, AuditRow, Base, RatingRow, SegmentRow
 
 RowT = TypeVar("RowT", bound=Base)
 # Column widths (tables.py); checked here so SQLite and PostgreSQL refuse the same input.
@@ -30,6 +31,16 @@ def checked_text(value: str, what: str, limit: int) -> str:
     value = value.strip()
     if not value:
         raise StudyError(f"{what} is missing")
+    if len(value) > limit:
+        raise StudyError(f"{what} is longer than {limit} characters: {value[:40]!r}…")
+    return value
+
+
+def note_text(value: str, what: str, limit: int = 4000) -> str:
+    """A free-text note: may be empty, stripped, at most ``limit`` characters."""
+    if not isinstance(value, str):
+        raise StudyError(f"{what} must be text, not {value!r}")
+    value = value.strip()
     if len(value) > limit:
         raise StudyError(f"{what} is longer than {limit} characters: {value[:40]!r}…")
     return value
@@ -52,6 +63,7 @@ def rating_state(row: RatingRow) -> dict[str, Any]:
         "dimension": row.dimension,
         "score": row.score,
         "items": row.items,
+        "note": row.note or "",
     }
 
 
@@ -132,6 +144,19 @@ class StudyDb:
             return
         if cls.require(session, SegmentRow, segment_id, "segment").video_id != video_id:
             raise StudyError(f"segment {segment_id} belongs to another video")
+
+    @staticmethod
+    def require_not_submitted(session: Session, video_id: int, coder_id: int) -> None:
+        """Refuse changes to a coder's work on a video they submitted (it is locked)."""
+        status = session.scalar(
+            select(AssignmentRow.status).where(
+                AssignmentRow.video_id == video_id, AssignmentRow.coder_id == coder_id
+            )
+        )
+        if status == "done":
+            raise StudyError(
+                "this video is submitted and its coding is locked; the lab manager can reopen it"
+            )
 
     def close(self) -> None:
         """Release the database connections."""
