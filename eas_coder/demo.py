@@ -25,6 +25,10 @@ DEMO_SCHEME = "eas-demo"
 PARTICIPANTS = ("D001", "D002", "D003", "D004")
 TIMEPOINTS = ("T1 pre", "T2 follow-up")
 CODERS = ("Coder A (demo)", "Coder B (demo)")
+# A coder with assigned tapes and nothing coded yet: where a newcomer can try coding.
+NEW_CODER = "Coder C (demo)"
+# The demo's lab-manager passphrase (shown in the README; real studies choose their own).
+DEMO_PASSPHRASE = "demo-manager"
 # (start s, end s, episode) of the segments each coder marks on a 12-second demo tape.
 SEGMENTS = ((0.0, 4.0, "free_play"), (4.0, 8.0, "structured_task"), (8.0, 12.0, "clean_up"))
 
@@ -75,6 +79,10 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
                     study.ratings.set(video.id, coder.id, key, _half_point(mean + noise / 2))
                 status = AssignmentStatus.DONE if coder is coder_a else AssignmentStatus.IN_PROGRESS
                 study.assignments.set_status(assignment.id, status)
+        newcomer = study.coders.add(NEW_CODER)
+        for video in (videos[2], videos[4]):
+            study.assignments.add(video.id, newcomer.id)
+        study.manager.set_passphrase(DEMO_PASSPHRASE)
     return study_file
 
 

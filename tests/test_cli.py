@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from eas_coder.cli import main
-from eas_coder.demo import CODERS, DEMO_STUDY_NAME, PARTICIPANTS, TIMEPOINTS
+from eas_coder.demo import (
+    CODERS,
+    DEMO_PASSPHRASE,
+    DEMO_STUDY_NAME,
+    NEW_CODER,
+    PARTICIPANTS,
+    TIMEPOINTS,
+)
 from eas_coder.location import ENV_VAR, from_string
 from eas_coder.media.demo_videos import write_demo_video
 from eas_coder.store.study import Study
@@ -46,7 +53,11 @@ def test_demo_study_shows_every_feature(tmp_path: Path) -> None:
     with Study.open(from_string(tmp_path / DEMO_STUDY_NAME)) as study:
         snapshot = study.load()
         assert study.scheme.bands and study.scheme.bands_note  # example bands
-        assert {c.name for c in snapshot.coders} == set(CODERS)
+        assert {c.name for c in snapshot.coders} == {*CODERS, NEW_CODER}
+        assert study.manager.verify(DEMO_PASSPHRASE)
+        newcomer = study.coders.get(NEW_CODER).id
+        assert not [s for s in snapshot.segments if s.coder_id == newcomer]
+        assert len([a for a in snapshot.assignments if a.coder_id == newcomer]) == 2
         double = {(r.video_id, r.coder_id) for r in snapshot.ratings}
         assert len({coder for video, coder in double if video == snapshot.videos[0].id}) == 2
         assert {s.episode for s in snapshot.segments} == {

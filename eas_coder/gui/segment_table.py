@@ -194,7 +194,11 @@ class SegmentTable(QWidget):
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.enterPressed.connect(self._on_enter)
         self.view.deletePressed.connect(self._on_delete)
-        self._model.episodeEdited.connect(self.episodeEdited)
+        # Queued, so the editor has closed before the window reloads the table: a reset under
+        # an open editor of a column delegate makes Qt commit the dead editor again.
+        self._model.episodeEdited.connect(
+            self.episodeEdited
+        )
         self._update_buttons()
 
     def _button(self, text: str, tip: str) -> QToolButton:
@@ -315,7 +319,9 @@ class SegmentTable(QWidget):
             self._update_buttons()
 
     def _on_double_clicked(self, index: QModelIndex) -> None:
-        if index.isValid():
+        # Qt reports the double-click before it opens the editor: an editable cell edits.
+        editable = index.flags() & Qt.ItemFlag.ItemIsEditable
+        if index.isValid() and not editable:
             self.jumpRequested.emit(self._model.segment(index.row()).start_ms)
 
     def _on_enter(self) -> None:

@@ -24,7 +24,7 @@ def test_window_lists_the_demo_videos(window: MainWindow) -> None:
                     ("D002", "T1 pre"), ("D002", "T2 follow-up")]  # fmt: skip
     assert model.index(0, 2).data() == "0:04"
     assert window.windowTitle().startswith("Demo study")
-    assert "8 videos, 2 coders" in window.statusBar().currentMessage()
+    assert "8 videos, 3 coders" in window.statusBar().currentMessage()
 
 
 def test_arrow_keys_move_through_videos_and_show_details(window: MainWindow, qtbot: QtBot) -> None:
