@@ -68,4 +68,5 @@ def launch(location: Location, explicit: bool, player: str | None = None) -> int
         QMessageBox.critical(None, "EAS Coder cannot open the study", str(exc))
         return 2
     window.show()
+    window.choose_coder()
     return app.exec()

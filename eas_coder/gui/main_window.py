@@ -1,36 +1,49 @@
-"""The main window: its frame comes from ``ui/main_window.ui``; it forwards to the core."""
+"""The main window: its frame comes from ``ui/main_window.ui``; it forwards to the core.
+
+Docks: Videos and Selected video (from the form), Segments and Rating (built here from the
+study's scheme). The player sits in the middle. Who is coding decides what is shown: a
+coder sees only their own work until everyone assigned has submitted (blind coding).
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QMainWindow, QMessageBox, QWidget
+from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
 
-from eas_coder import __version__
-from eas_coder.errors import EasCoderError
+from eas_coder.coding import visible_coders
+from eas_coder.gui.coder_dialog import CoderDialog
+from eas_coder.gui.coding_controller import CodingController
+from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.models import VideoTableModel, format_duration
-from eas_coder.gui.playback_actions import connect_playback
+from eas_coder.gui.playback_actions import connect_playback, playback_actions
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
-from eas_coder.gui.reliability_dialog import ReliabilityDialog
-from eas_coder.location import STUDY_SUFFIX, from_string
+from eas_coder.gui.rating_panel import RatingPanel
+from eas_coder.gui.segment_table import SegmentTable
+from eas_coder.gui.shortcuts import apply_saved, capture_defaults
+from eas_coder.gui.study_actions import StudyActions
+from eas_coder.gui.video_list import CODER_FILTERS, MANAGER_FILTERS, VideoFilter, status_rows
 from eas_coder.media.frame_index import FrameIndex
-from eas_coder.scheme import load_scheme
+from eas_coder.model import Video
 from eas_coder.store.study import Study
 
-STUDY_FILTER = f"EAS Coder studies (*{STUDY_SUFFIX});;All files (*)"
+# Only the lab manager may see everyone's scores at once (blind coding).
+MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
 
 
 class MainWindow(QMainWindow):
-    """Shows one open study: its videos and what has been coded on each."""
+    """Shows one open study: its videos, the player, and the coder's segments and ratings."""
 
     studyChanged = Signal(object)  # the newly opened Study
+    signedIn = Signal(str)  # who is at the keyboard
 
     def __init__(
         self,
@@ -42,49 +55,133 @@ class MainWindow(QMainWindow):
         load_form(self, "main_window.ui")
         self._study = study
         self._model: VideoTableModel | None = None
-        self.videoTable.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.videoTable.horizontalHeader().setStretchLastSection(True)
-        self.videoTable.verticalHeader().setVisible(False)
+        self._filter = VideoFilter(self)
+        table = self.videoTable
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        self.videoFilter.textChanged.connect(self._filter.set_text)
+        self.statusFilter.currentIndexChanged.connect(self._on_status_filter)
         note = ""
         if backend is None:
             backend, note = create_backend()
         self.playerPanel = PlayerPanel(backend, parent=self)
         self.playerLayout.addWidget(self.playerPanel)
+        self.actions_by_name: dict[str, QAction] = playback_actions(self)
+        self.default_shortcuts = capture_defaults(self.actions_by_name.values())
+        apply_saved(self.actions_by_name.values())
         connect_playback(self, self.playerPanel)
         self.playerPanel.mediaFailed.connect(self._on_media_failed)
         self.playerPanel.player.mediaOpened.connect(self._on_media_opened)
-        for dock in (self.videosDock, self.detailsDock):
+        self.segmentsDock = self._dock(
+            "segmentsDock", "Segments", Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.ratingDock = self._dock("ratingDock", "Rating", Qt.DockWidgetArea.RightDockWidgetArea)
+        for dock in (self.videosDock, self.detailsDock, self.segmentsDock, self.ratingDock):
             self.menuView.addAction(dock.toggleViewAction())
+        self.saveState_label = QLabel("")
+        self.saveState_label.setObjectName("saveState")
+        self.statusBar().addPermanentWidget(self.saveState_label)
+        self.study_actions = StudyActions(self)
+        self.actionSwitchCoder.triggered.connect(self.choose_coder)
+        self._build_coding()
         self._restore_layout()
-        self.actionOpenStudy.triggered.connect(self._on_open_study)
-        self.actionNewStudy.triggered.connect(self._on_new_study)
-        self.actionQuit.triggered.connect(self.close)
-        self.actionAbout.triggered.connect(self._on_about)
-        self.exchange = ExchangeActions(self, lambda: self._study.location)
-        self.actionExport.triggered.connect(self._on_export)
-        self.actionImport.triggered.connect(self.exchange.import_sheet)
-        self.actionReliability.triggered.connect(self._on_reliability)
-        self.exchange.exported.connect(self._on_exported)
-        self.exchange.imported.connect(self._on_imported)
         self._show_study()
+        self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
         if note:
             self.statusBar().showMessage(note, 15_000)
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_coding(self) -> None:
+        """Session, rating panel and segment table for the study's scheme."""
+        self.session = CodingSession(self._study, self)
+        self.ratingPanel = RatingPanel(self._study.scheme, self.ratingDock)
+        self.segmentTable = SegmentTable(self._study.scheme, self.segmentsDock)
+        self.ratingDock.setWidget(self.ratingPanel)
+        self.segmentsDock.setWidget(self.segmentTable)
+        self.controller = CodingController(
+            self, self.session, self.playerPanel, self.ratingPanel, self.segmentTable,
+            self.actions_by_name,
+        )  # fmt: skip
+        self.session.saved.connect(self._on_saved)
+        self.session.failed.connect(self._on_refused)
+        self.session.changed.connect(self._on_session_changed)
 
     @property
     def study(self) -> Study:
         """The study on screen."""
         return self._study
 
+    @property
+    def exchange(self) -> ExchangeActions:
+        """Import and export (run in the background)."""
+        return self.study_actions.exchange
+
+    # -- who is coding ------------------------------------------------------------------------
+
+    def sign_in(self, coder_name: str | None, manager: bool = False) -> None:
+        """Code as ``coder_name``, or act as the lab manager (``manager`` True)."""
+        coder = None if coder_name is None else self._study.coders.get(coder_name)
+        self.session.sign_in(coder, manager)
+        if coder is not None:
+            QSettings().setValue(self._last_coder_key(), coder.name)
+        for name in MANAGER_ACTIONS:
+            action = self.actions_by_name[name]
+            action.setEnabled(manager)
+            action.setStatusTip("" if manager else "Lab manager only (blind coding)")
+        filters = MANAGER_FILTERS if manager else CODER_FILTERS
+        self.statusFilter.blockSignals(True)
+        self.statusFilter.clear()
+        for label, key in filters:
+            self.statusFilter.addItem(label, key)
+        self.statusFilter.blockSignals(False)
+        self._filter.set_status("")
+        self._update_title()
+        self._refresh_statuses()
+        self._show_current_video()
+        self.signedIn.emit(self.session.who())
+
+    def choose_coder(self) -> CoderDialog:
+        """Ask who is coding (opens the dialog; returns it so tests can drive it)."""
+        study = self._study
+        dialog = CoderDialog(
+            [c.name for c in study.coders.all()],
+            study.manager.verify,
+            study.manager.has_passphrase(),
+            QSettings().value(self._last_coder_key()),  # type: ignore[arg-type]
+            self,
+        )
+        dialog.setObjectName("coderDialog")
+        dialog.accepted.connect(lambda: self.sign_in(*dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def _last_coder_key(self) -> str:
+        return "coder/" + self._study.location.display().replace("/", "|")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self._study.info.name} — {self.session.who()} — EAS Coder")
+
+    # -- the study and its videos --------------------------------------------------------------
+
     def _show_study(self) -> None:
         study = self._study
         videos = study.videos.all()
         present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
-        self._model = VideoTableModel(videos, present, self)
-        self.videoTable.setModel(self._model)
+        self._model = VideoTableModel(videos, present, self, status_rows(self.session, videos))
+        self._filter.setSourceModel(self._model)
+        self.videoTable.setModel(self._filter)
         self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
         self.videoTable.resizeColumnsToContents()
+        self._update_title()
         info = study.info
-        self.setWindowTitle(f"{info.name} — EAS Coder")
         missing = present.count(False)
         self.statusBar().showMessage(
             f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
@@ -94,10 +191,38 @@ class MainWindow(QMainWindow):
         if videos:
             self.videoTable.selectRow(0)
 
-    def _on_video_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        if self._model is None or not current.isValid():
+    def refresh_videos(self) -> None:
+        """Re-read the study's videos (after adding or importing)."""
+        self._show_study()
+
+    def _refresh_statuses(self) -> None:
+        if self._model is not None:
+            videos = [self._model.video(r) for r in range(self._model.rowCount())]
+            self._model.set_statuses(status_rows(self.session, videos))
+
+    def current_video(self) -> Video | None:
+        """The video selected in the list."""
+        index = self.videoTable.currentIndex()
+        if self._model is None or not index.isValid():
+            return None
+        return self._model.video(self._filter.mapToSource(index).row())
+
+    def _on_video_selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_current_video()
+
+    def _show_current_video(self) -> None:
+        video = self.current_video()
+        if video is None:
             return
-        video = self._model.video(current.row())
+        if self.session.video is None or self.session.video.id != video.id:
+            self.session.show_video(video)
+            self._show_details(video)
+            path = self._study.videos.file_of(video)
+            self._show_file(f"{video.participant_code} ({video.timepoint})", path)
+        else:
+            self._show_details(video)
+
+    def _show_details(self, video: Video) -> None:
         self.participantValue.setText(video.participant_code)
         self.timepointValue.setText(video.timepoint)
         self.durationValue.setText(format_duration(video.duration_ms))
@@ -105,13 +230,26 @@ class MainWindow(QMainWindow):
         self.framesValue.setText(frames)
         path = self._study.videos.file_of(video)
         self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
-        self._show_video(f"{video.participant_code} ({video.timepoint})", path)
+        session = self.session
+        visible = visible_coders(
+            self._study.assignments.of_video(video.id),
+            video.id,
+            session.coder.id if session.coder else None,
+            session.manager,
+        )
         coders = {c.id: c.name for c in self._study.coders.all()}
-        per_coder = Counter(r.coder_id for r in self._study.ratings.all(video_id=video.id))
+        per_coder = Counter(
+            r.coder_id
+            for r in self._study.ratings.all(video_id=video.id)
+            if visible is None or r.coder_id in visible
+        )
         lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
+        status = session.status()
+        if status is not None:
+            lines.insert(0, f"You: {status.value}")
         self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
 
-    def _show_video(self, name: str, path: Path | None) -> None:
+    def _show_file(self, name: str, path: Path | None) -> None:
         if path is None:
             self.playerPanel.show_unavailable(
                 f"{name} has no video file in this study (its ratings came from a sheet)."
@@ -124,6 +262,23 @@ class MainWindow(QMainWindow):
         else:
             self.playerPanel.open_video(path)
 
+    def _on_status_filter(self, _row: int) -> None:
+        self._filter.set_status(self.statusFilter.currentData() or "")
+
+    def _on_session_changed(self, what: str, _focus: object) -> None:
+        if what in ("status", "segments", "ratings"):
+            self._refresh_statuses()
+            video = self.current_video()
+            if video is not None:
+                self._show_details(video)
+
+    def _on_saved(self, what: str) -> None:
+        self.saveState_label.setText(f"Saved: {what} · {datetime.now():%H:%M:%S}")
+
+    def _on_refused(self, message: str) -> None:
+        self.saveState_label.setText("Not saved")
+        self.statusBar().showMessage(message, 10_000)
+
     def _on_media_opened(self, index: FrameIndex) -> None:
         if index.is_variable_rate:
             self.framesValue.setText(
@@ -132,6 +287,20 @@ class MainWindow(QMainWindow):
 
     def _on_media_failed(self, message: str) -> None:
         self.statusBar().showMessage(message, 15_000)
+
+    # -- switching studies, layout, closing ---------------------------------------------------
+
+    def switch_to(self, study: Study) -> None:
+        """Show another study (the old one is closed)."""
+        old, self._study = self._study, study
+        old.close()
+        self.controller.deleteLater()
+        self.ratingPanel.deleteLater()
+        self.segmentTable.deleteLater()
+        self._build_coding()
+        self._show_study()
+        self.studyChanged.emit(study)
+        self.choose_coder()
 
     def _restore_layout(self) -> None:
         settings = QSettings()
@@ -145,54 +314,6 @@ class MainWindow(QMainWindow):
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
-
-    def _switch_to(self, study: Study) -> None:
-        old, self._study = self._study, study
-        old.close()
-        self._show_study()
-        self.studyChanged.emit(study)
-
-    def _on_open_study(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Open study", "", STUDY_FILTER)
-        if name:
-            self._try(lambda: self._switch_to(Study.open(from_string(name))))
-
-    def _on_new_study(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(self, "New study", "", STUDY_FILTER)
-        if not name:
-            return
-        path = Path(name) if name.endswith(STUDY_SUFFIX) else Path(name + STUDY_SUFFIX)
-        self._try(
-            lambda: self._switch_to(Study.create(from_string(path), load_scheme(), path.stem))
-        )
-
-    def _try(self, action: object) -> None:
-        try:
-            action()  # type: ignore[operator]
-        except EasCoderError as exc:
-            QMessageBox.warning(self, "EAS Coder", str(exc))
-
-    def _on_reliability(self) -> None:
-        ReliabilityDialog(self._study, self).open()
-
-    def _on_export(self) -> None:
-        coders = [c.name for c in self._study.coders.all()]
-        timepoints = sorted({v.timepoint for v in self._study.videos.all()})
-        self.exchange.export(coders, timepoints)
-
-    def _on_exported(self, paths: list[Path]) -> None:
-        self.statusBar().showMessage(f"Exported to {', '.join(p.name for p in paths)}", 10_000)
-
-    def _on_imported(self, summary: object) -> None:
-        self._show_study()
-        self.statusBar().showMessage(f"Imported {getattr(summary, 'ratings', 0)} ratings", 10_000)
-
-    def _on_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About EAS Coder",
-            f"EAS Coder {__version__}\nCoding the Emotional Availability Scales from video.",
-        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._save_layout()

@@ -24,16 +24,37 @@ def format_duration(ms: int | None) -> str:
 
 
 class VideoTableModel(QAbstractTableModel):
-    """Videos of a study, one per row; ``present`` says whether each file is on disk."""
+    """Videos of a study, one per row; ``present`` says whether each file is on disk and
+    ``statuses`` gives each row's coding status text and a key to filter by."""
 
-    HEADERS = ("Participant", "Timepoint", "Duration", "FPS", "File")
+    HEADERS = ("Participant", "Timepoint", "Status", "Duration", "FPS", "File")
+    STATUS_KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+    FILE_COLUMN = 5
 
     def __init__(
-        self, videos: Sequence[Video], present: Sequence[bool], parent: Any = None
+        self,
+        videos: Sequence[Video],
+        present: Sequence[bool],
+        parent: Any = None,
+        statuses: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(parent)
         self._videos = list(videos)
         self._present = list(present)
+        self._statuses = list(statuses) if statuses is not None else [("", "")] * len(videos)
+
+    def row_of(self, video_id: int) -> int | None:
+        """The row showing a video."""
+        for row, video in enumerate(self._videos):
+            if video.id == video_id:
+                return row
+        return None
+
+    def set_statuses(self, statuses: Sequence[tuple[str, str]]) -> None:
+        """New (text, key) per row, e.g. after a submit."""
+        self._statuses = list(statuses)
+        if self._videos:
+            self.dataChanged.emit(self.index(0, 2), self.index(len(self._videos) - 1, 2))
 
     def video(self, row: int) -> Video:
         """The video shown in ``row``."""
@@ -58,12 +79,16 @@ class VideoTableModel(QAbstractTableModel):
         video, column = self._videos[index.row()], index.column()
         present = self._present[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
+            if column == 2:
+                return self._statuses[index.row()][0]
             return self._display(video, column, present)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and not present:
+        if role == self.STATUS_KEY_ROLE:
+            return self._statuses[index.row()][1]
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.FILE_COLUMN and not present:
             return QBrush(QColor("#b03a2e"))
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (2, 3):
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (3, 4):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole and column == 4:
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE_COLUMN:
             return video.path or "No file: ratings entered without a video"
         return None
 
@@ -73,9 +98,9 @@ class VideoTableModel(QAbstractTableModel):
             return video.participant_code
         if column == 1:
             return video.timepoint
-        if column == 2:
-            return format_duration(video.duration_ms)
         if column == 3:
+            return format_duration(video.duration_ms)
+        if column == 4:
             return f"{video.fps:.2f}" if video.fps else "–"
         if video.path is None:
             return "(no file)"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFocusEvent,
@@ -325,6 +325,13 @@ class ScoreControl(QWidget):
         width = min(inner.right() - left, len(self._values) * MAX_CELL_W)
         return QRectF(left, inner.top(), max(width, 1.0), inner.height())
 
+    def point_of(self, score: float) -> QPoint:
+        """The centre of the bar's cell for ``score`` (where a click sets it)."""
+        index = min(range(len(self._values)), key=lambda i: abs(self._values[i] - score))
+        bar = self._bar()
+        cell_w = bar.width() / len(self._values)
+        return QPointF(bar.left() + (index + 0.5) * cell_w, bar.center().y()).toPoint()
+
     def _cell_at(self, x: float) -> int | None:
         bar = self._bar()
         if not bar.left() <= x < bar.right():
@@ -354,7 +361,9 @@ class ScoreControl(QWidget):
         if self.hasFocus():
             p.setPen(QPen(pal.color(group, Role.Highlight), 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRoundedRect(QRectF(self.rect()).adjusted(1, 1, -1, -1), 5, 5)
+            frame = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+            frame.setRight(min(frame.right(), self._bar().right() + 2))  # hug a short bar
+            p.drawRoundedRect(frame, 5, 5)
         p.end()
 
     def _paint_bar(self, p: QPainter, pal: QPalette, group: QPalette.ColorGroup) -> None:

@@ -147,7 +147,7 @@ class RatingPanel(QWidget):
             note.setWordWrap(True)
             body.addWidget(note)
         body.addStretch(1)
-        scroll = QScrollArea()
+        self._scroll = scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -258,18 +258,9 @@ class RatingPanel(QWidget):
 
     def clear_target(self, message: str = NO_TARGET) -> None:
         """Show no target: everything empty and disabled, with ``message`` as the heading."""
-        self._has_target, self._locked = False, False
-        self._heading.setText(message)
+        self.set_target(message, {})
+        self._has_target = False
         self._heading.setForegroundRole(Role.PlaceholderText)
-        self._lock_note.hide()
-        for key, row in self._rows.items():
-            row.hide_hint()
-            row.control.set_score(None)
-            row.control.set_derived(None)
-            row.control.set_locked(False)
-            if row.note is not None:
-                self._notes[key] = ""
-                row.note.clear()
         self._body.setEnabled(False)
         self._refresh_all()
 
@@ -345,6 +336,7 @@ class RatingPanel(QWidget):
 
     def _on_focus_entered(self, key: str) -> None:
         self._anchor_key = key
+        self._scroll.ensureWidgetVisible(self._rows[key])  # Enter moves focus without Tab
         self._refresh_anchor()
 
     def _on_note_finished(self, key: str) -> None:

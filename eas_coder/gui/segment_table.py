@@ -40,7 +40,6 @@ from eas_coder.gui.segment_model import (
     COL_DURATION,
     COL_END,
     COL_EPISODE,
-    COL_NOTE,
     COL_NUMBER,
     COL_RATED,
     COL_START,
@@ -65,9 +64,7 @@ class EpisodeDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self._episodes = scheme.episodes
 
-    def createEditor(
-        self, parent: QWidget, option: QStyleOptionViewItem, index: _Index
-    ) -> QWidget:
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         combo = QComboBox(parent)
         combo.addItem(NONE_LABEL, None)
         for episode in self._episodes:
@@ -196,9 +193,7 @@ class SegmentTable(QWidget):
         self.view.deletePressed.connect(self._on_delete)
         # Queued, so the editor has closed before the window reloads the table: a reset under
         # an open editor of a column delegate makes Qt commit the dead editor again.
-        self._model.episodeEdited.connect(
-            self.episodeEdited
-        )
+        self._model.episodeEdited.connect(self.episodeEdited, Qt.ConnectionType.QueuedConnection)
         self._update_buttons()
 
     def _button(self, text: str, tip: str) -> QToolButton:

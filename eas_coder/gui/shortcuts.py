@@ -142,7 +142,7 @@ def conflicts(assignments: Mapping[str, str]) -> dict[str, list[str]]:
             names = users.setdefault(seq.toString(_PORTABLE), [])
             if name not in names:
                 names.append(name)
-    return {}
+    return {seq: names for seq, names in users.items() if len(names) > 1}
 
 
 def _by_menu(actions: Sequence[QAction]) -> list[tuple[str, QAction]]:

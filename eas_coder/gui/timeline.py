@@ -1,7 +1,8 @@
 """Custom-painted, zoomable timeline: ruler, playhead, thumbnail strip and one track per coder.
 
 The static layers (ruler, thumbnails, tracks) are painted once into a pixmap that is rebuilt
-only when the view or the content changes; a playhead move repaints two thin rectangles.
+only when the view or the content changes; a playhead move repaints two thin rectangles, and
+the selected segment and a drag's preview are overlays that repaint only their own rows.
 """
 
 from __future__ import annotations
@@ -16,37 +17,42 @@ from PySide6.QtGui import (
     QImage,
     QKeyEvent,
     QMouseEvent,
-    QNativeGestureEvent,
     QPainter,
     QPaintEvent,
-    QPixmap,
-    QResizeEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from eas_coder.gui.timeline_edit import (
+    EdgeDrag,
+    Span,
+    SpanDraw,
+    draw_row,
+    edge_at,
+    find_segment,
+    hit_test,
+    paint_edits,
+    span_rect,
+    track_row_at,
+)
 from eas_coder.gui.timeline_layers import (
+    DEFAULT_TRACK_COLOR,
     RULER_H,
     STRIP_H,
     TRACK_H,
-    LayerView,
     Thumbnails,
     paint_overlays,
     render_static,
 )
 from eas_coder.gui.timeline_ruler import (
     DEFAULT_FRAME_MS,
-    clamp_view,
     format_clock,
     frame_index_at,
     median_frame_ms,
     nearest_boundary,
     snap_to_frame,
 )
+from eas_coder.gui.timeline_view import TimelineView
 
-MIN_FRAME_PX = 40.0  # deepest zoom: one (median) frame is this wide
-ZOOM_STEP = 1.25  # per wheel notch (angleDelta 120)
-PIXELS_PER_STEP = 60.0  # trackpad pixelDelta that counts as one wheel notch when zooming
 PLAYHEAD_HALF = 9  # half-width of the rectangle a playhead move repaints (triangle + smoothing)
 
 
@@ -57,6 +63,7 @@ class TimelineSegment:
     start_ms: int
     end_ms: int
     label: str = ""
+    id: int | None = None  # lets the window tell which segment a click or an edit is about
 
 
 @dataclass(frozen=True)
@@ -66,16 +73,23 @@ class TimelineTrack:
     name: str
     segments: tuple[TimelineSegment, ...] = ()
     color: str = "#4f8bd6"
+    editable: bool = False  # the current coder's own track: edges can be dragged, spans drawn
 
 
-class Timeline(QWidget):
-    """The whole video at a glance, zoomable down to single frames; click or drag to seek."""
+class Timeline(TimelineView):
+    """The whole video at a glance, zoomable down to single frames; click or drag to seek.
+
+    On an editable track the edges of segments can be dragged and new spans drawn (a drag in
+    its empty area, or Alt+drag anywhere); the window applies the edits the signals report.
+    """
 
     seekRequested = Signal(int)
     scrubStarted = Signal()
     scrubFinished = Signal()
     selectionChanged = Signal(int, int)
-    viewChanged = Signal(int, int)
+    segmentClicked = Signal(int)  # segment id: a click on a segment's body (after the seek)
+    segmentEdgeMoved = Signal(int, int, int)  # segment id, new start_ms, new end_ms
+    segmentDrawn = Signal(int, int)  # start_ms, end_ms of a new span on the editable track
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -85,19 +99,15 @@ class Timeline(QWidget):
         # Every pixel comes from the cached pixmap, so Qt need not erase the background first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setMinimumHeight(RULER_H + STRIP_H + TRACK_H)
-        self._duration = 0
-        self._frames: list[float] = []
-        self._frame_ms = DEFAULT_FRAME_MS
-        self._start = 0.0
-        self._span = 1.0
-        self._position = 0
         self._thumbs = Thumbnails()
         self._tracks: tuple[TimelineTrack, ...] = ()
         self._selection: tuple[int, int] | None = None
-        self._drag: str | None = None  # "scrub" or "select" while the left button is down
+        self._drag: str | None = None  # "scrub", "select", "edge" or "draw" while pressed
+        self._edit: EdgeDrag | SpanDraw | None = None  # an "edge" or "draw" drag's preview
+        self._selected_id: int | None = None
+        self._selected: Span | None = None  # where the selected segment is shown
         self._anchor = 0
         self._last_seek = -1
-        self._static: QPixmap | None = None
 
     # ----------------------------------------------------------------- content
     def set_media(self, duration_ms: int, frame_times_ms: Sequence[float] | None = None) -> None:
@@ -108,7 +118,8 @@ class Timeline(QWidget):
         self._thumbs.clear()
         self._tracks = ()
         self._position = 0
-        self._drag = None
+        self._drag = self._edit = None
+        self._selected_id = self._selected = None
         self._set_selection(None)
         self._start, self._span = 0.0, float(max(1, self._duration))
         self.updateGeometry()
@@ -134,6 +145,7 @@ class Timeline(QWidget):
     def set_tracks(self, tracks: Sequence[TimelineTrack]) -> None:
         """Replace the tracks (one row each, top to bottom)."""
         self._tracks = tuple(tracks)
+        self._selected = find_segment(self._tracks, self._selected_id)
         self.updateGeometry()
         self._invalidate()
 
@@ -175,41 +187,20 @@ class Timeline(QWidget):
         """The selected (start_ms, end_ms), or None."""
         return self._selection
 
-    # ------------------------------------------------------------------- view
-    def zoom_in(self) -> None:
-        """Zoom in by 2 around the playhead."""
-        self._zoom_on_playhead(2.0)
+    def set_selected_segment(self, segment_id: int | None) -> None:
+        """Highlight the segment with this id (None: none)."""
+        old = self._selected
+        self._selected_id = segment_id
+        self._selected = find_segment(self._tracks, segment_id)
+        if self._selected != old:
+            view = self._view()
+            self.update(span_rect(view, old).united(span_rect(view, self._selected)))
 
-    def zoom_out(self) -> None:
-        """Zoom out by 2 around the playhead."""
-        self._zoom_on_playhead(0.5)
+    def selected_segment(self) -> int | None:
+        """The id of the highlighted segment, or None."""
+        return self._selected_id
 
-    def zoom_to_fit(self) -> None:
-        """Show the whole tape."""
-        self._set_view(0.0, float(self._duration))
-
-    def zoom_at(self, factor: float, anchor_ms: int) -> None:
-        """Zoom by ``factor`` (> 1 zooms in), keeping ``anchor_ms`` under the same pixel."""
-        self._zoom_around(factor, float(anchor_ms), self.x_of(anchor_ms))
-
-    def set_visible_range(self, start_ms: int, end_ms: int) -> None:
-        """Show a time range (clamped to the zoom limits and the tape)."""
-        self._set_view(float(start_ms), float(end_ms - start_ms))
-
-    def visible_range(self) -> tuple[int, int]:
-        """The (start_ms, end_ms) shown; (0, 0) without media."""
-        if self._duration <= 0:
-            return 0, 0
-        return round(self._start), round(self._start + self._span)
-
-    def ms_at(self, x: float) -> int:
-        """The time under a widget x coordinate (not clamped)."""
-        return round(self._time_at(x))
-
-    def x_of(self, ms: float) -> float:
-        """The widget x coordinate of a time."""
-        return (ms - self._start) * self._width() / self._span
-
+    # ------------------------------------------------------------------- time
     def max_seek_ms(self) -> int:
         """The latest time a click can seek to: the start of the last frame."""
         if self._frames:
@@ -243,33 +234,13 @@ class Timeline(QWidget):
         painter.setClipRegion(event.region())
         painter.drawPixmap(0, 0, self._static)
         if self._duration > 0:
+            preview = self._edit.span() if self._edit is not None else None
+            paint_edits(painter, view, pal, self._selected, preview)
             paint_overlays(painter, view, self._position, self._selection, pal)
         painter.end()
 
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        self._static = None
-        # The deepest zoom depends on the width, so the view may need clamping again.
-        if self._duration > 0:
-            self._set_view(self._start, self._span)
-        super().resizeEvent(event)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() in (
-            QEvent.Type.PaletteChange,
-            QEvent.Type.StyleChange,
-            QEvent.Type.FontChange,
-        ):
-            self._invalidate()
-        super().changeEvent(event)
-
     def event(self, event: QEvent) -> bool:
-        if isinstance(event, QNativeGestureEvent):
-            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
-                x = event.position().x()
-                self._zoom_around(1.0 + event.value(), self._time_at(x), x)
-                event.accept()
-                return True
-        elif event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             if self._duration > 0:
                 QToolTip.showText(event.globalPos(), self.time_text_at(event.pos().x()), self)
             else:
@@ -277,61 +248,47 @@ class Timeline(QWidget):
             return True
         return super().event(event)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if self._duration <= 0:
-            event.ignore()
-            return
-        pixel, angle = event.pixelDelta(), event.angleDelta()
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            if not pixel.isNull():
-                steps = (pixel.y() or pixel.x()) / PIXELS_PER_STEP
-            else:
-                steps = (angle.y() or angle.x()) / 120.0
-            x = event.position().x()
-            self._zoom_around(ZOOM_STEP**steps, self._time_at(x), x)
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._edit is not None:
+            self._end_edit()  # cancelled: nothing to report
             event.accept()
             return
-        if not self._zoomed():
-            event.ignore()  # nothing to scroll: let a parent scroll area have it
-            return
-        if not pixel.isNull():
-            dx = float(pixel.x() if abs(pixel.x()) > abs(pixel.y()) else pixel.y())
-        else:
-            delta = angle.x() if abs(angle.x()) > abs(angle.y()) else angle.y()
-            dx = delta / 120.0 * self._width() / 8  # one notch scrolls an eighth of the view
-        self._set_view(self._start - dx * self._span / self._width(), self._span)
-        event.accept()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        text, key = event.text(), event.key()
-        mods = event.modifiers() & (
-            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
-        )
-        if mods:
-            super().keyPressEvent(event)
-        elif text in ("+", "=") or key in (Qt.Key.Key_Plus, Qt.Key.Key_Equal):
-            self.zoom_in()
-        elif text == "-" or key == Qt.Key.Key_Minus:
-            self.zoom_out()
-        elif text == "0" or key == Qt.Key.Key_0:
-            self.zoom_to_fit()
-        else:
-            super().keyPressEvent(event)
+        super().keyPressEvent(event)  # zoom keys
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._duration <= 0:
             super().mousePressEvent(event)
             return
-        t = self._time_at(event.position().x())
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+        x, y = event.position().x(), event.position().y()
+        t, mods = self._time_at(x), event.modifiers()
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        hit = None if alt else hit_test(self._view(), self._tracks, x, y)
+        row = track_row_at(y, len(self._tracks))
+        if mods & Qt.KeyboardModifier.ShiftModifier:
             self._drag = "select"
             self._anchor = nearest_boundary(self._frames, t, self._duration)
+        elif hit is not None and hit.edge:
+            track = self._tracks[hit.row]
+            self._drag, self._last_seek = "edge", -1
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+            self._edit = EdgeDrag.begin(hit, track, t, self._frames, self._duration, self._frame_ms)
+        elif alt or (hit is None and row is not None and self._tracks[row].editable):
+            self._set_selection(None)
+            self._last_seek = -1
+            self._seek_to(t)  # a click here still seeks; a drag draws a new span
+            row = draw_row(self._tracks, row)
+            color = self._tracks[row].color if row < len(self._tracks) else DEFAULT_TRACK_COLOR
+            anchor = nearest_boundary(self._frames, t, self._duration)
+            self._drag = "draw"
+            self._edit = SpanDraw(row, color, anchor, 1 if self._frames else self._frame_ms)
         else:
             self._set_selection(None)
             self._drag = "scrub"
             self._last_seek = -1
             self.scrubStarted.emit()
             self._seek_to(t)
+            if hit is not None and hit.segment.id is not None:
+                self.segmentClicked.emit(hit.segment.id)
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
@@ -340,9 +297,13 @@ class Timeline(QWidget):
             self._seek_to(self._time_at(x))
         elif self._drag == "select":
             self._on_select_drag(self._time_at(x))
-        elif QToolTip.isVisible() and self._duration > 0:
-            # Keep an open tooltip following the mouse rather than freezing at the first time.
-            QToolTip.showText(event.globalPosition().toPoint(), self.time_text_at(x), self)
+        elif self._drag in ("edge", "draw"):
+            self._on_edit_drag(self._time_at(x))
+        else:
+            self._hover(x, event.position().y())
+            if QToolTip.isVisible() and self._duration > 0:
+                # Keep an open tooltip following the mouse rather than freezing at the first time.
+                QToolTip.showText(event.globalPosition().toPoint(), self.time_text_at(x), self)
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
@@ -354,14 +315,47 @@ class Timeline(QWidget):
         if mode == "scrub":
             self._seek_to(t)
             self.scrubFinished.emit()
-        else:
+        elif mode == "select":
             self._on_select_drag(t)
+        else:
+            self._on_edit_drag(t)
+            edit = self._end_edit()
+            if isinstance(edit, EdgeDrag) and edit.changed and edit.segment.id is not None:
+                self.segmentEdgeMoved.emit(edit.segment.id, edit.start_ms, edit.end_ms)
+            elif isinstance(edit, SpanDraw) and edit.long_enough:
+                self.segmentDrawn.emit(edit.start_ms, edit.end_ms)
+            self._hover(event.position().x(), event.position().y())
         event.accept()
 
     # -------------------------------------------------------------- internals
     def _on_select_drag(self, t: float) -> None:
         lo, hi = sorted((self._anchor, nearest_boundary(self._frames, t, self._duration)))
         self._set_selection((lo, hi) if hi > lo else None)
+
+    def _on_edit_drag(self, t: float) -> None:
+        edit = self._edit
+        if edit is None:
+            return
+        view, old = self._view(), edit.span()
+        if edit.move(t, self._frames, self._duration):
+            self.update(span_rect(view, old).united(span_rect(view, edit.span())))
+            self._seek_to(edit.edge_ms)  # the video shows the frame at the moving edge
+
+    def _end_edit(self) -> EdgeDrag | SpanDraw | None:
+        """Drop an edge drag or a drawn span (returned) and its preview."""
+        edit, self._edit = self._edit, None
+        if edit is not None:
+            self.update(span_rect(self._view(), edit.span()))
+        if self._drag in ("edge", "draw"):
+            self._drag = None
+        return edit
+
+    def _hover(self, x: float, y: float) -> None:
+        """A resize cursor over an editable segment's edge."""
+        if self._duration > 0 and edge_at(self._view(), self._tracks, x, y) is not None:
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.unsetCursor()
 
     def _seek_to(self, t: float) -> None:
         ms = self.snap_ms(t)
@@ -377,58 +371,6 @@ class Timeline(QWidget):
         self.update()
         self.selectionChanged.emit(*(selection or (-1, -1)))
 
-    def _zoom_on_playhead(self, factor: float) -> None:
-        x = self.x_of(self._position)
-        if not 0 <= x <= self._width():
-            x = self._width() / 2  # an off-screen playhead comes to the middle
-        self._zoom_around(factor, float(self._position), x)
-
-    def _zoom_around(self, factor: float, anchor_ms: float, anchor_x: float) -> None:
-        if self._duration <= 0 or factor <= 0 or not math.isfinite(factor):
-            return
-        span = self._clamp(0.0, self._span / factor)[1]
-        self._set_view(anchor_ms - anchor_x * span / self._width(), span)
-
-    def _clamp(self, start: float, span: float) -> tuple[float, float]:
-        deepest = self._frame_ms * self._width() / MIN_FRAME_PX
-        return clamp_view(start, span, float(self._duration), deepest)
-
-    def _set_view(self, start: float, span: float) -> bool:
-        """Move the view (clamped); True when it changed."""
-        if self._duration <= 0:
-            return False
-        start, span = self._clamp(start, span)
-        if abs(start - self._start) < 1e-6 and abs(span - self._span) < 1e-6:
-            return False
-        self._start, self._span = start, span
-        self._invalidate()
-        self.viewChanged.emit(*self.visible_range())
-        return True
-
-    def _zoomed(self) -> bool:
-        return self._duration > 0 and self._span < self._duration - 0.5
-
-    def _time_at(self, x: float) -> float:
-        return self._start + x * self._span / self._width()
-
-    def _width(self) -> float:
-        return float(max(1, self.width()))
-
-    def _pixel_size(self) -> QSize:
-        dpr = self.devicePixelRatioF()
-        return QSize(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
-
-    def _invalidate(self) -> None:
-        self._static = None
-        self.update()
-
     def _playhead_rect(self, ms: int) -> QRect:
         x = math.floor(self.x_of(ms))
         return QRect(x - PLAYHEAD_HALF, 0, 2 * PLAYHEAD_HALF + 1, self.height())
-
-    # ---------------------------------------------------------------- painting
-    def _view(self) -> LayerView:
-        height, frames = float(self.height()), self._frames
-        return LayerView(
-            self._width(), height, self._start, self._span, self._duration, frames, self._frame_ms
-        )

@@ -184,6 +184,29 @@ def nearest_boundary(frame_times_ms: Sequence[float], ms: float, duration_ms: fl
     return round(start if t - start <= end - t else end)
 
 
+def boundary_before(
+    frame_times_ms: Sequence[float], ms: float, frame_ms: float = DEFAULT_FRAME_MS
+) -> int:
+    """The last frame start before ``ms`` (0 when none); ``ms`` less a frame without frame times."""
+    if not frame_times_ms:
+        return max(0, round(ms - frame_ms))
+    i = bisect.bisect_left(frame_times_ms, ms - 0.5) - 1
+    return round(frame_times_ms[i]) if i >= 0 else 0
+
+
+def boundary_after(
+    frame_times_ms: Sequence[float],
+    ms: float,
+    duration_ms: float,
+    frame_ms: float = DEFAULT_FRAME_MS,
+) -> int:
+    """The first frame start after ``ms``, or the tape's end; ``ms`` plus a frame without times."""
+    if not frame_times_ms:
+        return round(min(float(duration_ms), ms + frame_ms))
+    i = bisect.bisect_right(frame_times_ms, ms + 0.5)
+    return round(frame_times_ms[i]) if i < len(frame_times_ms) else round(duration_ms)
+
+
 def nearest_index(times: Sequence[float], t: float) -> int:
     """The index of the value in sorted, non-empty ``times`` nearest ``t``."""
     i = bisect.bisect_left(times, t)

@@ -29,10 +29,12 @@ def demo_study_file(demo_template: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture
 def window(qtbot: QtBot, demo_study_file: Path) -> MainWindow:
-    """The real main window on a private copy of the demo study, shown offscreen."""
+    """The real main window on a private copy of the demo study, shown offscreen, with the
+    lab manager signed in (who sees and may do everything)."""
     application()
     win = open_window(from_string(demo_study_file), explicit=True)
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
+    win.sign_in(None, manager=True)
     return win

@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import DEMO_STUDY_NAME
 from eas_coder.gui.app import application, open_window, startup_location
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.location import from_string
+
+LEFT = Qt.MouseButton.LeftButton
 
 
 def test_window_lists_the_demo_videos(window: MainWindow) -> None:
@@ -22,7 +24,9 @@ def test_window_lists_the_demo_videos(window: MainWindow) -> None:
     rows = [(model.index(r, 0).data(), model.index(r, 1).data()) for r in range(4)]
     assert rows == [("D001", "T1 pre"), ("D001", "T2 follow-up"),
                     ("D002", "T1 pre"), ("D002", "T2 follow-up")]  # fmt: skip
-    assert model.index(0, 2).data() == "0:04"
+    assert model.index(0, 3).data() == "0:04"
+    # the lab manager sees every coder's status
+    assert model.index(0, 2).data() == "Coder A (demo): submitted, Coder B (demo): in progress"
     assert window.windowTitle().startswith("Demo study")
     assert "8 videos, 3 coders" in window.statusBar().currentMessage()
 
@@ -52,7 +56,7 @@ def test_missing_video_file_is_flagged(qtbot: QtBot, demo_study_file: Path) -> N
     application()
     win = open_window(from_string(demo_study_file), explicit=True)
     qtbot.addWidget(win)
-    index = win.videoTable.model().index(2, 4)
+    index = win.videoTable.model().index(2, 5)
     assert index.data().endswith("— missing")
     assert index.data(Qt.ItemDataRole.ForegroundRole).color() == QColor("#b03a2e")
     assert "1 video file(s) missing" in win.statusBar().currentMessage()
@@ -73,16 +77,25 @@ def test_opening_a_bad_file_warns_and_keeps_the_study(
     assert window.study.info.name.startswith("Demo study")
 
 
-def test_new_study_from_the_menu(
-    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, qtbot: QtBot
-) -> None:
-    target = tmp_path / "fresh"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+def test_new_study_from_the_menu(window: MainWindow, tmp_path: Path, qtbot: QtBot) -> None:
+    window.actionNewStudy.trigger()
+    dialog = window.findChild(QDialog, "newStudyDialog")
+    assert dialog is not None and dialog.isVisible()
+    qtbot.keyClicks(dialog.nameEdit, "fresh")
+    dialog.locationEdit.clear()
+    qtbot.keyClicks(dialog.locationEdit, str(tmp_path / "fresh"))
+    qtbot.keyClicks(dialog.passphraseEdit, "manager-words")
+    qtbot.keyClicks(dialog.repeatEdit, "manager-words")
+    qtbot.keyClicks(dialog.codersEdit, "Ana")
     with qtbot.waitSignal(window.studyChanged, timeout=5000):
-        window.actionNewStudy.trigger()
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), LEFT)
     assert (tmp_path / "fresh.sqlite").exists()
     assert window.videoTable.model().rowCount() == 0
-    assert window.windowTitle() == "fresh — EAS Coder"
+    assert window.study.manager.verify("manager-words")
+    assert [c.name for c in window.study.coders.all()] == ["Ana"]
+    assert window.windowTitle() == "fresh — nobody signed in — EAS Coder"
+    coder_dialog = window.findChild(QDialog, "coderDialog")  # then: who is coding?
+    assert coder_dialog is not None and coder_dialog.isVisible()
 
 
 def test_first_launch_opens_a_demo_study(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,8 @@ import pytest
 from eas_coder.gui.timeline_ruler import (
     FRAME_STEPS,
     TIME_STEPS,
+    boundary_after,
+    boundary_before,
     choose_step,
     clamp_view,
     format_clock,
@@ -125,3 +127,17 @@ def test_nearest_index_and_view_clamping() -> None:
     assert clamp_view(100, 10, 60_000, 1000) == (100, 1000)
     assert clamp_view(100, 1e9, 60_000, 1000) == (0, 60_000)
     assert clamp_view(0, 10, 500, 1000) == (0, 500)  # shorter than the deepest zoom
+
+
+def test_frame_boundaries_before_and_after_a_time() -> None:
+    frames = [0.0, 33.3, 70.0, 100.1, 166.7]
+    assert [boundary_before(frames, t) for t in (0, 20, 33, 34, 70, 100, 500)] == [
+        0, 0, 0, 33, 33, 70, 167
+    ]  # fmt: skip
+    assert [boundary_after(frames, t, 200) for t in (0, 33, 34, 69.8, 166, 167, 190)] == [
+        33, 70, 70, 100, 167, 200, 200
+    ]  # fmt: skip
+    assert boundary_before([], 100, frame_ms=40) == 60
+    assert boundary_before([], 20, frame_ms=40) == 0
+    assert boundary_after([], 100, 130, frame_ms=40) == 130
+    assert boundary_after([], 50, 130, frame_ms=33.3) == 83

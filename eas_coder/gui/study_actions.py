@@ -1,0 +1,179 @@
+"""The window's study-level actions: new, open, recent, add videos, import and export,
+reliability, passphrase, shortcuts, about. Each forwards to the core or to a dialog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMessageBox
+
+from eas_coder import __version__
+from eas_coder.errors import EasCoderError
+from eas_coder.gui.add_videos import VideoAdder, VideoDropFilter
+from eas_coder.gui.exchange_actions import ExchangeActions
+from eas_coder.gui.new_study_dialog import NewStudyDialog, create_study
+from eas_coder.gui.recent import RecentStudies
+from eas_coder.gui.reliability_dialog import ReliabilityDialog
+from eas_coder.gui.shortcuts import ShortcutsDialog, ShortcutSheet
+from eas_coder.location import STUDY_SUFFIX, from_string
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.main_window import MainWindow
+
+STUDY_FILTER = f"EAS Coder studies (*{STUDY_SUFFIX});;All files (*)"
+
+
+class StudyActions(QObject):
+    """Owns the File, Tools and Help actions of one main window."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.recent = RecentStudies()
+        self.exchange = ExchangeActions(window, lambda: window.study.location)
+        self.adder = VideoAdder(window, lambda: window.study.location, lambda: window.session.who())
+        self.drops = VideoDropFilter(window)  # installs itself and accepts drops
+        self.drops.filesDropped.connect(self._on_dropped)
+        self.adder.finished.connect(lambda _summary: window.refresh_videos())
+        self.recent_menu = QMenu("Open &Recent", window)
+        self.recent_menu.setObjectName("menuRecent")
+        window.menuFile.insertMenu(window.actionSwitchCoder, self.recent_menu)
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.passphrase_action = window.menuFile.addAction("Set Lab-Manager &Passphrase…")
+        self.passphrase_action.setObjectName("actionSetPassphrase")
+        window.menuFile.insertAction(window.actionImport, self.passphrase_action)
+        connections = {
+            window.actionOpenStudy: self.open_dialog,
+            window.actionNewStudy: self.new_study,
+            window.actionQuit: window.close,
+            window.actionAbout: self.about,
+            window.actionExport: self.export,
+            window.actionImport: self.exchange.import_sheet,
+            window.actionReliability: self.reliability,
+            window.actionAddVideos: self.adder.choose_files,
+            window.actionPreferences: self.shortcuts,
+            window.actionShortcutSheet: self.shortcut_sheet,
+            self.passphrase_action: self.set_passphrase,
+        }
+        for action, handler in connections.items():
+            action.triggered.connect(handler)
+        self.exchange.exported.connect(self._on_exported)
+        self.exchange.imported.connect(self._on_imported)
+        self.recent.add(str(window.study.location.display()))
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent.fill_menu(self.recent_menu, self.open_location)
+
+    # -- studies ------------------------------------------------------------------------------
+
+    def open_dialog(self) -> None:
+        """File ▸ Open Study…"""
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open study", "", STUDY_FILTER)
+        if name:
+            self.open_location(name)
+
+    def open_location(self, location: str) -> None:
+        """Open a study by path or URL (recent menu, open dialog)."""
+        try:
+            study = Study.open(from_string(location))
+        except EasCoderError as exc:
+            QMessageBox.warning(self.window, "EAS Coder", str(exc))
+            return
+        self.recent.add(location)
+        self.window.switch_to(study)
+
+    def new_study(self) -> NewStudyDialog:
+        """File ▸ New Study… (scheme, passphrase and coders in one dialog).
+
+        The dialog creates the study itself, so a refusal keeps everything typed.
+        """
+        dialog = NewStudyDialog(self.window, create=create_study)
+        dialog.setObjectName("newStudyDialog")
+        dialog.accepted.connect(lambda: self._created(dialog))
+        dialog.open()
+        return dialog
+
+    def _created(self, dialog: NewStudyDialog) -> None:
+        study = dialog.study
+        if study is not None:
+            self.recent.add(str(dialog.result_values().path))
+            self.window.switch_to(study)
+
+    def set_passphrase(self) -> None:
+        """Set the lab-manager passphrase (the first one freely, later only as manager)."""
+        study, window = self.window.study, self.window
+        if study.manager.has_passphrase() and not window.session.manager:
+            QMessageBox.information(
+                window, "Passphrase", "Only the lab manager can change the passphrase."
+            )
+            return
+        text, ok = QInputDialog.getText(
+            window, "Lab-manager passphrase", "New passphrase (at least 6 characters):",
+            QLineEdit.EchoMode.Password,
+        )  # fmt: skip
+        if not ok:
+            return
+        try:
+            study.manager.set_passphrase(text)
+        except EasCoderError as exc:
+            QMessageBox.warning(window, "Passphrase", str(exc))
+            return
+        window.statusBar().showMessage("Lab-manager passphrase set", 8000)
+
+    def _on_dropped(self, paths: list[Path]) -> None:
+        if not self.window.session.manager:
+            self.window.statusBar().showMessage("Only the lab manager adds videos", 8000)
+            return
+        self.adder.add(paths)
+
+    # -- analysis (lab manager) ---------------------------------------------------------------
+
+    def reliability(self) -> None:
+        """Tools ▸ Reliability…"""
+        ReliabilityDialog(self.window.study, self.window).open()
+
+    def export(self) -> None:
+        """File ▸ Export…"""
+        study = self.window.study
+        coders = [c.name for c in study.coders.all()]
+        timepoints = sorted({v.timepoint for v in study.videos.all()})
+        self.exchange.export(coders, timepoints)
+
+    def _on_exported(self, paths: list[Path]) -> None:
+        names = ", ".join(p.name for p in paths)
+        self.window.statusBar().showMessage(f"Exported to {names}", 10_000)
+
+    def _on_imported(self, summary: object) -> None:
+        self.window.refresh_videos()
+        count = getattr(summary, "ratings", 0)
+        self.window.statusBar().showMessage(f"Imported {count} ratings", 10_000)
+
+    # -- help -----------------------------------------------------------------------------------
+
+    def shortcuts(self) -> ShortcutsDialog:
+        """Edit ▸ Keyboard Shortcuts… (kept in QSettings)."""
+        window = self.window
+        dialog = ShortcutsDialog(
+            list(window.actions_by_name.values()), window.default_shortcuts, window
+        )
+        dialog.open()
+        return dialog
+
+    def shortcut_sheet(self) -> ShortcutSheet:
+        """F1: every shortcut, grouped by menu."""
+        sheet = ShortcutSheet(list(self.window.actions_by_name.values()), self.window)
+        sheet.setObjectName("shortcutSheet")
+        sheet.show()
+        return sheet
+
+    def about(self) -> None:
+        """Help ▸ About."""
+        QMessageBox.about(
+            self.window,
+            "About EAS Coder",
+            f"EAS Coder {__version__}\nCoding the Emotional Availability Scales from video.",
+        )

@@ -1,0 +1,98 @@
+"""The Videos dock: coding status per video, search and status filter (blind coding kept)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+
+from eas_coder.coding import CodingStatus
+from eas_coder.gui.coding_session import CodingSession
+from eas_coder.gui.models import VideoTableModel
+from eas_coder.model import AssignmentStatus, Video
+
+# (label, key) of the status filter; "" shows every video
+CODER_FILTERS = (
+    ("All videos", ""),
+    ("Not started", CodingStatus.NOT_STARTED.value),
+    ("In progress", CodingStatus.IN_PROGRESS.value),
+    ("Submitted", CodingStatus.SUBMITTED.value),
+)
+MANAGER_FILTERS = (
+    ("All videos", ""),
+    ("Not assigned", "unassigned"),
+    ("Waiting for coders", "open"),
+    ("All coders submitted", "complete"),
+)
+
+
+def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[str, str]]:
+    """(text, key) per video: the coder's own status, or every coder's for the lab manager."""
+    if session.manager:
+        names = {c.id: c.name for c in session.study.coders.all()}
+        assignments = session.study.assignments.all()
+        rows = []
+        for video in videos:
+            mine = [a for a in assignments if a.video_id == video.id]
+            if not mine:
+                rows.append(("not assigned", "unassigned"))
+                continue
+            done = all(a.status == AssignmentStatus.DONE for a in mine)
+            text = ", ".join(
+                f"{names.get(a.coder_id, a.coder_id)}: {_word(a.status)}" for a in mine
+            )
+            rows.append((text, "complete" if done else "open"))
+        return rows
+    statuses = session.statuses()
+    values = [statuses.get(v.id, CodingStatus.NOT_STARTED).value for v in videos]
+    return [(value, value) for value in values]
+
+
+def _word(status: AssignmentStatus) -> str:
+    return "submitted" if status == AssignmentStatus.DONE else status.value.replace("_", " ")
+
+
+class VideoFilter(QSortFilterProxyModel):
+    """Rows whose text matches the search and whose status key matches the chosen one."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._status = ""
+
+    def set_text(self, text: str) -> None:
+        """Search words: every word must appear in the participant, timepoint or file."""
+        self._change(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def set_status(self, key: str) -> None:
+        """Only rows with this status key ("" = all)."""
+        self._change(lambda: setattr(self, "_status", key))
+
+    def _change(self, update: Callable[[], None]) -> None:
+        # Qt 6.10 replaced invalidateFilter() by begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            update()
+            self.endFilterChange()
+        else:
+            update()
+            self.invalidateFilter()
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, VideoTableModel):
+            return True
+        if self._status:
+            key = model.data(model.index(source_row, 2), VideoTableModel.STATUS_KEY_ROLE)
+            if key != self._status:
+                return False
+        if not self._text:
+            return True
+        video = model.video(source_row)
+        haystack = " ".join(
+            [video.participant_code, video.timepoint, video.name or "", video.path or ""]
+        ).lower()
+        return all(word in haystack for word in self._text.split())
