@@ -14,6 +14,7 @@ from eas_coder.demo import DEMO_STUDY_NAME, build_demo
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.recent import RecentStudies
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
 from eas_coder.store.study import Study
@@ -36,8 +37,14 @@ def application(argv: list[str] | None = None) -> QApplication:
 
 
 def startup_location(location: Location, explicit: bool) -> Location:
-    """The study to open: the named one, the default one, or else the demo study."""
-    if explicit or (location.path is not None and location.path.exists()):
+    """The study to open: the named one, the last one opened, the default one, or else the
+    demo study."""
+    if explicit:
+        return location
+    for recent in RecentStudies().items():
+        if "://" not in recent:  # a server study waits for File ▸ Open Recent
+            return from_string(recent)
+    if location.path is not None and location.path.exists():
         return location
     demo_dir = platformdirs.user_data_path(APP_NAME) / "demo"
     demo_file = demo_dir / DEMO_STUDY_NAME

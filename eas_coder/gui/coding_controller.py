@@ -142,7 +142,7 @@ class CodingController(QObject):
                     OTHER_COLOURS[n % len(OTHER_COLOURS)],
                 )
             )
-        self.panel.timeline.set_tracks(tracks)
+        self.panel.set_tracks(tracks)
 
     def _show_target(self) -> None:
         session = self.session

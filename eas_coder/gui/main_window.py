@@ -21,6 +21,7 @@ from eas_coder.gui.coding_controller import CodingController
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
+from eas_coder.gui.manager_actions import ManagerActions
 from eas_coder.gui.models import VideoTableModel, format_duration
 from eas_coder.gui.playback_actions import connect_playback, playback_actions
 from eas_coder.gui.player.backend import PlaybackBackend
@@ -34,6 +35,7 @@ from eas_coder.gui.video_list import CODER_FILTERS, MANAGER_FILTERS, VideoFilter
 from eas_coder.media.frame_index import FrameIndex
 from eas_coder.model import Video
 from eas_coder.store.study import Study
+from eas_coder.timecode import clock
 
 # Only the lab manager may see everyone's scores at once (blind coding).
 MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
@@ -79,10 +81,17 @@ class MainWindow(QMainWindow):
         self.ratingDock = self._dock("ratingDock", "Rating", Qt.DockWidgetArea.RightDockWidgetArea)
         for dock in (self.videosDock, self.detailsDock, self.segmentsDock, self.ratingDock):
             self.menuView.addAction(dock.toggleViewAction())
-        self.saveState_label = QLabel("")
+        self.saveState_label = QLabel("Every change is saved at once")
         self.saveState_label.setObjectName("saveState")
         self.statusBar().addPermanentWidget(self.saveState_label)
         self.study_actions = StudyActions(self)
+        self.manager_actions = ManagerActions(self)
+        self.position_label = QLabel("")
+        self.position_label.setObjectName("positionLabel")
+        self.statusBar().addPermanentWidget(self.position_label)
+        self.playerPanel.player.positionChanged.connect(
+            lambda frame, ms: self.position_label.setText(f"{clock(ms)} · frame {frame}")
+        )
         self.actionSwitchCoder.triggered.connect(self.choose_coder)
         self._build_coding()
         self._restore_layout()
@@ -104,6 +113,7 @@ class MainWindow(QMainWindow):
         self.session = CodingSession(self._study, self)
         self.ratingPanel = RatingPanel(self._study.scheme, self.ratingDock)
         self.segmentTable = SegmentTable(self._study.scheme, self.segmentsDock)
+        self.ratingPanel.setMinimumWidth(380)
         self.ratingDock.setWidget(self.ratingPanel)
         self.segmentsDock.setWidget(self.segmentTable)
         self.controller = CodingController(
@@ -132,6 +142,7 @@ class MainWindow(QMainWindow):
         self.session.sign_in(coder, manager)
         if coder is not None:
             QSettings().setValue(self._last_coder_key(), coder.name)
+        self.manager_actions.set_manager(manager)
         for name in MANAGER_ACTIONS:
             action = self.actions_by_name[name]
             action.setEnabled(manager)
@@ -309,6 +320,13 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
             self.restoreState(state)
+            return
+        # First start: room for the rating bars (1–7 by halves) without clipping at 1366×768.
+        self.resizeDocks([self.videosDock], [300], Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.ratingDock, self.segmentsDock], [420, 420], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.segmentsDock, self.ratingDock], [170, 480], Qt.Orientation.Vertical)
 
     def _save_layout(self) -> None:
         settings = QSettings()
@@ -316,6 +334,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.undo_stack.blockSignals(True)  # its actions go away with the window
         self._save_layout()
         self.playerPanel.shutdown()
         self._study.close()

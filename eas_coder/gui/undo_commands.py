@@ -7,6 +7,7 @@ so older commands on the stack still find their segment.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -57,7 +58,13 @@ class StudyCommand(QUndoCommand):
 
 
 class RatingCommand(StudyCommand):
-    """Set, change or clear one score (and its note) of one target."""
+    """Set, change or clear one score (and its note) of one target.
+
+    Typing ``5`` then ``.5`` within a moment saves twice but is one undo step.
+    """
+
+    MERGE_ID = 1
+    MERGE_SECONDS = 1.5
 
     def __init__(
         self,
@@ -72,6 +79,20 @@ class RatingCommand(StudyCommand):
         self.video_id, self.coder_id = session.require_coding()
         self.dimension, self.segment_key = dimension, segment_key
         self.old, self.new = old, new
+        self.at = time.monotonic()
+
+    def id(self) -> int:
+        return self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, RatingCommand) or other.isObsolete():
+            return False
+        same = (other.dimension, other.segment_key) == (self.dimension, self.segment_key)
+        if not same or other.at - self.at > self.MERGE_SECONDS:
+            return False
+        self.new, self.at = other.new, other.at
+        self.setText(other.text())
+        return True
 
     def _apply(self, state: ScoreState | None) -> None:
         segment_id = self.session.resolve(self.segment_key)

@@ -6,12 +6,20 @@ import shutil
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import build_demo
 from eas_coder.gui.app import application, open_window
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.location import from_string
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings() -> None:
+    """Every GUI test starts with no saved preferences, layout or recent studies."""
+    application()
+    QSettings().clear()
 
 
 @pytest.fixture(scope="session")

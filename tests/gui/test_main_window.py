@@ -107,3 +107,12 @@ def test_first_launch_opens_a_demo_study(tmp_path: Path, monkeypatch: pytest.Mon
     assert startup_location(default, explicit=False) == chosen  # built once, then reused
     explicit = from_string(tmp_path / "mine.sqlite")
     assert startup_location(explicit, explicit=True) == explicit
+
+
+def test_the_last_study_opens_at_start(
+    window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    default = from_string(tmp_path / "data" / "eas-coder" / "study.sqlite")
+    # the window's study was recorded as recent when it opened
+    assert startup_location(default, explicit=False).path == window.study.location.path

@@ -40,3 +40,25 @@ def test_main_window_playing_on_xvfb_screenshot(demo_study_file: Path, tmp_path:
     shutil.copy(shot, ARTIFACTS / "main-window-xvfb.png")
     surface = image[60:560, 300:1130]  # the video area: the demo's coloured figures are drawn
     assert surface.std() > 15
+
+
+def test_coding_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -> None:
+    """A coder's view at 1366×768: a segment selected, its six ratings in the panel."""
+    xvfb_path = need_tool("Xvfb")
+    shot = tmp_path / "coding.png"
+    script = Path(__file__).with_name("xvfb_window.py")
+    with xvfb(xvfb_path, size="1366x768x24") as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, str(script), str(demo_study_file), str(shot), "coding"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "saved=True" in result.stdout and "rated=6" in result.stdout, result.stdout
+    assert "Coder B (demo)" in result.stdout
+    image = cv2.imread(str(shot))
+    assert image is not None and image.shape == (768, 1366, 3)
+    assert image.std() > 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(shot, ARTIFACTS / "coding-window-xvfb.png")

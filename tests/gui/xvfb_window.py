@@ -1,7 +1,9 @@
 """Run under Xvfb by test_real_window.py: show the real main window playing the first video of
 the study, and save a screenshot while it plays.
 
-Usage: python xvfb_window.py STUDY_FILE OUTPUT_PNG
+Usage: python xvfb_window.py STUDY_FILE OUTPUT_PNG [playing|coding]
+
+``coding``: signed in as a coder, at 1366×768, with a segment selected and its ratings shown.
 """
 
 from __future__ import annotations
@@ -18,14 +20,31 @@ from eas_coder.location import from_string
 
 def main() -> int:
     study_file, output = Path(sys.argv[1]), Path(sys.argv[2])
+    coding = len(sys.argv) > 3 and sys.argv[3] == "coding"
     app = application()
     window = open_window(from_string(study_file), explicit=True)
-    window.resize(1100, 680)
-    window.move(40, 40)
-    window.show()
+    if coding:
+        window.setGeometry(0, 0, 1366, 768)
+        window.showMaximized()
+        window.sign_in("Coder B (demo)")
+    else:
+        window.resize(1100, 680)
+        window.move(40, 40)
+        window.show()
+        window.sign_in("Coder A (demo)")
     window.raise_()
     player = window.playerPanel.player
-    player.mediaOpened.connect(lambda _index: player.play())
+
+    def select_segment() -> None:
+        first = window.session.my_segments()[0]
+        window.segmentTable.select_segment(first.id)
+        player.seek_ms(first.start_ms + 1500)
+        window.ratingPanel.focus_dimension(window.study.scheme.keys[1])
+
+    if coding:
+        player.mediaOpened.connect(lambda _index: QTimer.singleShot(300, select_segment))
+    else:
+        player.mediaOpened.connect(lambda _index: player.play())
 
     def shoot() -> None:
         screen = QGuiApplication.primaryScreen()
@@ -36,7 +55,8 @@ def main() -> int:
         print(
             f"platform={QGuiApplication.platformName()} saved={ok} rows={rows} "
             f"playing={player.is_playing()} frames={player.frames_delivered} "
-            f"backend={player.backend.name}",
+            f"backend={player.backend.name} title={window.windowTitle()!r} "
+            f"rated={len(window.ratingPanel.scores())} size={window.width()}x{window.height()}",
             flush=True,
         )
         window.close()

@@ -12,7 +12,7 @@ from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.surface import VideoSurface
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.transport import TransportBar
-from eas_coder.gui.timeline import Timeline
+from eas_coder.gui.timeline import Timeline, TimelineTrack
 from eas_coder.media.frame_index import FrameIndex
 
 
@@ -40,6 +40,7 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.transport)
         layout.addWidget(self.timeline)
         self._thumb_generation = 0
+        self._tracks: list[TimelineTrack] = []
         player = self.player
         player.frameShown.connect(self.surface.show_image)
         player.positionChanged.connect(self._on_position)
@@ -69,6 +70,11 @@ class PlayerPanel(QWidget):
         self.transport.show_no_media()
         self.surface.show_message(message)
 
+    def set_tracks(self, tracks: list[TimelineTrack]) -> None:
+        """The segment tracks to draw (kept across opening a file)."""
+        self._tracks = list(tracks)
+        self.timeline.set_tracks(self._tracks)
+
     def shutdown(self) -> None:
         """Release decoders and threads (window closing)."""
         self.thumbnails.cancel()
@@ -86,6 +92,7 @@ class PlayerPanel(QWidget):
     def _on_opened(self, index: FrameIndex) -> None:
         self.transport.show_media(index.frame_count)
         self.timeline.set_media(index.duration_ms, index.times_ms)
+        self.timeline.set_tracks(self._tracks)  # set_media starts empty; keep the coding tracks
         if self.player.path is not None:
             self._thumb_generation = self.thumbnails.start(self.player.path, index)
 
