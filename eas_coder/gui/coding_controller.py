@@ -4,8 +4,8 @@ CodingSession. It holds what is selected, not what is true: the study is the tru
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMessageBox
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.player.panel import PlayerPanel
@@ -81,7 +81,34 @@ class CodingController(QObject):
         )
         actions["actionUndo"].setEnabled(False)
         actions["actionRedo"].setEnabled(False)
+        self.episode_menu = self._episode_menu()
         self.refresh()
+
+    def _episode_menu(self) -> QMenu:
+        """Coding ▸ Episode: label the selected segment (Alt+1…, Alt+0 for none)."""
+        old = self.window.findChild(QMenu, "menuEpisode")
+        if old is not None:
+            old.deleteLater()
+        menu = QMenu("&Episode of Segment", self.window)
+        menu.setObjectName("menuEpisode")
+        scheme = self.session.study.scheme
+        episodes = [(None, "(none)"), *((e.key, e.label) for e in scheme.episodes)]
+        for number, (key, label) in enumerate(episodes):
+            action = menu.addAction(label)
+            action.setObjectName(f"actionEpisode{number}")
+            if number < 10:
+                action.setShortcut(QKeySequence(f"Alt+{number}"))
+            action.triggered.connect(lambda _=False, k=key: self._set_episode(k))
+        coding = self.window.findChild(QMenu, "menuCoding")
+        if coding is not None:
+            coding.insertMenu(self.actions["actionSetStart"], menu)
+        menu.setEnabled(len(episodes) > 1)
+        return menu
+
+    def _set_episode(self, key: str | None) -> None:
+        current = self.segments.current_segment()
+        if current is not None and self.session.can_code():
+            self.session.update_segment(current, episode=key)
 
     # -- showing --------------------------------------------------------------------------
 

@@ -227,3 +227,28 @@ def test_typing_a_half_point_is_one_undo_step(qtbot: QtBot, demo_study_file: Pat
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.session.my_segments() == []  # the next undo removes the segment
     window.close()
+
+
+def test_episode_by_keyboard_and_segment_edits_undo(qtbot: QtBot, demo_study_file: Path) -> None:
+    window = open_demo(qtbot, demo_study_file)
+    sign_in_with_dialog(qtbot, window, NEW_CODER)
+    choose_video(qtbot, window, "D002", "T1 pre")
+    window.playerPanel.surface.setFocus()
+    mark_segment(qtbot, window, 0, 49)
+    (segment,) = window.session.my_segments()
+    press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # second episode of the scheme
+    episode = window.study.scheme.episodes[1].key
+    assert window.session.my_segments()[0].episode == episode
+    window.playerPanel.surface.setFocus()
+    window.playerPanel.player.seek_frame(20)
+    qtbot.waitUntil(lambda: window.playerPanel.player.position() == 20)
+    press(qtbot, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)  # split at the playhead
+    qtbot.waitUntil(lambda: len(window.session.my_segments()) == 2)
+    first, second = window.session.my_segments()
+    assert first.end_ms == second.start_ms == window.playerPanel.player.position_ms()
+    assert second.episode == episode
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the split
+    assert [(s.start_ms, s.end_ms) for s in window.session.my_segments()] == [
+        (segment.start_ms, segment.end_ms)
+    ]
+    window.close()
