@@ -102,6 +102,23 @@ class Segment:
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A further camera angle (``kind`` "angle") or separate audio ("audio") of a video.
+
+    ``offset_ms`` is added to the main video's time to get this file's time.
+    """
+
+    id: int
+    video_id: int
+    kind: str
+    path: str
+    offset_ms: int = 0
+    name: str | None = None
+    file_size: int | None = None
+    fingerprint: str | None = None
+
+
+@dataclass(frozen=True)
 class TemplateSpan:
     """One span of a video's shared episode template (every coder rates it)."""
 
@@ -184,8 +201,15 @@ class CheckReport:
     database_messages: tuple[str, ...]
     missing_files: tuple[Video, ...]
     changed_files: tuple[Video, ...]
+    # attached angles and audio whose file is gone or changed size
+    attachment_problems: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         """True when nothing needs attention."""
-        return self.database_ok and not self.missing_files and not self.changed_files
+        return (
+            self.database_ok
+            and not self.missing_files
+            and not self.changed_files
+            and not self.attachment_problems
+        )

@@ -79,6 +79,13 @@ class MainWindow(QMainWindow):
             "segmentsDock", "Segments", Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.ratingDock = self._dock("ratingDock", "Rating", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.menuView.addSeparator()
+        all_angles = self.menuView.addAction("Show All Camera &Angles")
+        all_angles.setObjectName("actionShowAngles")
+        all_angles.setCheckable(True)
+        all_angles.setChecked(True)
+        all_angles.toggled.connect(self.playerPanel.show_all_angles)
+        self.menuView.addSeparator()
         for dock in (self.videosDock, self.detailsDock, self.segmentsDock, self.ratingDock):
             self.menuView.addAction(dock.toggleViewAction())
         self.saveState_label = QLabel("Every change is saved at once")
@@ -229,7 +236,7 @@ class MainWindow(QMainWindow):
             self.session.show_video(video)
             self._show_details(video)
             path = self._study.videos.file_of(video)
-            self._show_file(f"{video.participant_code} ({video.timepoint})", path)
+            self._show_file(f"{video.participant_code} ({video.timepoint})", path, video.id)
         else:
             self._show_details(video)
 
@@ -260,7 +267,7 @@ class MainWindow(QMainWindow):
             lines.insert(0, f"You: {status.value}")
         self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
 
-    def _show_file(self, name: str, path: Path | None) -> None:
+    def _show_file(self, name: str, path: Path | None, video_id: int) -> None:
         if path is None:
             self.playerPanel.show_unavailable(
                 f"{name} has no video file in this study (its ratings came from a sheet)."
@@ -271,7 +278,17 @@ class MainWindow(QMainWindow):
                 "Was it moved, renamed, or is its drive not connected?"
             )
         else:
-            self.playerPanel.open_video(path)
+            angles: list[tuple[Path, int]] = []
+            audio: tuple[Path, int] | None = None
+            for extra in self._study.attachments.of_video(video_id):
+                file = self._study.attachments.file_of(extra)
+                if not file.is_file():
+                    self.statusBar().showMessage(f"Attached file missing: {file}", 15_000)
+                elif extra.kind == "angle":
+                    angles.append((file, extra.offset_ms))
+                elif audio is None:
+                    audio = (file, extra.offset_ms)
+            self.playerPanel.open_video(path, angles, audio)
 
     def _on_status_filter(self, _row: int) -> None:
         self._filter.set_status(self.statusFilter.currentData() or "")

@@ -27,6 +27,7 @@ from eas_coder.model import AuditEntry, CheckReport, StudyInfo, StudySnapshot, V
 from eas_coder.scheme import Scheme, parse_scheme
 from eas_coder.store import convert
 from eas_coder.store.assignments import Assignments
+from eas_coder.store.attachments import Attachments
 from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
 from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
@@ -56,6 +57,7 @@ class Study:
         self.consensus = ConsensusScores(db, self.scheme)
         self.manager = Manager(db)
         self.templates = Templates(db, self.scheme)
+        self.attachments = Attachments(db, self.videos)
 
     @property
     def location(self) -> Location:
@@ -185,4 +187,13 @@ class Study:
                 missing.append(video)
             elif video.file_size is not None and path.stat().st_size != video.file_size:
                 changed.append(video)
-        return CheckReport(not problems, tuple(problems), tuple(missing), tuple(changed))
+        extra: list[str] = []
+        for attached in self.attachments.all():
+            file = self.attachments.file_of(attached)
+            if not file.is_file():
+                extra.append(f"missing attached {attached.kind}: {file}")
+            elif attached.file_size is not None and file.stat().st_size != attached.file_size:
+                extra.append(f"attached {attached.kind} changed size: {file}")
+        return CheckReport(
+            not problems, tuple(problems), tuple(missing), tuple(changed), tuple(extra)
+        )

@@ -183,6 +183,27 @@ class RatingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")  # why this score
 
 
+class AttachmentRow(Base):
+    """A further camera angle or a separate audio recording of a video, with its offset."""
+
+    __tablename__ = "attachment"
+    __table_args__ = (
+        CheckConstraint("kind IN ('angle', 'audio')", name="known_kind"),
+        Index("ix_attachment_video", "video_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    path: Mapped[str] = mapped_column(Text)
+    name: Mapped[str | None] = mapped_column(String(200))
+    # ms to add to the main video's time to get this file's time (the clap aligns them)
+    offset_ms: Mapped[int] = mapped_column(Integer, default=0)
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class TemplateSegmentRow(Base):
     """A span the lab manager fixed for a video: every coder rates the same episodes."""
 

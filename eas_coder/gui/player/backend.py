@@ -62,3 +62,7 @@ class PlaybackBackend(QObject):
     def is_playing(self) -> bool:
         """True while frames are being delivered by playback."""
         raise NotImplementedError
+
+    def clone(self) -> PlaybackBackend:
+        """A new backend of the same kind (one per camera angle)."""
+        raise NotImplementedError

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from eas_coder.gui.player.angles import AngleFollower
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.surface import VideoSurface
@@ -33,10 +34,18 @@ class PlayerPanel(QWidget):
         self.transport = TransportBar(self)
         self.timeline = Timeline(self)
         self.thumbnails = thumbnails or ThumbnailLoader(parent=self)
+        self.angles = AngleFollower(self.player, self)
+        self.screens = QWidget(self)
+        self._screens_layout = QHBoxLayout(self.screens)
+        self._screens_layout.setContentsMargins(0, 0, 0, 0)
+        self._screens_layout.setSpacing(2)
+        self._screens_layout.addWidget(self.surface, 1)
+        self._show_angles = True
+        self.angles.anglesChanged.connect(self._on_angles_changed)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.surface, 1)
+        layout.addWidget(self.screens, 1)
         layout.addWidget(self.transport)
         layout.addWidget(self.timeline)
         self._thumb_generation = 0
@@ -54,17 +63,31 @@ class PlayerPanel(QWidget):
         player.set_volume(self.transport.volumeSlider.value())
         self.timeline.clear()
 
-    def open_video(self, path: Path) -> None:
-        """Show a video file (errors end up on the surface, not in a traceback)."""
+    def open_video(
+        self,
+        path: Path,
+        angles: list[tuple[Path, int]] | None = None,
+        audio: tuple[Path, int] | None = None,
+    ) -> None:
+        """Show a video file, with further camera angles and a separate audio recording
+        (each with its offset in ms); errors end up on the surface, not in a traceback."""
         self.thumbnails.cancel()
         self.timeline.clear()
         self.transport.show_no_media()
         self.surface.show_message(f"Opening {path.name}…")
         self.player.open(path)
+        self.angles.set_media(angles or [], audio)
+
+    def show_all_angles(self, shown: bool) -> None:
+        """Side by side (True) or the main camera only (False)."""
+        self._show_angles = shown
+        for angle in self.angles.angles:
+            angle.surface.setVisible(shown)
 
     def show_unavailable(self, message: str) -> None:
         """No playable file for the selected video: say why, release the old one."""
         self.thumbnails.cancel()
+        self.angles.clear()
         self.player.close()
         self.timeline.clear()
         self.transport.show_no_media()
@@ -78,10 +101,18 @@ class PlayerPanel(QWidget):
     def shutdown(self) -> None:
         """Release decoders and threads (window closing)."""
         self.thumbnails.cancel()
+        self.angles.shutdown()
         self.player.shutdown()
         release = getattr(self.player.backend, "release", None)
         if callable(release):
             release()
+
+    @Slot()
+    def _on_angles_changed(self) -> None:
+        for angle in self.angles.angles:
+            if self._screens_layout.indexOf(angle.surface) < 0:
+                self._screens_layout.addWidget(angle.surface, 1)
+            angle.surface.setVisible(self._show_angles)
 
     @Slot(int, int)
     def _on_position(self, frame: int, ms: int) -> None:

@@ -74,6 +74,9 @@ class QtBackend(PlaybackBackend):
     def is_playing(self) -> bool:
         return self._playing
 
+    def clone(self) -> QtBackend:
+        return QtBackend()
+
     def release(self) -> None:
         """Stop and drop the source (on window close)."""
         self.close()

@@ -168,6 +168,9 @@ class VlcBackend(PlaybackBackend):
     def is_playing(self) -> bool:
         return self._playing
 
+    def clone(self) -> VlcBackend:
+        return VlcBackend(self._vlc)
+
     def release(self) -> None:
         """Free libVLC entirely (on window close)."""
         self.close()

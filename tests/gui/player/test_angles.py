@@ -1,0 +1,85 @@
+"""Two camera angles from one source with a known offset follow one transport."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pytestqt.qtbot import QtBot
+
+from eas_coder.gui.player.panel import PlayerPanel
+from tests.gui.player.conftest import shown_rgb
+from tests.support import need_tool
+
+OFFSET_MS = -1000  # angle B started recording 1 s after angle A
+
+
+def _angle(path: Path, start_s: float) -> Path:
+    """A lossless cut of one testsrc2 source from ``start_s`` (so frames compare exactly)."""
+    ffmpeg = need_tool("ffmpeg")
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
+         "-ss", str(start_s), "-t", "4", "-c:v", "libx264", "-qp", "0", "-preset", "ultrafast",
+         "-pix_fmt", "yuv444p", "-g", "25", str(path)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_angles(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("angles")
+    return _angle(folder / "mother.mp4", 0.0), _angle(folder / "infant.mp4", 1.0)
+
+
+def _angle_rgb(panel: PlayerPanel) -> np.ndarray:
+    surface = panel.angles.angles[0].surface
+    image = surface.image().convertToFormat(surface.image().Format.Format_RGB888)
+    width, height, stride = image.width(), image.height(), image.bytesPerLine()
+    raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=stride * height)
+    return raw.reshape(height, stride)[:, : width * 3].reshape(height, width, 3).copy()
+
+
+def test_paused_seeks_show_matching_frames_in_both_angles(
+    qtbot: QtBot, panel: PlayerPanel, two_angles: tuple[Path, Path]
+) -> None:
+    main, other = two_angles
+    with qtbot.waitSignal(panel.player.mediaOpened, timeout=15_000):
+        panel.open_video(main, angles=[(other, OFFSET_MS)])
+    assert panel.angles.angles[0].surface.isVisibleTo(panel)  # side by side
+    follower = panel.angles.angles[0].player
+    qtbot.waitUntil(lambda: follower.frame_index is not None, timeout=10_000)
+    for frame in (30, 47, 64, 99, 31, 75):
+        panel.player.seek_frame(frame)
+        expected = frame - 25  # 1 s at 25 fps earlier in the other file
+        qtbot.waitUntil(
+            lambda f=frame, e=expected: panel.player.position() == f and follower.position() == e,
+            timeout=5_000,
+        )
+        qtbot.waitUntil(lambda: not panel.angles.angles[0].surface.image().isNull())
+        difference = np.abs(shown_rgb(panel).astype(int) - _angle_rgb(panel).astype(int))
+        assert difference.mean() < 1.0, f"frame {frame}: angles differ by {difference.mean():.2f}"
+    # stepping moves both
+    panel.player.step(-1)
+    qtbot.waitUntil(lambda: panel.player.position() == 74 and follower.position() == 49)
+
+
+def test_playback_keeps_angles_within_a_frame(
+    qtbot: QtBot, panel: PlayerPanel, two_angles: tuple[Path, Path]
+) -> None:
+    main, other = two_angles
+    with qtbot.waitSignal(panel.player.mediaOpened, timeout=15_000):
+        panel.open_video(main, angles=[(other, OFFSET_MS)])
+    angle = panel.angles.angles[0]
+    qtbot.waitUntil(lambda: angle.player.frame_index is not None, timeout=10_000)
+    panel.player.seek_frame(30)
+    qtbot.waitUntil(lambda: angle.player.position() == 5)
+    panel.player.play()
+    assert angle.player.is_playing()
+    qtbot.waitUntil(lambda: panel.player.position() >= 70, timeout=10_000)
+    panel.player.pause()
+    qtbot.waitUntil(lambda: not angle.player.is_playing())
+    qtbot.waitUntil(lambda: angle.player.position() == panel.player.position() - 25, timeout=5_000)
+    assert angle.worst_drift_ms <= angle.player.frame_index.median_frame_ms  # type: ignore[union-attr]
