@@ -45,6 +45,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_reliability
 	$(BIN)/python -m benchmarks.exchange
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.player
+	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.coding
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

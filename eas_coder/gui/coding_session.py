@@ -122,10 +122,23 @@ class CodingSession(QObject):
         """The coder's status on the open video."""
         if self.video is None or self.coder is None:
             return None
-        return self.statuses().get(self.video.id, CodingStatus.NOT_STARTED)
+        return self.status_of(self.video.id)
+
+    def status_of(self, video_id: int) -> CodingStatus:
+        """The signed-in coder's status on one video (three small indexed queries)."""
+        if self.coder is None:
+            return CodingStatus.NOT_STARTED
+        coder_id = self.coder.id
+        if self._submitted(video_id):
+            return CodingStatus.SUBMITTED
+        study = self.study
+        has_work = bool(study.segments.all(video_id=video_id, coder_id=coder_id)) or bool(
+            study.ratings.all(video_id=video_id, coder_id=coder_id)
+        )
+        return coding_status(False, has_work)
 
     def statuses(self) -> dict[int, CodingStatus]:
-        """The signed-in coder's status per video (for the video list)."""
+        """The signed-in coder's status per video (for the whole video list at once)."""
         if self.coder is None:
             return {}
         coder_id = self.coder.id
@@ -135,9 +148,17 @@ class CodingSession(QObject):
         ids = {v.id for v in self.study.videos.all()}
         return {v: coding_status(v in done, v in worked) for v in ids}
 
+    def _submitted(self, video_id: int) -> bool:
+        if self.coder is None:
+            return False
+        return any(
+            a.coder_id == self.coder.id and a.status == "done"
+            for a in self.study.assignments.of_video(video_id)
+        )
+
     def is_locked(self) -> bool:
         """True when the coder submitted the open video (their work is read-only)."""
-        return self.status() == CodingStatus.SUBMITTED
+        return self.video is not None and self._submitted(self.video.id)
 
     def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
         """The coder's rating of one dimension of one target."""

@@ -50,6 +50,11 @@ class VideoTableModel(QAbstractTableModel):
                 return row
         return None
 
+    def set_status(self, row: int, status: tuple[str, str]) -> None:
+        """New (text, key) for one row."""
+        self._statuses[row] = status
+        self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
+
     def set_statuses(self, statuses: Sequence[tuple[str, str]]) -> None:
         """New (text, key) per row, e.g. after a submit."""
         self._statuses = list(statuses)

@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyM
 from eas_coder.coding import CodingStatus
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.models import VideoTableModel
-from eas_coder.model import AssignmentStatus, Video
+from eas_coder.model import Assignment, AssignmentStatus, Video
 
 # (label, key) of the status filter; "" shows every video
 CODER_FILTERS = (
@@ -31,10 +31,12 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
     """(text, key) per video: the coder's own status, or every coder's for the lab manager."""
     if session.manager:
         names = {c.id: c.name for c in session.study.coders.all()}
-        assignments = session.study.assignments.all()
+        by_video: dict[int, list[Assignment]] = {}
+        for assignment in session.study.assignments.all():
+            by_video.setdefault(assignment.video_id, []).append(assignment)
         rows = []
         for video in videos:
-            mine = [a for a in assignments if a.video_id == video.id]
+            mine = by_video.get(video.id, [])
             if not mine:
                 rows.append(("not assigned", "unassigned"))
                 continue
@@ -47,6 +49,25 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
     statuses = session.statuses()
     values = [statuses.get(v.id, CodingStatus.NOT_STARTED).value for v in videos]
     return [(value, value) for value in values]
+
+
+def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
+    """(text, key) of one video, cheaply (after a change to that video only)."""
+    if session.manager:
+        return _manager_row(session, {c.id: c.name for c in session.study.coders.all()},
+                            session.study.assignments.of_video(video.id))  # fmt: skip
+    value = session.status_of(video.id).value
+    return value, value
+
+
+def _manager_row(
+    _session: CodingSession, names: dict[int, str], assigned: Sequence[Assignment]
+) -> tuple[str, str]:
+    if not assigned:
+        return "not assigned", "unassigned"
+    done = all(a.status == AssignmentStatus.DONE for a in assigned)
+    text = ", ".join(f"{names.get(a.coder_id, a.coder_id)}: {_word(a.status)}" for a in assigned)
+    return text, "complete" if done else "open"
 
 
 def _word(status: AssignmentStatus) -> str:
