@@ -2,6 +2,11 @@
 
 Exit status: 0 on success, 2 with a one-line message on bad input (argparse's own errors
 also exit 2).
+
+Who is asking: ``--coder NAME`` or ``--manager`` (before or after the command). In a study
+with a lab-manager passphrase, commands that change the study or compare coders are the
+lab manager's, and ``export`` gives a coder only what blind coding lets them see
+(``cli_support.require_manager`` and ``viewer_of``). Without a passphrase, all is open.
 """
 
 from __future__ import annotations
@@ -24,7 +29,15 @@ from eas_coder.cli_analysis import (
     cmd_sample,
     cmd_settings,
 )
-from eas_coder.cli_support import PROG, UsageError, open_study
+from eas_coder.cli_media import add_attach_parser
+from eas_coder.cli_support import (
+    PROG,
+    UsageError,
+    add_who_options,
+    check_who,
+    open_study,
+    require_manager,
+)
 from eas_coder.errors import EasCoderError
 from eas_coder.location import ENV_VAR, Location, resolve
 from eas_coder.scheme import DEFAULT_SCHEME_ID, load_scheme, shipped_schemes
@@ -46,6 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_coders_add(args: argparse.Namespace) -> int:
     with open_study(args) as study:
+        require_manager(args, study, "adding coders")
         for coder in study.coders.add_many(args.names):  # all or none
             print(f"Added coder {coder.name} (id {coder.id})")
     return 0
@@ -65,11 +79,12 @@ def cmd_videos_add(args: argparse.Namespace) -> int:
     from eas_coder.media.probe import probe  # OpenCV loads only for commands that need it
 
     files = [Path(f) for f in args.files]
-    # Probe every file before writing anything: one unreadable file adds none of them.
-    infos = []
-    for file in files:
-        infos.append(probe(file))
     with open_study(args) as study:
+        require_manager(args, study, "adding videos")
+        # Probe every file before writing anything: one unreadable file adds none of them.
+        infos = []
+        for file in files:
+            infos.append(probe(file))
         for file, info in zip(files, infos, strict=True):
             video = study.videos.add(
                 args.participant, args.timepoint, file, info, allow_duplicate=args.allow_duplicate
@@ -115,6 +130,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"missing file: {video.label}: {study.videos.file_of(video)}")
         for video in report.changed_files:
             print(f"file changed size: {video.label}: {study.videos.file_of(video)}")
+        for problem in report.attachment_problems:
+            print(problem)
     if report.ok:
         print("Study OK: database intact, every video file present.")
         return 0
@@ -151,6 +168,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="study file (SQLite) or SQLAlchemy URL such as postgresql+psycopg://host/db",
     )
+    add_who_options(parser)
+    # The same options after a command too (`export out.xlsx --coder B`); an exact option
+    # also keeps argparse from reading `--coder` as an abbreviation of `--coders`.
+    who = argparse.ArgumentParser(add_help=False)
+    add_who_options(who, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="open the application window (the default)")
@@ -173,14 +195,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     coders = sub.add_parser("coders", help="add or list coders")
     coders_sub = coders.add_subparsers(dest="action", metavar="ACTION", required=True)
-    c_add = coders_sub.add_parser("add", help="add coders")
+    c_add = coders_sub.add_parser("add", help="add coders", parents=[who])
     c_add.add_argument("names", nargs="+", metavar="NAME")
     c_add.set_defaults(func=cmd_coders_add)
-    coders_sub.add_parser("list", help="list coders").set_defaults(func=cmd_coders_list)
+    coders_sub.add_parser("list", help="list coders", parents=[who]).set_defaults(
+        func=cmd_coders_list
+    )
 
     videos = sub.add_parser("videos", help="add or list videos")
     videos_sub = videos.add_subparsers(dest="action", metavar="ACTION", required=True)
-    v_add = videos_sub.add_parser("add", help="add video files of one dyad at one timepoint")
+    v_add = videos_sub.add_parser(
+        "add", help="add video files of one dyad at one timepoint", parents=[who]
+    )
     v_add.add_argument("files", nargs="+", metavar="FILE")
     v_add.add_argument("--participant", required=True, help="de-identified dyad code")
     v_add.add_argument("--timepoint", required=True, help='e.g. "T1 pre" or "T2 follow-up"')
@@ -190,45 +216,56 @@ def build_parser() -> argparse.ArgumentParser:
         help="add a file even if the same recording is already in the study",
     )
     v_add.set_defaults(func=cmd_videos_add)
-    videos_sub.add_parser("list", help="list videos").set_defaults(func=cmd_videos_list)
+    videos_sub.add_parser("list", help="list videos", parents=[who]).set_defaults(
+        func=cmd_videos_list
+    )
+    add_attach_parser(videos_sub, who)
 
     demo = sub.add_parser("demo", help="make a small demo study in DIR")
     demo.add_argument("directory", metavar="DIR")
     demo.set_defaults(func=cmd_demo)
 
-    rel = sub.add_parser("reliability", help="agreement between coders, per dimension")
+    rel = sub.add_parser(
+        "reliability", help="agreement between coders, per dimension", parents=[who]
+    )
     rel.add_argument("--coders", metavar="A,B,...", help="coder names (default: all)")
     rel.add_argument("--level", choices=("session", "segment"), default="session")
     rel.add_argument("--dimensions", metavar="K1,K2", help="dimension keys (default: all)")
     rel.add_argument("--json", action="store_true", help="print one JSON object")
     rel.set_defaults(func=cmd_reliability)
 
-    dis = sub.add_parser("disagreements", help="where coders' scores differ, largest first")
+    dis = sub.add_parser(
+        "disagreements", help="where coders' scores differ, largest first", parents=[who]
+    )
     dis.add_argument("--coders", metavar="A,B,...", help="coder names (default: all)")
     dis.add_argument("--level", choices=("session", "segment"), default="session")
     dis.add_argument("--min", type=float, default=0.5, help="smallest difference (default 0.5)")
     dis.set_defaults(func=cmd_disagreements)
 
-    cons = sub.add_parser("consensus", help="record an agreed session score after review")
+    cons = sub.add_parser(
+        "consensus", help="record an agreed session score after review", parents=[who]
+    )
     cons.add_argument("video", type=int, metavar="VIDEO_ID", help="see `videos list`")
     cons.add_argument("dimension", metavar="DIMENSION", help="dimension key")
     cons.add_argument("score", type=float, metavar="SCORE")
     cons.add_argument("--note", default="", help="what was agreed and why")
     cons.set_defaults(func=cmd_consensus)
 
-    sample = sub.add_parser("sample", help="draw and assign the reliability sample")
+    sample = sub.add_parser("sample", help="draw and assign the reliability sample", parents=[who])
     sample.add_argument("--coders", required=True, metavar="A,B", help="coders to double-code")
     sample.add_argument("--share", type=float, default=0.2, help="share of videos (default 0.2)")
     sample.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     sample.add_argument("--no-stratify", action="store_true", help="do not draw per timepoint")
     sample.set_defaults(func=cmd_sample)
 
-    settings = sub.add_parser("settings", help="show or change study settings")
+    settings = sub.add_parser("settings", help="show or change study settings", parents=[who])
     settings.add_argument("key", nargs="?", help="e.g. reliability.target")
     settings.add_argument("value", nargs="?", help='new value (JSON, e.g. 0.75 or "ICC3")')
     settings.set_defaults(func=cmd_settings)
 
-    export = sub.add_parser("export", help="export ratings for analysis (xlsx, csv, sav)")
+    export = sub.add_parser(
+        "export", help="export ratings for analysis (xlsx, csv, sav)", parents=[who]
+    )
     export.add_argument("out", metavar="OUT", help="e.g. ratings.xlsx, ratings.csv, ratings.sav")
     export.add_argument("--format", choices=("xlsx", "csv", "sav"), help="default: from OUT")
     export.add_argument("--coders", metavar="A,B", help="only these coders")
@@ -237,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--coder-codes", action="store_true", help="C1, C2... instead of names")
     export.set_defaults(func=cmd_export)
 
-    imp = sub.add_parser("import-ratings", help="import a long-format rating sheet (xlsx, csv)")
+    imp = sub.add_parser(
+        "import-ratings", help="import a long-format rating sheet (xlsx, csv)", parents=[who]
+    )
     imp.add_argument(
         "file",
         metavar="FILE",
@@ -247,7 +286,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     imp.set_defaults(func=cmd_import)
 
-    check = sub.add_parser("check", help="check the study's database and video files")
+    check = sub.add_parser(
+        "check", help="check the study's database and video files", parents=[who]
+    )
     check.set_defaults(func=cmd_check)
     return parser
 
@@ -259,6 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "func", None) is None:
         args.func = cmd_gui
     try:
+        check_who(args)
         args.location, args.location_explicit = resolve(args.db)
         status: int = args.func(args)
     except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do

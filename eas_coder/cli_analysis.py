@@ -1,4 +1,9 @@
-"""Command-line commands for analysis: reliability, review, sample, settings, export, import."""
+"""Command-line commands for analysis: reliability, review, sample, settings, export, import.
+
+Blind coding (a study with a lab-manager passphrase): what compares coders or changes the
+study is the lab manager's (``--manager``); the export is also open to a coder's own view
+(``--coder NAME``). A study without a passphrase is open to everyone, as before.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,14 @@ import json
 import sys
 from pathlib import Path
 
-from eas_coder.cli_support import PROG, UsageError, open_study, split_list
+from eas_coder.cli_support import (
+    PROG,
+    UsageError,
+    open_study,
+    require_manager,
+    split_list,
+    viewer_of,
+)
 from eas_coder.timecode import clock
 
 
@@ -15,6 +27,7 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     from eas_coder import reliability, reliability_text  # numpy/scipy only when needed
 
     with open_study(args) as study:
+        require_manager(args, study, "reliability (it compares coders)")
         report = reliability.compute(
             study, split_list(args.coders), args.level, split_list(args.dimensions)
         )
@@ -32,6 +45,7 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if len(coders) < 2:
         raise UsageError("name the two (or more) coders who double-code the sample: --coders A,B")
     with open_study(args) as study:
+        require_manager(args, study, "drawing the reliability sample")
         made = assign_sample(study, coders, args.share, args.seed, not args.no_stratify)
         labels = {v.id: v.label for v in study.videos.all()}
     for video_id in sorted({a.video_id for a in made}):
@@ -45,6 +59,7 @@ def cmd_settings(args: argparse.Namespace) -> int:
 
     with open_study(args) as study:
         if args.key and args.value is not None:
+            require_manager(args, study, "changing a setting")
             try:
                 value = json.loads(args.value)
             except json.JSONDecodeError:
@@ -73,9 +88,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         coder_codes=args.coder_codes,
     )
     with open_study(args) as study:
-        written = export_study(study, Path(args.out), args.format, options)
+        viewer = viewer_of(args, study, "export")
+        written = export_study(study, Path(args.out), args.format, options, viewer=viewer)
     for path in written:
         print(f"Wrote {path}")
+    if not viewer.manager:
+        print(f"As {viewer.describe()}")
     return 0
 
 
@@ -83,6 +101,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from eas_coder.exchange.importer import ImportRejected, import_ratings
 
     with open_study(args) as study:
+        require_manager(args, study, "importing ratings")
         try:
             plan, summary = import_ratings(study, Path(args.file), dry_run=args.dry_run)
         except ImportRejected as exc:
@@ -109,6 +128,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     from eas_coder.review import disagreements
 
     with open_study(args) as study:
+        require_manager(args, study, "disagreements (it compares coders)")
         found = disagreements(study, split_list(args.coders), args.level, args.min)
         labels = {v.id: v.label for v in study.videos.all()}
     if not found:
@@ -123,6 +143,7 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
 
 def cmd_consensus(args: argparse.Namespace) -> int:
     with open_study(args) as study:
+        require_manager(args, study, "recording a consensus score")
         video = study.videos.get(args.video)
         result = study.consensus.set(video.id, args.dimension, args.score, note=args.note)
     print(f"Consensus for {video.label}, {result.dimension}: {result.score:g}")

@@ -1,14 +1,20 @@
-"""Shared pieces of the command line: the program name, usage errors, opening the study."""
+"""Shared pieces of the command line: the program name, usage errors, opening the study, and
+who is asking (a coder, or the lab manager with the study's passphrase)."""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 
 from eas_coder.errors import EasCoderError
 from eas_coder.location import Location
 from eas_coder.store.study import Study
+from eas_coder.viewer import Viewer
 
 PROG = "eas-coder"
+PASSPHRASE_ENV = "EAS_CODER_MANAGER_PASSPHRASE"
 
 
 class UsageError(EasCoderError):
@@ -24,3 +30,91 @@ def open_study(args: argparse.Namespace) -> Study:
 def split_list(value: str | None) -> list[str] | None:
     """``"A, B,"`` -> ``["A", "B"]``; None when nothing was given."""
     return [part.strip() for part in value.split(",") if part.strip()] if value else None
+
+
+def add_who_options(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
+    """``--coder NAME`` and ``--manager``; ``suppress`` leaves them unset when not given (for
+    subcommands, so the same options given before the command are not overwritten)."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--coder",
+        metavar="NAME",
+        default=argparse.SUPPRESS if suppress else None,
+        help="act as this coder: see only what blind coding lets them see",
+    )
+    group.add_argument(
+        "--manager",
+        action="store_true",
+        default=argparse.SUPPRESS if suppress else False,
+        help=f"act as the lab manager (passphrase from ${PASSPHRASE_ENV}, else asked)",
+    )
+
+
+def check_who(args: argparse.Namespace) -> None:
+    """Refuse ``--coder`` together with ``--manager`` (they may sit on either side of the
+    command, where argparse cannot see both)."""
+    if getattr(args, "coder", None) is not None and getattr(args, "manager", False):
+        raise UsageError(
+            "act as a coder (--coder NAME) or as the lab manager (--manager), not both"
+        )
+
+
+def _passphrase() -> str:
+    given = os.environ.get(PASSPHRASE_ENV)
+    if given:
+        return given
+    if sys.stdin is not None and sys.stdin.isatty():
+        try:
+            return getpass.getpass("Lab-manager passphrase: ")
+        except EOFError:
+            return ""
+    raise UsageError(
+        f"--manager needs the lab-manager passphrase: set {PASSPHRASE_ENV}, "
+        "or run the command in a terminal to be asked for it"
+    )
+
+
+def _check_manager(study: Study) -> None:
+    if not study.manager.verify(_passphrase()):
+        raise UsageError("wrong lab-manager passphrase")
+
+
+def _coder_name(args: argparse.Namespace) -> str | None:
+    name: str | None = getattr(args, "coder", None)
+    return name
+
+
+def require_manager(args: argparse.Namespace, study: Study, what: str) -> None:
+    """Let only the lab manager go on (in a study without a passphrase: everyone, as before).
+
+    ``what`` names the action for the refusal, e.g. "adding coders".
+    """
+    name = _coder_name(args)
+    if not study.manager.has_passphrase():
+        if name is not None:
+            study.coders.get(name)  # a mistyped name is still worth saying
+        return
+    if name is not None:
+        raise UsageError(f"{what} is for the lab manager, not a coder: use --manager, not --coder")
+    if not getattr(args, "manager", False):
+        raise UsageError(f"{what} is for the lab manager in this study: add --manager")
+    _check_manager(study)
+
+
+def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
+    """Whose view a command that shows coders' work gives: the lab manager's (everything) or
+    the ``--coder``'s (blind, as in the window, with or without a passphrase). Without a
+    passphrase and without ``--coder`` nothing is protected: everything is shown."""
+    name = _coder_name(args)
+    coder = None if name is None else study.coders.get(name)
+    if coder is not None:
+        return Viewer(coder, study.assignments.all())
+    if not study.manager.has_passphrase():
+        return Viewer.everyone()
+    if not getattr(args, "manager", False):
+        raise UsageError(
+            f"{what} shows coders' scores and this study is blind-coded: "
+            "add --manager (lab manager) or --coder NAME (your own view)"
+        )
+    _check_manager(study)
+    return Viewer.everyone()

@@ -14,6 +14,7 @@ from eas_coder.exchange.meta_sheets import build_sheets
 from eas_coder.exchange.sheets import ExportOptions
 from eas_coder.exchange.xlsx import write_xlsx
 from eas_coder.store.study import Study
+from eas_coder.viewer import Viewer
 
 Format = Literal["xlsx", "csv", "sav"]
 FORMATS: tuple[Format, ...] = ("xlsx", "csv", "sav")
@@ -54,15 +55,20 @@ def export_study(
     fmt: Format | None = None,
     options: ExportOptions | None = None,
     progress: Progress | None = None,
+    viewer: Viewer | None = None,
 ) -> list[Path]:
-    """Write the study's export; returns the files written."""
+    """Write the study's export; returns the files written.
+
+    ``viewer`` is who the export is for (default: everything, as the lab manager sees it);
+    a coder's export holds only what blind coding lets them see, in every format.
+    """
     fmt = fmt or guess_format(out)
 
     def step(what: str) -> None:
         if progress:
             progress(what, 0, 1)
 
-    sheets = build_sheets(study, options, step)
+    sheets = build_sheets(study, options, step, viewer)
     bands = [b.label for b in study.scheme.bands]
     try:
         if fmt == "xlsx":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from eas_coder import __version__, reliability
@@ -18,9 +19,13 @@ from eas_coder.exchange.sheets import (
     sessions_sheet,
 )
 from eas_coder.store.study import Study
+from eas_coder.viewer import Viewer
+
+# A coder's export leaves reliability out: it compares coders, which is the lab manager's view.
+NOT_FOR_CODERS = "not computed: reliability compares coders; only the lab manager's export has it"
 
 
-def reliability_sheet(study: Study, data: ExportData) -> Sheet:
+def reliability_sheet(study: Study, data: ExportData, viewer: Viewer | None = None) -> Sheet:
     """The reliability table (session level) with Koo & Li labels and target flags."""
     sheet = Sheet(
         "Reliability",
@@ -43,6 +48,9 @@ def reliability_sheet(study: Study, data: ExportData) -> Sheet:
             Column("within_tolerance", "Share of videos within the study's tolerance", "number"),
         ],
     )
+    if viewer is not None and not viewer.manager:
+        sheet.rows.append([NOT_FOR_CODERS] + [None] * (len(sheet.columns) - 1))
+        return sheet
     names = [c.name for c in data.coders]
     try:
         report = reliability.compute(study, names or None, "session")
@@ -107,8 +115,8 @@ def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
     return book
 
 
-def about_sheet(study: Study, data: ExportData) -> Sheet:
-    """Where the data came from."""
+def about_sheet(study: Study, data: ExportData, viewer: Viewer | None = None) -> Sheet:
+    """Where the data came from (and, for a coder's export, whose view it is)."""
     about = Sheet("About", [Column("item", "What"), Column("value", "Value")])
     info = study.info
     about.rows.extend(
@@ -121,6 +129,8 @@ def about_sheet(study: Study, data: ExportData) -> Sheet:
             ["filters", data.options.describe()],
         ]
     )
+    if viewer is not None and not viewer.manager:
+        about.rows.append(["seen as", viewer.describe()])
     return about
 
 
@@ -128,8 +138,14 @@ def build_sheets(
     study: Study,
     options: ExportOptions | None = None,
     progress: Callable[[str], None] | None = None,
+    viewer: Viewer | None = None,
 ) -> list[Sheet]:
-    """Every sheet of the export, in workbook order."""
+    """Every sheet of the export, in workbook order.
+
+    ``viewer`` (default: everything) limits every per-coder value to what that person may
+    see under blind coding: ratings, segments, and the means, bands, changes and consensus
+    made from them.
+    """
     options = options or ExportOptions()
     for name in options.coders:
         study.coders.get(name)  # unknown names fail here, by name
@@ -143,19 +159,28 @@ def build_sheets(
     consensus = {
         (c.video_id, c.dimension): c.score for c in study.consensus.all() if c.segment_id is None
     }
-    data = ExportData(study.load(), study.scheme, options, study.ratings.saved_times(), consensus)
+    snapshot = study.load()
+    if viewer is not None and not viewer.manager:
+        snapshot = replace(
+            snapshot,
+            segments=tuple(viewer.only_visible(snapshot.segments)),
+            ratings=tuple(viewer.only_visible(snapshot.ratings)),
+        )
+        # An agreed score says what the others gave: shown only where all of it may be seen.
+        consensus = {key: score for key, score in consensus.items() if viewer.sees_all(key[0])}
+    data = ExportData(snapshot, study.scheme, options, study.ratings.saved_times(), consensus)
     sheets = []
     builders: list[Callable[[], Sheet]] = [
         lambda: ratings_sheet(data),
         lambda: sessions_sheet(data),
         lambda: change_sheet(data),
         lambda: segments_sheet(data),
-        lambda: reliability_sheet(study, data),
+        lambda: reliability_sheet(study, data, viewer),
     ]
     for build in builders:
         sheets.append(build())
         if progress:
             progress(f"prepared {sheets[-1].name}")
     sheets.append(codebook_sheet(data, sheets))
-    sheets.append(about_sheet(study, data))
+    sheets.append(about_sheet(study, data, viewer))
     return sheets

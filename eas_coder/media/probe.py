@@ -98,3 +98,27 @@ def _exact_frame_count(capture: cv2.VideoCapture, claimed: int) -> int:
     while capture.grab():
         count += 1
     return count
+
+
+def probe_audio(path: str | os.PathLike[str]) -> tuple[int, str]:
+    """Check a separate audio recording: (file size, fingerprint); VideoUnreadable if the
+    file is missing or holds no audio stream we can decode."""
+    import av  # PyAV: audio formats OpenCV does not read
+
+    file = Path(path)
+    name = str(file)
+    if not file.is_file():
+        raise VideoUnreadable(name, "file not found")
+    if file.stat().st_size == 0:
+        raise VideoUnreadable(name, "the file is empty")
+    try:
+        with av.open(name) as container:
+            if not container.streams.audio:
+                raise VideoUnreadable(name, "the file has no audio stream")
+            for _frame in container.decode(audio=0):
+                break
+            else:
+                raise VideoUnreadable(name, "no audio could be decoded")
+    except av.FFmpegError as exc:
+        raise VideoUnreadable(name, f"cannot be read as audio ({exc})") from None
+    return file.stat().st_size, fingerprint(file)

@@ -98,9 +98,12 @@ HEADER = [
 ]
 
 
-def test_twenty_bad_rows_are_all_reported_and_nothing_is_written(tmp_path: Path) -> None:
+def test_twenty_bad_rows_are_all_reported_and_nothing_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sum(1 for _, _, reason in BAD_ROWS if reason) == 20
-    from eas_coder.demo import build_demo
+    from eas_coder.cli_support import PASSPHRASE_ENV
+    from eas_coder.demo import DEMO_PASSPHRASE, build_demo
 
     study_file = build_demo(tmp_path / "demo", seconds=4.0)
     book = Workbook()
@@ -112,8 +115,11 @@ def test_twenty_bad_rows_are_all_reported_and_nothing_is_written(tmp_path: Path)
     path = tmp_path / "bad.xlsx"
     book.save(path)
     before = hashlib.sha256(study_file.read_bytes()).hexdigest()
-    result = main(["--db", str(study_file), "import-ratings", str(path)])
+    # The demo study has a passphrase: importing is the lab manager's.
+    monkeypatch.setenv(PASSPHRASE_ENV, DEMO_PASSPHRASE)
+    result = main(["--db", str(study_file), "--manager", "import-ratings", str(path)])
     assert result == 2
+    assert "problem(s), nothing imported" in capsys.readouterr().err
     with Study.open(from_string(study_file)) as study, pytest.raises(ImportRejected) as caught:
         import_ratings(study, path)
     problems = caught.value.problems
