@@ -206,8 +206,8 @@ class AgreementPlot(QWidget):
         else:
             xs, ys = (self._a + self._b) / 2, self._a - self._b
         places: dict[tuple[float, float], list[int]] = {}
-        for i, (x, y) in enumerate(zip(xs, ys, strict=True)):
-            places.setdefault((round(float(x), 6), round(float(y), 6)), []).append(i)
+        for i, (x_value, y_value) in enumerate(zip(xs, ys, strict=True)):
+            places.setdefault((round(float(x_value), 6), round(float(y_value), 6)), []).append(i)
         points: list[PlotPoint | None] = [None] * len(xs)
         for (x, y), members in places.items():
             centre = self.to_pixel(x, y)

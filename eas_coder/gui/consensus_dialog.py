@@ -38,7 +38,7 @@ class ScaleSpinBox(QDoubleSpinBox):
     def textFromValue(self, value: float) -> str:
         return format_score(value)
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         state, text, pos = super().validate(text, pos)
         if state == QValidator.State.Acceptable:
             value = self.valueFromText(text)
@@ -79,6 +79,7 @@ class ConsensusDialog(QDialog):
         self.scoreBox = ScaleSpinBox(dimension.scale, self.scoreHolder)
         self.scoreBox.setObjectName("scoreBox")
         self.scoreBox.setAccessibleName("Consensus score")
+        self.scoreBox.setMinimumWidth(80)
         self.scoreLayout.addWidget(self.scoreBox)
         scale = dimension.scale
         self.scoreLayout.addWidget(

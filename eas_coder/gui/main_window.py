@@ -233,6 +233,27 @@ class MainWindow(QMainWindow):
             return None
         return self._model.video(self._filter.mapToSource(index).row())
 
+    def open_video_at(self, video_id: int, start_ms: object) -> None:
+        """Select a video and, once it is open, go to ``start_ms`` (e.g. a disagreement)."""
+        if self._model is None:
+            return
+        row = self._model.row_of(video_id)
+        if row is None:
+            return
+        self.videoFilter.clear()
+        self.statusFilter.setCurrentIndex(0)
+        player = self.playerPanel.player
+        if isinstance(start_ms, int):
+
+            def seek(_index: object) -> None:
+                player.mediaOpened.disconnect(seek)
+                player.seek_ms(start_ms)
+
+            player.mediaOpened.connect(seek)
+        self.videoTable.selectRow(self._filter.mapFromSource(self._model.index(row, 0)).row())
+        self.raise_()
+        self.activateWindow()
+
     def _on_video_selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
         self._show_current_video()
 

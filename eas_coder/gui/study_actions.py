@@ -132,9 +132,12 @@ class StudyActions(QObject):
 
     # -- analysis (lab manager) ---------------------------------------------------------------
 
-    def reliability(self) -> None:
-        """Tools ▸ Reliability…"""
-        ReliabilityDialog(self.window.study, self.window).open()
+    def reliability(self) -> ReliabilityDialog:
+        """Tools ▸ Reliability… (a disagreement opens its video at its segment)."""
+        dialog = ReliabilityDialog(self.window.study, self.window)
+        dialog.openRequested.connect(self.window.open_video_at)
+        dialog.open()
+        return dialog
 
     def export(self) -> None:
         """File ▸ Export…"""
