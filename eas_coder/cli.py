@@ -29,6 +29,8 @@ from eas_coder.cli_analysis import (
     cmd_sample,
     cmd_settings,
 )
+from eas_coder.cli_backups import add_backup_parsers
+from eas_coder.cli_files import add_relink_parser
 from eas_coder.cli_media import add_attach_parser
 from eas_coder.cli_support import (
     PROG,
@@ -290,6 +292,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="check the study's database and video files", parents=[who]
     )
     check.set_defaults(func=cmd_check)
+    add_backup_parsers(sub, who)
+    add_relink_parser(sub, who)
     return parser
 
 

@@ -5,6 +5,8 @@ The GUI shows ``str(error)`` in a message box; the CLI prints it on one line and
 
 from __future__ import annotations
 
+from pathlib import Path
+
 
 class EasCoderError(Exception):
     """Base of every error a user can act on."""
@@ -60,6 +62,18 @@ class NotAStudy(StudyError):
 
 class SchemaTooNew(StudyError):
     """The database was written by a newer EAS Coder; it is left untouched."""
+
+
+class StudyDamaged(StudyError):
+    """The study file is damaged; ``backup`` is the newest good backup to restore, if any."""
+
+    def __init__(
+        self, message: str, path: Path, problems: tuple[str, ...], backup: Path | None
+    ) -> None:
+        self.path = path
+        self.problems = problems
+        self.backup = backup
+        super().__init__(message)
 
 
 class NotFound(StudyError):

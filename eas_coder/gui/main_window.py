@@ -28,6 +28,7 @@ from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating_panel import RatingPanel
+from eas_coder.gui.relink_action import install_relink
 from eas_coder.gui.segment_table import SegmentTable
 from eas_coder.gui.shortcuts import apply_saved, capture_defaults
 from eas_coder.gui.study_actions import StudyActions
@@ -109,6 +110,7 @@ class MainWindow(QMainWindow):
         )
         self.actionSwitchCoder.triggered.connect(self.choose_coder)
         self._build_coding()
+        self.relink_action = install_relink(self)
         self._restore_layout()
         self._show_study()
         self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
@@ -218,7 +220,9 @@ class MainWindow(QMainWindow):
             self.videoTable.selectRow(0)
 
     def refresh_videos(self) -> None:
-        """Re-read the study's videos (after adding or importing)."""
+        """Re-read the study's videos (after adding, importing or relinking); the video on
+        screen opens again, as its file may have moved."""
+        self.session.show_video(None)
         self._show_study()
 
     def _refresh_statuses(self) -> None:

@@ -1,8 +1,10 @@
-"""Custom-painted, zoomable timeline: ruler, playhead, thumbnail strip and one track per coder.
+"""Custom-painted, zoomable timeline: ruler, playhead, thumbnail strip, the audio waveform and
+one track per coder.
 
-The static layers (ruler, thumbnails, tracks) are painted once into a pixmap that is rebuilt
-only when the view or the content changes; a playhead move repaints two thin rectangles, and
-the selected segment and a drag's preview are overlays that repaint only their own rows.
+The static layers (ruler, thumbnails, waveform, tracks) are painted once into a pixmap that is
+rebuilt only when the view or the content changes; a playhead move repaints two thin
+rectangles, and the selected segment and a drag's preview are overlays that repaint only their
+own rows.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ from eas_coder.gui.timeline_ruler import (
     snap_to_frame,
 )
 from eas_coder.gui.timeline_view import TimelineView
+from eas_coder.gui.timeline_waveform import lane_height
+from eas_coder.media.waveform import Waveform
 
 PLAYHEAD_HALF = 9  # half-width of the rectangle a playhead move repaints (triangle + smoothing)
 
@@ -98,8 +102,8 @@ class Timeline(TimelineView):
         self.setMouseTracking(True)
         # Every pixel comes from the cached pixmap, so Qt need not erase the background first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self.setMinimumHeight(RULER_H + STRIP_H + TRACK_H)
         self._thumbs = Thumbnails()
+        self._waveform: Waveform | None = None
         self._tracks: tuple[TimelineTrack, ...] = ()
         self._selection: tuple[int, int] | None = None
         self._drag: str | None = None  # "scrub", "select", "edge" or "draw" while pressed
@@ -108,14 +112,16 @@ class Timeline(TimelineView):
         self._selected: Span | None = None  # where the selected segment is shown
         self._anchor = 0
         self._last_seek = -1
+        self._set_waveform(None)
 
     # ----------------------------------------------------------------- content
     def set_media(self, duration_ms: int, frame_times_ms: Sequence[float] | None = None) -> None:
-        """Show a new video: whole-tape zoom, no thumbnails, tracks or selection."""
+        """Show a new video: whole-tape zoom, no thumbnails, waveform, tracks or selection."""
         self._duration = max(0, int(duration_ms))
         self._frames = [float(t) for t in frame_times_ms] if frame_times_ms else []
         self._frame_ms = median_frame_ms(self._frames) if self._frames else DEFAULT_FRAME_MS
         self._thumbs.clear()
+        self._set_waveform(None)
         self._tracks = ()
         self._position = 0
         self._drag = self._edit = None
@@ -141,6 +147,17 @@ class Timeline(TimelineView):
         """Add (or replace) the thumbnail at one time."""
         self._thumbs.add(int(time_ms), image, self.devicePixelRatioF())
         self._invalidate()
+
+    def set_waveform(self, waveform: Waveform | None) -> None:
+        """Show the audio's waveform in a lane above the tracks; None or a silent track hides
+        the lane (the tracks move up, no empty band)."""
+        self._set_waveform(waveform)
+        self.updateGeometry()
+        self._invalidate()
+
+    def waveform(self) -> Waveform | None:
+        """The waveform given, or None."""
+        return self._waveform
 
     def set_tracks(self, tracks: Sequence[TimelineTrack]) -> None:
         """Replace the tracks (one row each, top to bottom)."""
@@ -220,16 +237,18 @@ class Timeline(TimelineView):
     # ------------------------------------------------------------- Qt events
     def sizeHint(self) -> QSize:
         tracks = max(1, len(self._tracks))
-        return QSize(640, max(120, RULER_H + STRIP_H + TRACK_H * tracks + 4))
+        return QSize(640, max(120, RULER_H + STRIP_H + self._wave_h + TRACK_H * tracks + 4))
 
     def minimumSizeHint(self) -> QSize:
-        return QSize(160, RULER_H + STRIP_H + TRACK_H)
+        return QSize(160, RULER_H + STRIP_H + self._wave_h + TRACK_H)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         view, size, pal = self._view(), self._pixel_size(), self.palette()
         if self._static is None or self._static.size() != size:
             dpr, font = self.devicePixelRatioF(), self.font()
-            self._static = render_static(view, size, dpr, pal, font, self._thumbs, self._tracks)
+            self._static = render_static(
+                view, size, dpr, pal, font, self._thumbs, self._tracks, self._waveform
+            )
         painter = QPainter(self)
         painter.setClipRegion(event.region())
         painter.drawPixmap(0, 0, self._static)
@@ -263,7 +282,7 @@ class Timeline(TimelineView):
         t, mods = self._time_at(x), event.modifiers()
         alt = bool(mods & Qt.KeyboardModifier.AltModifier)
         hit = None if alt else hit_test(self._view(), self._tracks, x, y)
-        row = track_row_at(y, len(self._tracks))
+        row = track_row_at(y, len(self._tracks), self._view().tracks_top)
         if mods & Qt.KeyboardModifier.ShiftModifier:
             self._drag = "select"
             self._anchor = nearest_boundary(self._frames, t, self._duration)
@@ -363,6 +382,11 @@ class Timeline(TimelineView):
         if ms != self._last_seek:  # a drag inside one frame need not re-seek the player
             self._last_seek = ms
             self.seekRequested.emit(ms)
+
+    def _set_waveform(self, waveform: Waveform | None) -> None:
+        self._waveform = waveform
+        self._wave_h = lane_height(waveform)
+        self.setMinimumHeight(RULER_H + STRIP_H + self._wave_h + TRACK_H)
 
     def _set_selection(self, selection: tuple[int, int] | None) -> None:
         if selection == self._selection:

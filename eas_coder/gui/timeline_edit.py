@@ -53,9 +53,9 @@ class Span:
     color: str = DEFAULT_TRACK_COLOR
 
 
-def track_row_at(y: float, count: int) -> int | None:
-    """The track row at a widget y, or None above the tracks or below the last one."""
-    top = RULER_H + STRIP_H
+def track_row_at(y: float, count: int, top: float = RULER_H + STRIP_H) -> int | None:
+    """The track row at a widget y, or None above the tracks (which start at ``top``) or
+    below the last one."""
     if y < top:
         return None
     row = int((y - top) // TRACK_H)
@@ -75,7 +75,7 @@ def edge_at(view: LayerView, tracks: Sequence[TimelineTrack], x: float, y: float
     click. Of two edges at the same place (adjacent segments) the one whose segment the
     mouse is over wins.
     """
-    row = track_row_at(y, len(tracks))
+    row = track_row_at(y, len(tracks), view.tracks_top)
     if row is None or not tracks[row].editable:
         return None
     best: Hit | None = None
@@ -101,7 +101,7 @@ def hit_test(view: LayerView, tracks: Sequence[TimelineTrack], x: float, y: floa
     edge = edge_at(view, tracks, x, y)
     if edge is not None:
         return edge
-    row = track_row_at(y, len(tracks))
+    row = track_row_at(y, len(tracks), view.tracks_top)
     if row is None:
         return None
     for seg in reversed(tracks[row].segments):  # the last painted lies on top
@@ -245,7 +245,7 @@ def span_rect(view: LayerView, span: Span | None) -> QRect:
     if span is None or span.end_ms <= span.start_ms:
         return QRect()
     x1, x2 = segment_x(view, span.start_ms, span.end_ms)
-    top = RULER_H + STRIP_H + span.row * TRACK_H
+    top = view.tracks_top + span.row * TRACK_H
     return QRectF(x1 - 3, top, x2 - x1 + 6, TRACK_H).toAlignedRect()
 
 
@@ -258,7 +258,7 @@ def paint_edits(
     for span, dashed in ((selected, False), (preview, True)):
         if span is None or span.end_ms <= span.start_ms:
             continue
-        top = RULER_H + STRIP_H + span.row * TRACK_H
+        top = view.tracks_top + span.row * TRACK_H
         if top >= view.height:
             continue
         x1, x2 = segment_x(view, span.start_ms, span.end_ms)

@@ -1,4 +1,4 @@
-"""The timeline's static layers (ruler, thumbnail strip, tracks), painted into one pixmap.
+"""The timeline's static layers (ruler, thumbnail strip, waveform, tracks), in one pixmap.
 
 The widget caches the result and rebuilds it only when the view or the content changes.
 """
@@ -32,9 +32,11 @@ from eas_coder.gui.timeline_ruler import (
     nearest_index,
     ruler_ticks,
 )
+from eas_coder.gui.timeline_waveform import paint_waveform
 
 if TYPE_CHECKING:
     from eas_coder.gui.timeline import TimelineTrack
+    from eas_coder.media.waveform import Waveform
 
 RULER_H = 22
 STRIP_H = 48
@@ -56,6 +58,12 @@ class LayerView:
     duration_ms: int
     frames: Sequence[float]
     frame_ms: float
+    wave_h: float = 0.0  # the waveform lane between the strip and the tracks (0: hidden)
+
+    @property
+    def tracks_top(self) -> float:
+        """The y where the first track row starts."""
+        return RULER_H + STRIP_H + self.wave_h
 
     def x_of(self, ms: float) -> float:
         """The x coordinate of a time."""
@@ -102,8 +110,9 @@ def render_static(
     font: QFont,
     thumbs: Thumbnails,
     tracks: Sequence[TimelineTrack],
+    waveform: Waveform | None = None,
 ) -> QPixmap:
-    """Ruler, strip and tracks (or the empty hint) in a pixmap of ``size`` device pixels."""
+    """Ruler, strip, waveform and tracks (or the empty hint) in ``size`` device pixels."""
     pixmap = QPixmap(size)
     pixmap.setDevicePixelRatio(dpr)
     pixmap.fill(palette.color(Role.Base))
@@ -116,6 +125,8 @@ def render_static(
     else:
         _paint_ruler(painter, view, palette)
         _paint_strip(painter, view, palette, thumbs)
+        if waveform is not None and view.wave_h > 0:
+            paint_waveform(painter, view, palette, waveform, RULER_H + STRIP_H, dpr)
         _paint_tracks(painter, view, palette, tracks)
     painter.end()
     return pixmap
@@ -177,7 +188,7 @@ def _paint_frame_cells(p: QPainter, view: LayerView, pal: QPalette, top: float) 
 def _paint_tracks(
     p: QPainter, view: LayerView, pal: QPalette, tracks: Sequence[TimelineTrack]
 ) -> None:
-    w, top0 = view.width, RULER_H + STRIP_H
+    w, top0 = view.width, view.tracks_top
     _paint_frame_cells(p, view, pal, top0)  # behind the segments
     metrics = QFontMetricsF(p.font())
     p.setRenderHint(QPainter.RenderHint.Antialiasing)

@@ -32,6 +32,7 @@ class TimelineView(QWidget):
         self._start = 0.0
         self._span = 1.0
         self._position = 0
+        self._wave_h = 0  # the waveform lane's height (0: hidden)
         self._static: QPixmap | None = None  # the cached layers; None when they need painting
 
     # ------------------------------------------------------------------- view
@@ -185,5 +186,12 @@ class TimelineView(QWidget):
     def _view(self) -> LayerView:
         height, frames = float(self.height()), self._frames
         return LayerView(
-            self._width(), height, self._start, self._span, self._duration, frames, self._frame_ms
+            self._width(),
+            height,
+            self._start,
+            self._span,
+            self._duration,
+            frames,
+            self._frame_ms,
+            self._wave_h,
         )

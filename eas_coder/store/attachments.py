@@ -15,7 +15,7 @@ from eas_coder.errors import Conflict, StudyError
 from eas_coder.model import Attachment
 from eas_coder.store.tables import AttachmentRow, VideoRow
 from eas_coder.store.unit import StudyDb
-from eas_coder.store.videos import Videos
+from eas_coder.store.videos import Videos, require_same_file
 
 KINDS = ("angle", "audio")
 MAX_OFFSET_MS = 24 * 3600 * 1000
@@ -84,6 +84,21 @@ class Attachments:
             self._db.audit(session, "attachment.offset", "attachment", row.id, old, _state(row))
             return _attachment(row)
 
+    def relink(self, attachment_id: int, path: Path, fingerprint: str) -> Attachment:
+        """Point an attachment at its moved or renamed file; as ``Videos.relink``, a file
+        whose fingerprint differs from the recorded one (or none recorded) is refused."""
+        stored = self._videos.stored_path(path)
+        with self._db.write() as session:
+            row = self._db.require(session, AttachmentRow, attachment_id, "attachment")
+            what = f"attached {row.kind} {attachment_id}"
+            recorded = self._videos.absolute(row.path)
+            require_same_file(what, recorded, row.file_size, row.fingerprint, path, fingerprint)
+            if row.path != stored:
+                old = _state(row)
+                row.path = stored
+                self._db.audit(session, "attachment.relink", "attachment", row.id, old, _state(row))
+            return _attachment(row)
+
     def detach(self, attachment_id: int) -> None:
         """Remove an attachment (the file itself is left alone)."""
         with self._db.write() as session:
@@ -109,9 +124,7 @@ class Attachments:
 
     def file_of(self, attachment: Attachment) -> Path:
         """The absolute path of an attachment's file (which may not exist)."""
-        stored = Path(attachment.path)
-        base = self._db.location.base_dir
-        return stored if stored.is_absolute() or base is None else base / stored
+        return self._videos.absolute(attachment.path)
 
 
 def _checked_offset(offset_ms: int) -> int:

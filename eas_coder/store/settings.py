@@ -21,6 +21,14 @@ def _number(low: float, high: float) -> Callable[[Any], str | None]:
     return check
 
 
+def _whole(low: int, high: int) -> Callable[[Any], str | None]:
+    def check(value: Any) -> str | None:
+        ok = isinstance(value, int) and not isinstance(value, bool)
+        return None if ok and low <= value <= high else f"a whole number from {low} to {high}"
+
+    return check
+
+
 def _icc_form(value: Any) -> str | None:
     return None if value in _ICC_FORMS else f"one of {', '.join(_ICC_FORMS)}"
 
@@ -30,11 +38,13 @@ DEFAULTS: dict[str, Any] = {
     "reliability.target_form": "ICC2",
     "reliability.target": 0.70,
     "reliability.tolerance": 1.0,
+    "backups.keep": 10,  # SQLite studies: backups taken on open that are kept (store/backups.py)
 }
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.target_form": _icc_form,
     "reliability.target": _number(0.0, 1.0),
     "reliability.tolerance": _number(0.0, 100.0),
+    "backups.keep": _whole(1, 100),
 }
 
 

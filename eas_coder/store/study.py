@@ -25,7 +25,7 @@ from eas_coder.errors import Conflict, StudyError
 from eas_coder.location import Location
 from eas_coder.model import AuditEntry, CheckReport, StudyInfo, StudySnapshot, Video
 from eas_coder.scheme import Scheme, parse_scheme
-from eas_coder.store import convert
+from eas_coder.store import backups, convert
 from eas_coder.store.assignments import Assignments
 from eas_coder.store.attachments import Attachments
 from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
@@ -72,14 +72,24 @@ class Study:
     # --- lifecycle ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, location: Location, actor: str | None = None) -> Study:
-        """Open an existing study, migrating an older schema forward."""
+    def open(cls, location: Location, actor: str | None = None, backup: bool = True) -> Study:
+        """Open an existing study, migrating an older schema forward.
+
+        A study file is checked first (``StudyDamaged`` names a good backup) and, once open,
+        backed up (``store/backups.py``); ``backup=False`` skips the backup, for a look that
+        should leave the backups as they are (listing them, checking before a restore).
+        """
+        if location.path is not None:
+            backups.refuse_damaged(location.path)
         db = StudyDb(open_engine(location, create=False), location, actor)
         try:
-            return cls(db)
+            study = cls(db)
+            if location.path is not None and backup:
+                backups.backup_on_open(location.path, study.settings.get("backups.keep"))
         except BaseException:
             db.close()
             raise
+        return study
 
     @classmethod
     def create(

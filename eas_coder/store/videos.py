@@ -7,7 +7,7 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eas_coder.errors import Conflict, NotFound
+from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.model import Video, VideoInfo
 from eas_coder.store import convert
 from eas_coder.store.tables import ParticipantRow, VideoRow
@@ -30,11 +30,13 @@ class Videos:
 
     def file_of(self, video: Video) -> Path | None:
         """The absolute path of a video's file (which may not exist), or None."""
-        if video.path is None:
-            return None
-        stored = Path(video.path)
+        return None if video.path is None else self.absolute(video.path)
+
+    def absolute(self, stored: str) -> Path:
+        """A stored path as an absolute one (relative paths are inside the study's folder)."""
+        path = Path(stored)
         base = self._db.location.base_dir
-        return stored if stored.is_absolute() or base is None else base / stored
+        return path if path.is_absolute() or base is None else base / path
 
     def _participant_id(self, session: Session, code: str) -> int:
         code = checked_text(code, "the participant's dyad code", LABEL_LENGTH)
@@ -99,6 +101,32 @@ class Videos:
             video_id = row.id
         return self.get(video_id)
 
+    def relink(self, video_id: int, path: Path, fingerprint: str) -> Video:
+        """Point a video at its moved or renamed file, ``fingerprint`` being the new file's
+        (``eas_coder.media.probe.fingerprint``).
+
+        A file that is not the recording the study holds (another size or fingerprint) is
+        refused, and so is a video without a recorded fingerprint: a file other than the one
+        the coders rated is never accepted in its place.
+        """
+        stored = self.stored_path(path)
+        with self._db.write() as session:
+            row = self._db.require(session, VideoRow, video_id, "video")
+            if row.path is None:
+                raise StudyError(
+                    f"video {video_id} has no file (its ratings came from a sheet): "
+                    "there is nothing to relink"
+                )
+            what = f"video {video_id}"
+            require_same_file(what, self.absolute(row.path), row.file_size, row.fingerprint,
+                              path, fingerprint)  # fmt: skip
+            if row.path != stored:
+                old = {"path": row.path, "fingerprint": row.fingerprint}
+                row.path = stored
+                new = {"path": stored, "fingerprint": fingerprint}
+                self._db.audit(session, "video.relink", "video", row.id, old, new)
+        return self.get(video_id)
+
     def all(self) -> list[Video]:
         """All videos, by participant code and timepoint."""
         with self._db.read() as session:
@@ -111,3 +139,32 @@ class Videos:
         if not found:
             raise NotFound(f"no video with id {video_id} in this study")
         return found[0]
+
+
+def require_same_file(
+    what: str,
+    recorded: Path,
+    recorded_size: int | None,
+    recorded_fingerprint: str | None,
+    new: Path,
+    new_fingerprint: str,
+) -> None:
+    """Refuse (StudyError naming both files) ``new`` unless it is the recorded file's content."""
+    if recorded_fingerprint is None:
+        raise StudyError(
+            f"{what}: no fingerprint was recorded for {recorded}, so {new} cannot be checked "
+            "to be the same recording; relinking is refused"
+        )
+    try:
+        size = new.stat().st_size if new.is_file() else None
+    except OSError:
+        size = None
+    if size is None:
+        raise StudyError(f"{what}: {new} is not a file (it was to replace {recorded})")
+    if (recorded_size is not None and size != recorded_size) or (
+        new_fingerprint != recorded_fingerprint
+    ):
+        raise StudyError(
+            f"{what}: {new} is not the recording {recorded} was (its size or content "
+            "fingerprint differs); a different file is never accepted in its place"
+        )

@@ -168,7 +168,7 @@ def test_job_adds_good_videos_and_reports_bad_ones(
     assert len(progress) == 7  # one per file, then done
     assert [p[1:] for p in progress] == [(n, 6) for n in range(7)]
     assert files[0].name in progress[0][0] and "(1 of 6)" in progress[0][0]
-    assert stall < 0.1, f"the window froze for {stall:.3f} s"  # it kept handling events
+    assert stall < 0.25, f"the window froze for {stall:.3f} s"  # it kept handling events
 
     with Study.open(study_location) as study:
         videos = {(v.participant_code, v.timepoint, v.name) for v in study.videos.all()}

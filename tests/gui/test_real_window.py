@@ -10,7 +10,12 @@ from pathlib import Path
 
 import cv2
 
+from eas_coder.location import from_string
+from eas_coder.media.probe import probe
+from eas_coder.scheme import load_scheme
+from eas_coder.store.study import Study
 from tests.gui.xvfb import xvfb
+from tests.media.test_waveform import make_media
 from tests.support import need_tool
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -62,3 +67,35 @@ def test_coding_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path)
     assert image.std() > 20
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(shot, ARTIFACTS / "coding-window-xvfb.png")
+
+
+def test_two_camera_angles_with_waveform_on_xvfb_screenshot(tmp_path: Path) -> None:
+    """Two angles of one session side by side, paused, with the waveform on the timeline."""
+    xvfb_path = need_tool("Xvfb")
+    main = make_media(tmp_path / "mother.mp4", seconds=4.0)
+    other = tmp_path / "infant.mp4"
+    subprocess.run(
+        [need_tool("ffmpeg"), "-v", "error", "-y", "-ss", "1.0", "-i", str(main), "-an",
+         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(other)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    study_file = tmp_path / "angles.sqlite"
+    with Study.create(from_string(study_file), load_scheme(), "Two cameras") as study:
+        video = study.videos.add("D001", "T1 pre", main, probe(main))
+        info = probe(other)
+        study.attachments.attach(video.id, other, "angle", -1000, info.file_size, info.fingerprint)
+    shot = tmp_path / "angles.png"
+    script = Path(__file__).with_name("xvfb_window.py")
+    with xvfb(xvfb_path) as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, str(script), str(study_file), str(shot), "angles"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "saved=True" in result.stdout and "angles=1 waveform=True" in result.stdout
+    image = cv2.imread(str(shot))
+    assert image is not None and image.std() > 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(shot, ARTIFACTS / "two-angles-xvfb.png")

@@ -20,7 +20,8 @@ from eas_coder.location import from_string
 
 def main() -> int:
     study_file, output = Path(sys.argv[1]), Path(sys.argv[2])
-    coding = len(sys.argv) > 3 and sys.argv[3] == "coding"
+    mode = sys.argv[3] if len(sys.argv) > 3 else "playing"
+    coding = mode == "coding"
     app = application()
     window = open_window(from_string(study_file), explicit=True)
     if coding:
@@ -31,7 +32,8 @@ def main() -> int:
         window.resize(1100, 680)
         window.move(40, 40)
         window.show()
-        window.sign_in("Coder A (demo)")
+        if mode == "playing":
+            window.sign_in("Coder A (demo)")
     window.raise_()
     player = window.playerPanel.player
 
@@ -41,8 +43,13 @@ def main() -> int:
         player.seek_ms(first.start_ms + 1500)
         window.ratingPanel.focus_dimension(window.study.scheme.keys[1])
 
+    def pause_on_angles() -> None:
+        player.seek_frame(45)  # paused: both angles on their exact frames for the same time
+
     if coding:
         player.mediaOpened.connect(lambda _index: QTimer.singleShot(300, select_segment))
+    elif mode == "angles":
+        player.mediaOpened.connect(lambda _index: QTimer.singleShot(300, pause_on_angles))
     else:
         player.mediaOpened.connect(lambda _index: player.play())
 
@@ -56,13 +63,15 @@ def main() -> int:
             f"platform={QGuiApplication.platformName()} saved={ok} rows={rows} "
             f"playing={player.is_playing()} frames={player.frames_delivered} "
             f"backend={player.backend.name} title={window.windowTitle()!r} "
-            f"rated={len(window.ratingPanel.scores())} size={window.width()}x{window.height()}",
+            f"rated={len(window.ratingPanel.scores())} size={window.width()}x{window.height()} "
+            f"angles={len(window.playerPanel.angles.angles)} "
+            f"waveform={window.playerPanel.timeline.waveform() is not None}",
             flush=True,
         )
         window.close()
         app.exit(0 if ok else 1)
 
-    QTimer.singleShot(2500, shoot)
+    QTimer.singleShot(4000 if mode == "angles" else 2500, shoot)
     return app.exec()
 
 

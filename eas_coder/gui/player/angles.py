@@ -2,13 +2,19 @@
 
 Each angle is a Player of its own (its own decoder and exact frames), muted, drawn on its
 own surface. While paused every angle shows its exact frame for the shared time (main time
-+ the angle's offset). While playing, an angle that drifts more than one frame from where
-it should be is re-seeked. A separate audio recording plays in place of the main video's
-sound.
++ the angle's offset). While playing, an angle more than one frame from where it should be
+is re-seeked, then left alone until it shows a frame at its target again (or half a second
+passed): re-seeking a decoder that is still catching up only makes it later.
+
+Angles play through Qt Multimedia whatever the main backend: it gives every picture its own
+timestamp, so an angle's frame number is known, not counted (VLC lands 1–3 frames early
+after a seek while playing, which frame counting cannot see). They are muted anyway.
+A separate audio recording plays in place of the main video's sound.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +22,12 @@ from PySide6.QtCore import QObject, QUrl, Signal, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 from eas_coder.gui.player.player import Player
+from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.surface import VideoSurface
+
+SETTLE_SECONDS = 0.5
+SEEK_BEYOND_MS = 400  # further off than this: seek; closer: change speed a little
+NUDGE = 0.12  # ±12 % speed while closing a small gap
 
 
 @dataclass
@@ -27,7 +38,11 @@ class Angle:
     surface: VideoSurface
     offset_ms: int
     resyncs: int = 0
-    worst_drift_ms: float = 0.0  # largest drift seen after the first resync window
+    worst_drift_ms: float = 0.0  # largest drift seen outside the windows after resyncs
+    settle_until: float = 0.0  # monotonic time until which a fresh resync is left alone
+    settle_target: int = -1  # the frame a resync aimed at
+    lead_frames: int = 3  # how far ahead a resync aims (learned: seeking takes time)
+    nudged: bool = False  # playing a little faster or slower to close a small gap
 
 
 class AngleFollower(QObject):
@@ -51,7 +66,7 @@ class AngleFollower(QObject):
         """Open the angles (path, offset) and an optional separate audio file."""
         self.clear()
         for path, offset in angles:
-            player = Player(self.main.backend.clone(), self)
+            player = Player(QtBackend(), self)
             surface = VideoSurface()
             surface.setObjectName(f"angleSurface{len(self.angles) + 1}")
             player.frameShown.connect(surface.show_image)
@@ -107,17 +122,40 @@ class AngleFollower(QObject):
             if not playing:
                 angle.player.seek_ms(target)
                 continue
-            drift = angle.player.position_ms() - target
+            wanted = index.index_at(target)
+            off_by = angle.player.position() - wanted  # in frames, not rounded ms
+            now = time.monotonic()
+            if now < angle.settle_until and angle.player.position() < angle.settle_target:
+                continue  # still catching up after a resync
             frame_ms = index.median_frame_ms
-            if abs(drift) > frame_ms:
+            if abs(off_by) * frame_ms > SEEK_BEYOND_MS:  # far off: seek, aiming ahead
                 angle.resyncs += 1
-                angle.player.seek_ms(target)
+                lead = angle.lead_frames
+                angle.settle_until, angle.settle_target = now + SETTLE_SECONDS, wanted + lead
+                angle.player.seek_frame(wanted + lead)
+            elif abs(off_by) > 1:  # a few frames: catch up by speed, not by seeking
+                self._nudge(angle, faster=off_by < 0)
             else:
-                angle.worst_drift_ms = max(angle.worst_drift_ms, abs(drift))
+                if angle.nudged:
+                    angle.nudged = False
+                    angle.player.set_rate(self.main.rate())
+                if angle.settle_target >= 0:  # it arrived: learn how far ahead to aim
+                    angle.lead_frames = max(
+                        1, min(30, angle.lead_frames + (wanted - angle.settle_target) // 2)
+                    )
+                    angle.settle_target = -1
+                angle.worst_drift_ms = max(angle.worst_drift_ms, abs(off_by) * frame_ms)
         if self.audio is not None and playing:
             expected = ms + self._audio_offset
             if abs(self.audio.position() - expected) > 80:  # audible lag: resync
                 self.audio.setPosition(max(0, round(expected)))
+
+    def _nudge(self, angle: Angle, faster: bool) -> None:
+        if angle.nudged:
+            return
+        angle.nudged = True
+        factor = 1 + NUDGE if faster else 1 - NUDGE
+        angle.player.set_rate(self.main.rate() * factor)
 
     @Slot(bool)
     def _on_main_playing(self, playing: bool) -> None:

@@ -13,6 +13,7 @@ from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.surface import VideoSurface
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.transport import TransportBar
+from eas_coder.gui.player.waveform_loader import WaveformLoader
 from eas_coder.gui.timeline import Timeline, TimelineTrack
 from eas_coder.media.frame_index import FrameIndex
 
@@ -49,6 +50,10 @@ class PlayerPanel(QWidget):
         layout.addWidget(self.transport)
         layout.addWidget(self.timeline)
         self._thumb_generation = 0
+        self.waveforms = WaveformLoader(parent=self)
+        self._wave_generation = 0
+        self._audio: tuple[Path, int] | None = None
+        self.waveforms.ready.connect(self._on_waveform)
         self._tracks: list[TimelineTrack] = []
         player = self.player
         player.frameShown.connect(self.surface.show_image)
@@ -72,6 +77,8 @@ class PlayerPanel(QWidget):
         """Show a video file, with further camera angles and a separate audio recording
         (each with its offset in ms); errors end up on the surface, not in a traceback."""
         self.thumbnails.cancel()
+        self.waveforms.cancel()
+        self._audio = audio
         self.timeline.clear()
         self.transport.show_no_media()
         self.surface.show_message(f"Opening {path.name}…")
@@ -87,6 +94,7 @@ class PlayerPanel(QWidget):
     def show_unavailable(self, message: str) -> None:
         """No playable file for the selected video: say why, release the old one."""
         self.thumbnails.cancel()
+        self.waveforms.cancel()
         self.angles.clear()
         self.player.close()
         self.timeline.clear()
@@ -101,6 +109,7 @@ class PlayerPanel(QWidget):
     def shutdown(self) -> None:
         """Release decoders and threads (window closing)."""
         self.thumbnails.cancel()
+        self.waveforms.cancel()
         self.angles.shutdown()
         self.player.shutdown()
         release = getattr(self.player.backend, "release", None)
@@ -124,12 +133,23 @@ class PlayerPanel(QWidget):
         self.transport.show_media(index.frame_count)
         self.timeline.set_media(index.duration_ms, index.times_ms)
         self.timeline.set_tracks(self._tracks)  # set_media starts empty; keep the coding tracks
+        # the separate recorder's sound when there is one, else the video's own
+        if self._audio is not None:
+            self._wave_generation = self.waveforms.start(self._audio[0], self._audio[1])
+        elif self.player.path is not None:
+            self._wave_generation = self.waveforms.start(self.player.path)
         if self.player.path is not None:
             self._thumb_generation = self.thumbnails.start(self.player.path, index)
+
+    @Slot(int, object)
+    def _on_waveform(self, generation: int, waveform: object) -> None:
+        if generation == self._wave_generation:
+            self.timeline.set_waveform(waveform)  # type: ignore[arg-type]
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
         self.thumbnails.cancel()
+        self.waveforms.cancel()
         self.timeline.clear()
         self.transport.show_no_media()
         self.surface.show_message(f"This video cannot be shown.\n\n{message}")

@@ -11,6 +11,8 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.player.panel import PlayerPanel
 from tests.gui.player.conftest import shown_rgb
+from tests.gui.test_timeline_waveform import loud_columns
+from tests.media.test_waveform import BURST_MS, make_media
 from tests.support import need_tool
 
 OFFSET_MS = -1000  # angle B started recording 1 s after angle A
@@ -83,3 +85,38 @@ def test_playback_keeps_angles_within_a_frame(
     qtbot.waitUntil(lambda: not angle.player.is_playing())
     qtbot.waitUntil(lambda: angle.player.position() == panel.player.position() - 25, timeout=5_000)
     assert angle.worst_drift_ms <= angle.player.frame_index.median_frame_ms  # type: ignore[union-attr]
+
+
+def test_two_angles_from_one_source_with_a_tone_burst(
+    qtbot: QtBot, panel: PlayerPanel, tmp_path: Path
+) -> None:
+    """The issue's check in one piece: a recording with a tone burst at 1.5 s and a second
+    camera that started 1 s later; paused frames match and the waveform's burst sits at
+    1.5 s on the timeline at the finest zoom."""
+    main = make_media(tmp_path / "mother.mp4", seconds=4.0)
+    other = tmp_path / "infant.mp4"
+    ffmpeg = need_tool("ffmpeg")
+    subprocess.run(
+        [ffmpeg, "-v", "error", "-y", "-ss", "1.0", "-i", str(main), "-an", "-c:v", "libx264",
+         "-qp", "0", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(other)],
+        check=True, timeout=120,
+    )  # fmt: skip
+    with qtbot.waitSignal(panel.player.mediaOpened, timeout=15_000):
+        panel.open_video(main, angles=[(other, OFFSET_MS)])
+    follower = panel.angles.angles[0].player
+    qtbot.waitUntil(lambda: follower.frame_index is not None, timeout=10_000)
+    for frame in (30, 45, 61, 90):  # 30 fps: the other camera's frame is 30 earlier
+        panel.player.seek_frame(frame)
+        qtbot.waitUntil(
+            lambda f=frame: panel.player.position() == f and follower.position() == f - 30,
+            timeout=5_000,
+        )
+        difference = np.abs(shown_rgb(panel).astype(int) - _angle_rgb(panel).astype(int))
+        assert difference.mean() < 1.0, f"frame {frame}: {difference.mean():.2f}"
+    timeline = panel.timeline
+    qtbot.waitUntil(lambda: timeline.waveform() is not None, timeout=15_000)
+    timeline.resize(1000, timeline.height())
+    timeline.zoom_at(1e6, BURST_MS)  # as far in as it goes, around the burst
+    loud = loud_columns(timeline)
+    assert loud, "the burst is not drawn"
+    assert abs(loud[0] - timeline.x_of(BURST_MS)) <= 1
