@@ -114,13 +114,17 @@ def load(before: tuple[float, ...], after: tuple[float, ...], wall: float) -> di
 
 
 class Frames(QObject):
-    """When a backend emits each frame (in its own thread) and when the GUI gets it."""
+    """When a backend emits each frame (in its own thread) and when the GUI gets it.
 
-    def __init__(self, player: Player) -> None:
+    An angle is driven frame by frame from its exact-frame decoder, not by its backend:
+    for it, the frames shown are what counts.
+    """
+
+    def __init__(self, player: Player, shown: bool = False) -> None:
         super().__init__()
         self.emitted: list[float] = []  # perf_counter times
         self.received: list[float] = []
-        frames = player.backend.frameDelivered
+        frames = player.frameShown if shown else player.backend.frameDelivered
         frames.connect(lambda *_: self.emitted.append(time.perf_counter()), DIRECT)
         frames.connect(lambda *_: self.received.append(time.perf_counter()))
 
@@ -248,7 +252,7 @@ def play_both(
     if wait_until(lambda: angle.player.position() == START_FRAME + OFFSET_FRAMES) is None:
         raise RuntimeError("the angle did not follow the seek")
     idle(1.0)  # both exact-frame prefetches settled
-    frames = (Frames(main), Frames(angle.player))
+    frames = (Frames(main), Frames(angle.player, shown=True))
     sampler, stalls, resyncs_before = Sampler(main, angle), StallMeter(), angle.resyncs
     before = usage()
     stalls.start()
@@ -264,7 +268,7 @@ def play_both(
     timer.stop()
     ended = time.perf_counter()
     display = list(display)
-    delivered = (main.frames_delivered, angle.player.frames_delivered)
+    delivered = (main.frames_delivered, angle.frames_shown)
     after = usage()
     sampler.active = False
     for watch in watches:

@@ -1,20 +1,17 @@
 """Further camera angles and separate audio following the main player's one transport.
 
-Each angle is a Player of its own (its own decoder and exact frames), muted, drawn on its
-own surface. While paused every angle shows its exact frame for the shared time (main time
-+ the angle's offset). While playing, an angle more than one frame from where it should be
-is re-seeked, then left alone until it shows a frame at its target again (or half a second
-passed): re-seeking a decoder that is still catching up only makes it later.
-
-Angles play through Qt Multimedia whatever the main backend: it gives every picture its own
-timestamp, so an angle's frame number is known, not counted (VLC lands 1–3 frames early
-after a seek while playing, which frame counting cannot see). They are muted anyway.
+Each angle is a Player of its own (its own decoder and cache of exact frames), muted, drawn
+on its own surface. An angle never plays by itself: for every frame the main video shows,
+playing or paused, the angle is asked for its exact frame at the shared time (main time +
+the angle's offset). Sequential frames come from the decoder's read-ahead cache, so this
+keeps up at 720p, and there is nothing to drift: an angle is at most the one frame behind
+that its decoding takes. (Letting two media players run side by side and re-seeking the
+late one drifted by up to five frames in our benchmark.)
 A separate audio recording plays in place of the main video's sound.
 """
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,10 +22,6 @@ from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.surface import VideoSurface
 
-SETTLE_SECONDS = 0.5
-SEEK_BEYOND_MS = 400  # further off than this: seek; closer: change speed a little
-NUDGE = 0.12  # ±12 % speed while closing a small gap
-
 
 @dataclass
 class Angle:
@@ -37,12 +30,10 @@ class Angle:
     player: Player
     surface: VideoSurface
     offset_ms: int
-    resyncs: int = 0
-    worst_drift_ms: float = 0.0  # largest drift seen outside the windows after resyncs
-    settle_until: float = 0.0  # monotonic time until which a fresh resync is left alone
-    settle_target: int = -1  # the frame a resync aimed at
-    lead_frames: int = 3  # how far ahead a resync aims (learned: seeking takes time)
-    nudged: bool = False  # playing a little faster or slower to close a small gap
+    frames_shown: int = 0  # pictures shown while the main video played
+    requested: int = -1  # the frame last asked for
+    resyncs: int = 0  # kept for reports: always 0, angles are driven frame by frame
+    worst_drift_ms: float = 0.0  # largest gap seen between asked-for and shown frame
 
 
 class AngleFollower(QObject):
@@ -69,12 +60,14 @@ class AngleFollower(QObject):
             player = Player(QtBackend(), self)
             surface = VideoSurface()
             surface.setObjectName(f"angleSurface{len(self.angles) + 1}")
+            angle = Angle(player, surface, offset)
             player.frameShown.connect(surface.show_image)
+            player.frameShown.connect(lambda _image, a=angle: self._on_angle_shown(a))
             player.mediaFailed.connect(surface.show_message)
-            player.mediaOpened.connect(lambda _i, p=player, o=offset: self._follow(p, o))
+            player.mediaOpened.connect(lambda _i, a=angle: self._show_frame_of(a))
             player.set_muted(True)  # one sound: the main video's or the separate audio
             player.open(path)
-            self.angles.append(Angle(player, surface, offset))
+            self.angles.append(angle)
         if audio is not None:
             self._open_audio(*audio)
         self.anglesChanged.emit()
@@ -103,71 +96,37 @@ class AngleFollower(QObject):
     def _target(self, angle_offset: int) -> float:
         return max(0.0, self.main.position_ms() + angle_offset)
 
-    def _follow(self, player: Player, offset: int) -> None:
-        player.set_rate(self.main.rate())
-        if self.main.is_playing():
-            player.seek_ms(self._target(offset))
-            player.play()
-        else:
-            player.seek_ms(self._target(offset))
+    def _show_frame_of(self, angle: Angle, ms: float | None = None) -> None:
+        index = angle.player.frame_index
+        if index is None:
+            return
+        target = self._target(angle.offset_ms) if ms is None else max(0.0, ms + angle.offset_ms)
+        wanted = index.index_at(target)
+        if wanted != angle.requested:
+            angle.requested = wanted
+            angle.player.seek_frame(wanted)
+
+    def _on_angle_shown(self, angle: Angle) -> None:
+        index = angle.player.frame_index
+        if not self.main.is_playing() or index is None:
+            return
+        angle.frames_shown += 1
+        gap = abs(angle.requested - angle.player.position()) * index.median_frame_ms
+        angle.worst_drift_ms = max(angle.worst_drift_ms, gap)
 
     @Slot(int, int)
     def _on_main_position(self, _frame: int, ms: int) -> None:
-        playing = self.main.is_playing()
         for angle in self.angles:
-            index = angle.player.frame_index
-            if index is None:
-                continue
-            target = max(0.0, ms + angle.offset_ms)
-            if not playing:
-                angle.player.seek_ms(target)
-                continue
-            wanted = index.index_at(target)
-            off_by = angle.player.position() - wanted  # in frames, not rounded ms
-            now = time.monotonic()
-            if now < angle.settle_until and angle.player.position() < angle.settle_target:
-                continue  # still catching up after a resync
-            frame_ms = index.median_frame_ms
-            if abs(off_by) * frame_ms > SEEK_BEYOND_MS:  # far off: seek, aiming ahead
-                angle.resyncs += 1
-                lead = angle.lead_frames
-                angle.settle_until, angle.settle_target = now + SETTLE_SECONDS, wanted + lead
-                angle.player.seek_frame(wanted + lead)
-            elif abs(off_by) > 1:  # a few frames: catch up by speed, not by seeking
-                self._nudge(angle, faster=off_by < 0)
-            else:
-                if angle.nudged:
-                    angle.nudged = False
-                    angle.player.set_rate(self.main.rate())
-                if angle.settle_target >= 0:  # it arrived: learn how far ahead to aim
-                    angle.lead_frames = max(
-                        1, min(30, angle.lead_frames + (wanted - angle.settle_target) // 2)
-                    )
-                    angle.settle_target = -1
-                angle.worst_drift_ms = max(angle.worst_drift_ms, abs(off_by) * frame_ms)
-        if self.audio is not None and playing:
+            self._show_frame_of(angle, ms)
+        if self.audio is not None and self.main.is_playing():
             expected = ms + self._audio_offset
             if abs(self.audio.position() - expected) > 80:  # audible lag: resync
                 self.audio.setPosition(max(0, round(expected)))
 
-    def _nudge(self, angle: Angle, faster: bool) -> None:
-        if angle.nudged:
-            return
-        angle.nudged = True
-        factor = 1 + NUDGE if faster else 1 - NUDGE
-        angle.player.set_rate(self.main.rate() * factor)
-
     @Slot(bool)
     def _on_main_playing(self, playing: bool) -> None:
         for angle in self.angles:
-            if angle.player.frame_index is None:
-                continue
-            if playing:
-                angle.player.seek_ms(self._target(angle.offset_ms))
-                angle.player.play()
-            else:
-                angle.player.pause()
-                angle.player.seek_ms(self._target(angle.offset_ms))
+            self._show_frame_of(angle)
         if self.audio is not None:
             if playing:
                 self.audio.setPosition(max(0, round(self._target(self._audio_offset))))
@@ -177,8 +136,6 @@ class AngleFollower(QObject):
 
     @Slot(float)
     def _on_main_rate(self, rate: float) -> None:
-        for angle in self.angles:
-            angle.player.set_rate(rate)
         if self.audio is not None:
             self.audio.setPlaybackRate(rate)
 

@@ -78,13 +78,18 @@ def test_playback_keeps_angles_within_a_frame(
     qtbot.waitUntil(lambda: angle.player.frame_index is not None, timeout=10_000)
     panel.player.seek_frame(30)
     qtbot.waitUntil(lambda: angle.player.position() == 5)
+    gaps: list[int] = []
+    panel.player.positionChanged.connect(
+        lambda frame, _ms: gaps.append(frame - 25 - angle.player.position())
+    )
     panel.player.play()
-    assert angle.player.is_playing()
     qtbot.waitUntil(lambda: panel.player.position() >= 70, timeout=10_000)
     panel.player.pause()
-    qtbot.waitUntil(lambda: not angle.player.is_playing())
+    assert angle.frames_shown >= 30  # the angle moved with the main video
+    # each main frame is compared with the angle's picture still on screen: at most the one
+    # frame its decoding takes behind, never ahead
+    assert gaps and max(gaps) <= 1 and min(gaps) >= 0, gaps
     qtbot.waitUntil(lambda: angle.player.position() == panel.player.position() - 25, timeout=5_000)
-    assert angle.worst_drift_ms <= angle.player.frame_index.median_frame_ms  # type: ignore[union-attr]
 
 
 def test_two_angles_from_one_source_with_a_tone_burst(
