@@ -10,6 +10,7 @@ import sys
 
 from eas_coder.errors import EasCoderError
 from eas_coder.location import Location
+from eas_coder.store.network_share import share_warning
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
@@ -24,6 +25,10 @@ class UsageError(EasCoderError):
 def open_study(args: argparse.Namespace) -> Study:
     """The study the command line names (``--db``, ``$EAS_CODER_DB`` or the default)."""
     location: Location = args.location
+    if location.path is not None:
+        warning = share_warning(location.path)
+        if warning:
+            print(f"{PROG}: warning: {warning}", file=sys.stderr)
     return Study.open(location)
 
 

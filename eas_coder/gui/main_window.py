@@ -41,6 +41,7 @@ from eas_coder.gui.video_list import (
 )
 from eas_coder.media.frame_index import FrameIndex
 from eas_coder.model import Video
+from eas_coder.store.network_share import share_warning
 from eas_coder.store.study import Study
 from eas_coder.timecode import clock
 
@@ -211,8 +212,10 @@ class MainWindow(QMainWindow):
         self._update_title()
         info = study.info
         missing = present.count(False)
+        share = share_warning(study.location.path) if study.location.path else ""
         self.statusBar().showMessage(
-            f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
+            share
+            or f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
             f"{len(videos)} videos, {len(study.coders.all())} coders"
             + (f"  ·  {missing} video file(s) missing" if missing else "")
         )
