@@ -30,7 +30,7 @@ from eas_coder.cli_analysis import (
     cmd_settings,
 )
 from eas_coder.cli_backups import add_backup_parsers
-from eas_coder.cli_files import add_relink_parser
+from eas_coder.cli_files import add_merge_parser, add_relink_parser
 from eas_coder.cli_media import add_attach_parser
 from eas_coder.cli_support import (
     PROG,
@@ -294,6 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.set_defaults(func=cmd_check)
     add_backup_parsers(sub, who)
     add_relink_parser(sub, who)
+    add_merge_parser(sub, who)
     return parser
 
 

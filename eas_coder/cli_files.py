@@ -64,3 +64,40 @@ def add_relink_parser(sub: argparse._SubParsersAction, who: argparse.ArgumentPar
     relink.add_argument("folder", metavar="FOLDER", help="searched with its subfolders")
     relink.add_argument("--dry-run", action="store_true", help="report; change nothing")
     relink.set_defaults(func=cmd_relink)
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """Bring a coder's offline copy of the study into this one (adds only; conflicts listed)."""
+    from eas_coder.location import from_string
+    from eas_coder.merge import merge_study
+    from eas_coder.store.study import Study
+
+    with open_study(args) as study:
+        require_manager(args, study, "merging a study copy")
+        with Study.open(from_string(args.other), backup=False) as other:
+            report = merge_study(study, other, dry_run=args.dry_run)
+    verb = "would be" if args.dry_run else "were"
+    for name in report.coders_added:
+        print(f"coder {name} {'would be ' if args.dry_run else ''}added")
+    for label in report.unmatched_videos:
+        print(f"not in this study (no video with the same content): {label}")
+    for conflict in report.conflicts:
+        print(f"conflict: {conflict}")
+    print(
+        f"{report.segments_added} segment(s) and {report.ratings_added} rating(s) {verb} "
+        f"merged; {report.unchanged} already here; {len(report.conflicts)} conflict(s) left "
+        "as they are here"
+    )
+    return 1 if report.conflicts else 0
+
+
+def add_merge_parser(sub: argparse._SubParsersAction, who: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Register ``merge`` as a command."""
+    merge = sub.add_parser(
+        "merge",
+        help="bring a coder's offline copy of the study into this one",
+        parents=[who],
+    )
+    merge.add_argument("other", metavar="OTHER_STUDY_FILE")
+    merge.add_argument("--dry-run", action="store_true", help="report only; change nothing")
+    merge.set_defaults(func=cmd_merge)
