@@ -22,6 +22,9 @@ from eas_coder.cli_support import (
 )
 from eas_coder.timecode import clock
 
+# the first problems of a rejected sheet are listed; the count says how many there are
+SHOWN_PROBLEMS = 100
+
 
 def cmd_reliability(args: argparse.Namespace) -> int:
     from eas_coder import reliability, reliability_text  # numpy/scipy only when needed
@@ -109,8 +112,11 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"{PROG}: error: {args.file}: {len(exc.problems)} problem(s), nothing imported",
                 file=sys.stderr,
             )
-            for problem in exc.problems:
+            for problem in exc.problems[:SHOWN_PROBLEMS]:
                 print(f"  {problem}", file=sys.stderr)
+            hidden = len(exc.problems) - SHOWN_PROBLEMS
+            if hidden > 0:  # a million bad rows must not print a million lines
+                print(f"  … and {hidden} more", file=sys.stderr)
             return 2
     if summary is None:
         verb = "Would import" if args.dry_run else "Imported"

@@ -52,6 +52,8 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     try:
         if not capture.isOpened():
             raise VideoUnreadable(name, _not_a_video_reason(file))
+        if capture.getBackendName() == "CV_IMAGES":  # OpenCV opens pictures as videos
+            raise VideoUnreadable(name, "this is a still image, not a video")
         fps = float(capture.get(cv2.CAP_PROP_FPS))
         width = int(capture.get(cv2.CAP_PROP_FRAME_WIDTH))
         height = int(capture.get(cv2.CAP_PROP_FRAME_HEIGHT))
@@ -61,6 +63,8 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
         if not fps > 0 or width <= 0 or height <= 0:
             raise VideoUnreadable(name, "the video stream reports no frame rate or size")
         frames = _exact_frame_count(capture, int(capture.get(cv2.CAP_PROP_FRAME_COUNT)))
+        if frames == 0:
+            raise VideoUnreadable(name, "no frame could be decoded (a picture or a damaged file?)")
     finally:
         capture.release()
     return VideoInfo(
