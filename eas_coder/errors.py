@@ -6,6 +6,10 @@ The GUI shows ``str(error)`` in a message box; the CLI prints it on one line and
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from eas_coder.model import Rating
 
 
 class EasCoderError(Exception):
@@ -82,3 +86,15 @@ class NotFound(StudyError):
 
 class Conflict(StudyError):
     """A request would duplicate something that must be unique (a coder's name, ...)."""
+
+
+class StaleEdit(Conflict):
+    """A score was changed (or cleared) by someone else since the editor read it.
+
+    Nothing was saved; ``current`` is the stored rating now (None when it was cleared), so
+    the editor can show it.
+    """
+
+    def __init__(self, message: str, current: Rating | None) -> None:
+        self.current = current
+        super().__init__(message)

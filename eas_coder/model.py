@@ -141,6 +141,7 @@ class Rating:
     segment_id: int | None = None
     items: dict[str, float] | None = field(default=None, compare=False)
     note: str = ""  # the coder's reason for this score
+    version: int = field(default=1, compare=False)  # +1 on every save (stale-edit check)
 
 
 @dataclass(frozen=True)

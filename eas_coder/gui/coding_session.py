@@ -50,6 +50,9 @@ class CodingSession(QObject):
         self.video: Video | None = None
         self.undo_stack = QUndoStack(self)
         self._ids: dict[int, int] = {}  # segment key -> current id
+        # (dimension, segment id) -> version of the rating last shown (0: none was shown);
+        # an edit sends it along, so a score changed elsewhere meanwhile is never overwritten
+        self._seen: dict[tuple[str, int | None], int] = {}
 
     # -- who and what ---------------------------------------------------------------------
 
@@ -57,6 +60,7 @@ class CodingSession(QObject):
         """Start coding as ``coder``, or as the lab manager (``coder`` None)."""
         self.coder, self.manager = coder, manager
         self.undo_stack.clear()
+        self._seen.clear()
         self.changed.emit("coder", None)
 
     def who(self) -> str:
@@ -70,6 +74,7 @@ class CodingSession(QObject):
         self.video = video
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
+        self._seen.clear()
         if video is not None and self.coder is not None and not self.is_locked():
             try:
                 self.study.templates.apply(video.id, self.coder.id)
@@ -167,6 +172,18 @@ class CodingSession(QObject):
                 return rating
         return None
 
+    def seen_version(self, dimension: str, segment_id: int | None) -> int:
+        """The version of the rating last shown for this target (0: none); else the stored one."""
+        seen = self._seen.get((dimension, segment_id))
+        if seen is not None:
+            return seen
+        found = self.find_rating(dimension, segment_id)
+        return 0 if found is None else found.version
+
+    def saw(self, dimension: str, segment_id: int | None, version: int) -> None:
+        """Record the version of a rating now on screen (0: no rating)."""
+        self._seen[(dimension, segment_id)] = version
+
     # -- edits (each one undoable and saved at once) -----------------------------------------
 
     def set_score(self, dimension: str, score: float | None, segment_id: int | None) -> None:
@@ -178,8 +195,11 @@ class CodingSession(QObject):
             return
         label = self.study.scheme.dimension(dimension).label
         text = f"Clear {label}" if new_state is None else f"{label} {score:g}"
+        seen = self.seen_version(dimension, segment_id)
         self._push(
-            RatingCommand(self, dimension, self.key_of(segment_id), old_state, new_state, text)
+            RatingCommand(
+                self, dimension, self.key_of(segment_id), old_state, new_state, text, seen
+            )
         )
 
     def set_note(self, dimension: str, note: str, segment_id: int | None) -> None:
@@ -196,6 +216,7 @@ class CodingSession(QObject):
             RatingCommand(
                 self, dimension, self.key_of(segment_id), ScoreState(old.score, old.note),
                 ScoreState(old.score, note.strip()), f"Note on {label}",
+                self.seen_version(dimension, segment_id),
             )
         )  # fmt: skip
 
@@ -319,9 +340,12 @@ class CodingSession(QObject):
         """The coder's scores and notes of one target."""
         scores: dict[str, float] = {}
         notes: dict[str, str] = {}
+        for key in self.study.scheme.keys:
+            self.saw(key, segment_id, 0)
         for r in self.my_ratings():
             if r.segment_id == segment_id:
                 scores[r.dimension], notes[r.dimension] = r.score, r.note
+                self.saw(r.dimension, segment_id, r.version)
         return scores, notes
 
     def session_means(self) -> Mapping[str, float]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from eas_coder.errors import EasCoderError
+from eas_coder.errors import EasCoderError, StaleEdit
 from eas_coder.model import Rating, Segment
 
 if TYPE_CHECKING:
@@ -44,6 +44,10 @@ class StudyCommand(QUndoCommand):
     def _run(self, action: object) -> None:
         try:
             action()  # type: ignore[operator]
+        except StaleEdit as exc:  # changed elsewhere meanwhile: show what is stored now
+            self.setObsolete(True)
+            self.session.touched("ratings")
+            self.session.report_failure(str(exc))
         except EasCoderError as exc:
             self.setObsolete(True)
             self.session.report_failure(str(exc))
@@ -61,6 +65,10 @@ class RatingCommand(StudyCommand):
     """Set, change or clear one score (and its note) of one target.
 
     Typing ``5`` then ``.5`` within a moment saves twice but is one undo step.
+
+    Every save sends the rating's version as this command last saw it (``seen`` on the first
+    redo, then the version its own previous redo or undo produced), so a score changed
+    elsewhere meanwhile is refused with StaleEdit instead of overwritten.
     """
 
     MERGE_ID = 1
@@ -74,11 +82,13 @@ class RatingCommand(StudyCommand):
         old: ScoreState | None,
         new: ScoreState | None,
         text: str,
+        seen: int = 0,
     ) -> None:
         super().__init__(session, text)
         self.video_id, self.coder_id = session.require_coding()
         self.dimension, self.segment_key = dimension, segment_key
         self.old, self.new = old, new
+        self.version = seen  # of the stored rating as this command last knew it (0: none)
         self.at = time.monotonic()
 
     def id(self) -> int:
@@ -90,7 +100,7 @@ class RatingCommand(StudyCommand):
         same = (other.dimension, other.segment_key) == (self.dimension, self.segment_key)
         if not same or other.at - self.at > self.MERGE_SECONDS:
             return False
-        self.new, self.at = other.new, other.at
+        self.new, self.at, self.version = other.new, other.at, other.version
         self.setText(other.text())
         return True
 
@@ -99,13 +109,16 @@ class RatingCommand(StudyCommand):
         study = self.session.study
         if state is None:
             found = self.session.find_rating(self.dimension, segment_id)
-            if found is not None:
-                study.ratings.clear(found.id)
+            if found is not None:  # (already cleared elsewhere: nothing to keep)
+                study.ratings.clear(found.id, expected_version=self.version)
+            self.version = 0
         else:
-            study.ratings.set(
+            saved = study.ratings.set(
                 self.video_id, self.coder_id, self.dimension, state.score, segment_id,
-                note=state.note,
+                note=state.note, expected_version=self.version,
             )  # fmt: skip
+            self.version = saved.version
+        self.session.saw(self.dimension, segment_id, self.version)
         self.session.touched("ratings")
 
     def _redo(self) -> None:

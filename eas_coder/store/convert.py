@@ -54,6 +54,7 @@ def rating(row: RatingRow) -> Rating:
         row.segment_id,
         row.items,
         row.note or "",
+        row.version,
     )
 
 
@@ -119,6 +120,7 @@ def load_ratings(session: Session, *where: Any) -> list[Rating]:
             RatingRow.segment_id,
             RatingRow.items,
             RatingRow.note,
+            RatingRow.version,
         )
         .where(*where)
         .order_by(RatingRow.video_id, RatingRow.coder_id, RatingRow.segment_id, RatingRow.id)

@@ -5,13 +5,35 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
 
+from eas_coder.errors import Conflict, NotFound, StaleEdit
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
-from eas_coder.store.tables import CoderRow, RatingRow, VideoRow, utcnow
+from eas_coder.store.tables import (
+    AuditRow,
+    CoderRow,
+    RatingRow,
+    SegmentRow,
+    VideoRow,
+    utcnow,
+)
 from eas_coder.store.unit import StudyDb, note_text, rating_state, same_target
+from eas_coder.timecode import clock
+
+
+def _target(
+    video_id: int, coder_id: int, dimension: str, segment_id: int | None
+) -> Select[RatingRow]:
+    """The one rating of a coder, dimension and target (segment or whole session)."""
+    return select(RatingRow).where(
+        RatingRow.video_id == video_id,
+        RatingRow.coder_id == coder_id,
+        RatingRow.dimension == dimension,
+        same_target(RatingRow.segment_id, segment_id),
+    )
 
 
 class Ratings:
@@ -30,49 +52,105 @@ class Ratings:
         segment_id: int | None = None,
         items: Mapping[str, float] | None = None,
         note: str | None = None,
+        expected_version: int | None = None,
     ) -> Rating:
         """Save one score (for a segment, or the whole session when segment_id is None).
 
         The score is validated before a transaction opens; on return it is committed. A note
-        of None keeps the note the rating had.
+        of None keeps the note the rating had. Each save adds 1 to the rating's version.
+
+        ``expected_version`` is the version the editor last saw (0: it saw no rating). When
+        the stored rating differs (changed, cleared or created by someone else meanwhile),
+        nothing is saved and StaleEdit says what is stored now. None skips the check.
         """
         value, item_scores = self._scheme.validate(dimension, score, items)
         text = None if note is None else note_text(note, "a rating's note")
         db = self._db
-        with db.write() as session:
-            db.require(session, VideoRow, video_id, "video")
-            db.require(session, CoderRow, coder_id, "coder")
-            db.require_segment_of(session, segment_id, video_id)
-            db.require_not_submitted(session, video_id, coder_id)
-            row = session.scalar(
-                select(RatingRow).where(
-                    RatingRow.video_id == video_id,
-                    RatingRow.coder_id == coder_id,
-                    RatingRow.dimension == dimension,
-                    same_target(RatingRow.segment_id, segment_id),
+        try:
+            with db.write() as session:
+                db.require(session, VideoRow, video_id, "video")
+                db.require(session, CoderRow, coder_id, "coder")
+                db.require_segment_of(session, segment_id, video_id)
+                db.require_not_submitted(session, video_id, coder_id)
+                # FOR UPDATE holds the row on PostgreSQL until the commit; SQLite's write
+                # transaction (BEGIN IMMEDIATE) already excludes every other writer.
+                row = session.scalar(
+                    _target(video_id, coder_id, dimension, segment_id).with_for_update()
                 )
-            )
-            old = None if row is None else rating_state(row)
-            if row is None:
-                row = RatingRow(
-                    video_id=video_id, coder_id=coder_id, dimension=dimension, segment_id=segment_id
-                )
-                session.add(row)
-            row.score, row.items, row.updated_at = value, item_scores, utcnow()
-            if text is not None:
-                row.note = text
-            session.flush()
-            db.audit(session, "rating.set", "rating", row.id, old, rating_state(row))
-            return convert.rating(row)
+                stored = None if row is None else row.version
+                if expected_version is not None and (stored or 0) != expected_version:
+                    raise self._stale(session, dimension, segment_id, row, f"your {value:g}")
+                old = None if row is None else rating_state(row)
+                if row is None:
+                    row = RatingRow(
+                        video_id=video_id, coder_id=coder_id, dimension=dimension,
+                        segment_id=segment_id, version=1,
+                    )  # fmt: skip
+                    session.add(row)
+                else:
+                    row.version += 1
+                row.score, row.items, row.updated_at = value, item_scores, utcnow()
+                if text is not None:
+                    row.note = text
+                session.flush()
+                db.audit(session, "rating.set", "rating", row.id, old, rating_state(row))
+                return convert.rating(row)
+        except Conflict as exc:
+            if expected_version != 0 or isinstance(exc, StaleEdit):
+                raise
+            # Two editors who both saw no rating: the unique index let only one create it.
+            with db.read() as session:
+                row = session.scalar(_target(video_id, coder_id, dimension, segment_id))
+                raise self._stale(session, dimension, segment_id, row, f"your {value:g}") from exc
 
-    def clear(self, rating_id: int) -> None:
-        """Remove one score."""
+    def clear(self, rating_id: int, expected_version: int | None = None) -> None:
+        """Remove one score.
+
+        With ``expected_version`` (the version the editor last saw), a rating changed by
+        someone else meanwhile is kept and StaleEdit says what it is now.
+        """
         with self._db.write() as session:
-            row = self._db.require(session, RatingRow, rating_id, "rating")
+            row = session.get(RatingRow, rating_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"no rating with id {rating_id} in this study")
             self._db.require_not_submitted(session, row.video_id, row.coder_id)
+            if expected_version is not None and row.version != expected_version:
+                raise self._stale(session, row.dimension, row.segment_id, row, "your clearing")
             old = rating_state(row)
             session.delete(row)
             self._db.audit(session, "rating.clear", "rating", rating_id, old, None)
+
+    def _stale(
+        self,
+        session: Session,
+        dimension: str,
+        segment_id: int | None,
+        row: RatingRow | None,
+        attempt: str,
+    ) -> StaleEdit:
+        """The error for an edit made from a stale copy: what is stored now, and by whom."""
+        label = self._scheme.dimension(dimension).label
+        segment = None if segment_id is None else session.get(SegmentRow, segment_id)
+        if segment is None:
+            target = "the whole session"
+        else:
+            target = f"the segment {clock(segment.start_ms)}–{clock(segment.end_ms)}"
+        if row is None:
+            return StaleEdit(
+                f"{label} of {target} was cleared meanwhile; {attempt} was not saved", None
+            )
+        actor = session.scalar(
+            select(AuditRow.actor)
+            .where(AuditRow.entity == "rating", AuditRow.entity_id == row.id)
+            .order_by(AuditRow.id.desc())
+            .limit(1)
+        )
+        by = f" by {actor}" if actor else ""
+        return StaleEdit(
+            f"{label} of {target} was changed meanwhile{by}: now {row.score:g} "
+            f"(version {row.version}); {attempt} was not saved",
+            convert.rating(row),
+        )
 
     def all(self, video_id: int | None = None, coder_id: int | None = None) -> list[Rating]:
         """Ratings, optionally of one video and/or one coder."""

@@ -181,6 +181,8 @@ class RatingRow(Base):
     items: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     note: Mapped[str] = mapped_column(Text, default="", server_default="")  # why this score
+    # +1 on every save: an edit made from a stale copy is refused instead of overwriting
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AttachmentRow(Base):

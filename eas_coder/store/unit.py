@@ -64,6 +64,7 @@ def rating_state(row: RatingRow) -> dict[str, Any]:
         "score": row.score,
         "items": row.items,
         "note": row.note or "",
+        "version": row.version,
     }
 
 
