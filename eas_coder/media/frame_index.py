@@ -18,6 +18,7 @@ import av
 import numpy as np
 
 from eas_coder.errors import VideoUnreadable
+from eas_coder.media.probe import require_media_file
 
 # Frame durations may jitter by a tick in constant-rate files (millisecond time bases).
 _CONSTANT_RATE_TOLERANCE = 0.05
@@ -108,10 +109,7 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
     """Demux a video's first video stream and list its frames; VideoUnreadable if we cannot."""
     file = Path(path)
     name = str(file)
-    if not file.is_file():
-        raise VideoUnreadable(name, "file not found")
-    if file.stat().st_size == 0:
-        raise VideoUnreadable(name, "the file is empty")
+    require_media_file(file)
     try:
         with av.open(name) as container:
             if not container.streams.video:

@@ -36,8 +36,9 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
-def probe(path: str | os.PathLike[str]) -> VideoInfo:
-    """Read a video's timing and size; raise VideoUnreadable naming the file and the reason."""
+def require_media_file(path: str | os.PathLike[str]) -> int:
+    """The size of a media file that exists, is a file and is not empty; else
+    VideoUnreadable naming the file and which of those it is not."""
     file = Path(path)
     name = str(file)
     if not file.exists():
@@ -47,6 +48,14 @@ def probe(path: str | os.PathLike[str]) -> VideoInfo:
     size = file.stat().st_size
     if size == 0:
         raise VideoUnreadable(name, "the file is empty")
+    return size
+
+
+def probe(path: str | os.PathLike[str]) -> VideoInfo:
+    """Read a video's timing and size; raise VideoUnreadable naming the file and the reason."""
+    file = Path(path)
+    name = str(file)
+    size = require_media_file(file)
     quiet_ffmpeg()
     capture = cv2.VideoCapture(name)
     try:
@@ -111,10 +120,7 @@ def probe_audio(path: str | os.PathLike[str]) -> tuple[int, str]:
 
     file = Path(path)
     name = str(file)
-    if not file.is_file():
-        raise VideoUnreadable(name, "file not found")
-    if file.stat().st_size == 0:
-        raise VideoUnreadable(name, "the file is empty")
+    require_media_file(file)
     try:
         with av.open(name) as container:
             if not container.streams.audio:

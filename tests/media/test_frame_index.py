@@ -295,7 +295,7 @@ def test_not_a_video_is_video_unreadable(tmp_path: Path, case: str) -> None:
 
 
 def test_a_folder_is_not_a_video(tmp_path: Path) -> None:
-    with pytest.raises(VideoUnreadable, match="not found"):
+    with pytest.raises(VideoUnreadable, match="not a file"):
         read_frame_index(tmp_path)
 
 
