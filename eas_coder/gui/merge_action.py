@@ -1,0 +1,254 @@
+"""File ▸ Merge Coder's Copy…: the lab manager picks a coder's offline copy of the study; what
+it would bring (segments, ratings, new coders, conflicts, videos not in this study) is worked
+out in the background by a dry run and shown, and merged on confirmation.
+
+The merge itself is ``eas_coder.merge.merge_study``: it only adds, and a score that differs on
+the two sides is a conflict, listed and left as it is here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from eas_coder.errors import EasCoderError
+from eas_coder.gui.study_actions import STUDY_FILTER
+from eas_coder.gui.workers import JobRunner, ProgressCallback
+from eas_coder.location import Location, from_string
+from eas_coder.merge import MergeReport, merge_study
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.main_window import MainWindow
+
+TITLE = "Merge Coder's Copy"
+
+
+def install_merge(window: MainWindow) -> QAction:
+    """Add File ▸ Merge Coder's Copy… (after Relink Moved Videos…) for the lab manager;
+    returns the action, whose parent is the ``MergeAction`` running it."""
+    return MergeAction(window).action
+
+
+class MergeAction(QObject):
+    """Runs the dry run and the merge for one window, off the GUI thread."""
+
+    planned = Signal(object)  # the dry run's MergeReport
+    merged = Signal(object)  # the merge's MergeReport
+    failed = Signal(str)  # the message shown
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.action = QAction("&Merge Coder's Copy…", self)
+        self.action.setObjectName("actionMergeCopy")
+        relink = window.findChild(QAction, "actionRelink")
+        actions = window.menuFile.actions()
+        # next to Relink: before whatever follows it (Import, when Relink is not installed)
+        after = actions.index(relink) + 1 if relink in actions else -1
+        before = actions[after] if 0 <= after < len(actions) else window.actionImport
+        window.menuFile.insertAction(before, self.action)
+        self.action.triggered.connect(self.start)
+        window.signedIn.connect(self._on_signed_in)
+        self._runner: JobRunner | None = None
+        self.progress: QProgressDialog | None = None
+        self.box: QMessageBox | None = None  # the last message shown (tests read it)
+        self._on_signed_in("")
+
+    def busy(self) -> bool:
+        """True while a dry run or a merge runs."""
+        return self._runner is not None and self._runner.is_running()
+
+    def _on_signed_in(self, _who: str) -> None:
+        manager = self.window.session.manager
+        self.action.setEnabled(manager)
+        self.action.setStatusTip(
+            "Bring a coder's offline copy of this study (segments, ratings) into it"
+            if manager
+            else "Lab manager only"
+        )
+
+    # --- the plan -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Ask for the coder's copy and work out, in the background, what it would bring."""
+        window = self.window
+        if not window.session.manager or self.busy():
+            return
+        main = window.study.location
+        base = main.base_dir
+        name, _ = QFileDialog.getOpenFileName(
+            window, "Coder's copy of the study to merge", str(base or ""), STUDY_FILTER
+        )
+        if not name:
+            return
+        path = Path(name).expanduser().resolve()
+        if main.path is not None and _same_file(path, main.path):
+            self._show(
+                QMessageBox.Icon.Warning,
+                f"{path} is this study itself. Choose the coder's copy to merge into it.",
+            )
+            return
+        if not path.is_file():
+            reason = "is a folder, not a study file" if path.is_dir() else "does not exist"
+            self._show(QMessageBox.Icon.Warning, f"{path} {reason}. Nothing was changed.")
+            return
+        self._run(
+            f"Comparing {path.name} with this study…",
+            main,
+            path,
+            True,
+            lambda report: self._on_planned(main, path, report),
+        )
+
+    def _on_planned(self, main: Location, path: Path, report: MergeReport) -> None:
+        self.planned.emit(report)
+        if not report.changed:
+            self._show(
+                QMessageBox.Icon.Information,
+                f"Nothing to merge from {path.name}: everything in it is already in this study "
+                f"({report.unchanged} segment(s) and rating(s) unchanged)." + _left_note(report),
+                report_details(report),
+            )
+            return
+        if self.window.study.location != main:
+            return  # another study was opened meanwhile: the plan was for the old one
+        if self.confirm(path, report):
+            self._run(
+                f"Merging {path.name}…",
+                main,
+                path,
+                False,
+                lambda done: self._on_merged(main, path, done),
+            )
+
+    def confirm(self, path: Path, report: MergeReport) -> bool:
+        """Show what the copy would bring (details: conflicts, new coders, videos not here);
+        True to merge."""
+        text = (
+            f"{path.name} has {_counts(report)} to add, "
+            f"{len(report.coders_added)} coder(s) new, {report.unchanged} unchanged."
+            + _left_note(report)
+            + "\n\nMerge them into this study? Nothing here is changed or removed; "
+            "conflicting scores stay as they are here."
+        )
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            TITLE,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self.window,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.setDetailedText(report_details(report))
+        self.box = box
+        return bool(box.exec() == QMessageBox.StandardButton.Yes)
+
+    # --- the merge ----------------------------------------------------------------------------
+
+    def _on_merged(self, main: Location, path: Path, report: MergeReport) -> None:
+        window = self.window
+        if window.study.location == main:
+            window.refresh_videos()  # statuses and lists show the new work
+        message = f"Merged {_counts(report)} from {path.name}"
+        window.statusBar().showMessage(message, 15_000)
+        self._show(
+            QMessageBox.Icon.Warning if report.conflicts else QMessageBox.Icon.Information,
+            f"{message}; {len(report.coders_added)} coder(s) added, "
+            f"{report.unchanged} already here." + _left_note(report),
+            report_details(report),
+        )
+        self.merged.emit(report)
+
+    # --- running ------------------------------------------------------------------------------
+
+    def _run(
+        self, title: str, main: Location, path: Path, dry_run: bool, done: Callable[[Any], None]
+    ) -> None:
+        def job(_progress: ProgressCallback) -> MergeReport:
+            # this thread's own connections; the copy is only read, so it is not backed up,
+            # and the main study is backed up (as on every opening) only before a real merge
+            with (
+                Study.open(main, backup=not dry_run) as study,
+                Study.open(from_string(path), backup=False) as other,
+            ):
+                return merge_study(study, other, dry_run=dry_run)
+
+        progress = QProgressDialog(title, "", 0, 0, self.window)
+        progress.setWindowTitle(TITLE)
+        progress.setCancelButton(None)  # a merge is one transaction per change: no stop
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
+        progress.setMinimumDuration(0)
+        self.progress = progress
+        runner = JobRunner(job, self)
+        runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
+        runner.failed.connect(lambda exc: self._finish(lambda: self._on_failed(path, exc)))
+        self._runner = runner
+        progress.show()
+        runner.start()
+
+    def _finish(self, then: Callable[[], None]) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        then()
+
+    def _on_failed(self, path: Path, exc: object) -> None:
+        text = str(exc)
+        if not isinstance(exc, EasCoderError) or str(path) not in text:
+            # the core's messages name the file; anything else gets the name added
+            text = f"Could not merge {path}: {text or type(exc).__name__}"
+        message = f"{text}\n\nNothing was merged."
+        self._show(QMessageBox.Icon.Warning, message)
+        self.failed.emit(message)
+
+    def _show(self, icon: QMessageBox.Icon, text: str, details: str = "") -> None:
+        box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self.window)
+        if details:
+            box.setDetailedText(details)
+        self.box = box
+        box.open()
+
+
+def _same_file(path: Path, study: Path) -> bool:
+    try:
+        return path == study.resolve() or (path.exists() and path.samefile(study))
+    except OSError:
+        return False
+
+
+def _counts(report: MergeReport) -> str:
+    return f"{report.segments_added} segment(s) and {report.ratings_added} rating(s)"
+
+
+def _left_note(report: MergeReport) -> str:
+    """What the merge leaves aside, in one sentence (or nothing)."""
+    parts = []
+    if report.conflicts:
+        parts.append(f"{len(report.conflicts)} conflict(s) left as they are here")
+    if report.unmatched_videos:
+        parts.append(f"{len(report.unmatched_videos)} video(s) of the copy not in this study")
+    return f" {'; '.join(parts).capitalize()} (see details)." if parts else ""
+
+
+def report_details(report: MergeReport) -> str:
+    """The report as text: conflicts, new coders, videos not in this study."""
+    sections = [
+        ("Conflicts (the score here is kept)", report.conflicts),
+        ("New coders", report.coders_added),
+        ("Videos not in this study (no video with the same content)", report.unmatched_videos),
+    ]
+    lines: list[str] = []
+    for title, items in sections:
+        if items:
+            lines.append(f"{title} ({len(items)}):")
+            lines.extend(f"  {item}" for item in items)
+            lines.append("")
+    return "\n".join(lines).rstrip()
