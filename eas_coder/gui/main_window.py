@@ -22,6 +22,7 @@ from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.manager_actions import ManagerActions
+from eas_coder.gui.merge_action import install_merge
 from eas_coder.gui.models import VideoTableModel, format_duration
 from eas_coder.gui.playback_actions import connect_playback, playback_actions
 from eas_coder.gui.player.backend import PlaybackBackend
@@ -112,6 +113,7 @@ class MainWindow(QMainWindow):
         self.actionSwitchCoder.triggered.connect(self.choose_coder)
         self._build_coding()
         self.relink_action = install_relink(self)
+        self.merge_action = install_merge(self)
         self._restore_layout()
         self._show_study()
         self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding

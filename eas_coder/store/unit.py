@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,6 +19,7 @@ from eas_coder.location import Location
 from eas_coder.store.tables import AssignmentRow, AuditRow, Base, RatingRow, SegmentRow
 
 RowT = TypeVar("RowT", bound=Base)
+CHANGES_CHANNEL = "eas_coder_changes"  # PostgreSQL NOTIFY channel of every write
 # Column widths (tables.py); checked here so SQLite and PostgreSQL refuse the same input.
 NAME_LENGTH = 200
 LABEL_LENGTH = 100
@@ -88,6 +89,7 @@ class StudyDb:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
+        self._notify = engine.dialect.name == "postgresql"
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -101,6 +103,9 @@ class StudyDb:
         with self._write_sessions() as session:
             try:
                 yield session
+                if self._notify:
+                    # Other workstations LISTEN (store/changes.py); delivered at commit.
+                    session.execute(text(f"NOTIFY {CHANGES_CHANNEL}"))
                 session.commit()
             except IntegrityError as exc:
                 session.rollback()

@@ -1,0 +1,142 @@
+"""Where the coding stands, for the lab manager: per coder, and as a feed of recent changes.
+
+Counts are of assigned videos: not started (nothing saved yet), in progress (a segment or a
+rating saved), submitted. Only the lab manager sees this view; it names no scores.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from eas_coder.coding import CodingStatus, coding_status
+from eas_coder.model import AssignmentStatus, AuditEntry
+from eas_coder.store.study import Study
+
+
+@dataclass(frozen=True)
+class CoderProgress:
+    """One coder's assigned videos by status, and when they last saved a score."""
+
+    coder: str
+    assigned: int
+    not_started: int
+    in_progress: int
+    submitted: int
+    last_saved: datetime | None
+
+    @property
+    def share_submitted(self) -> float:
+        """Submitted / assigned, 0 when nothing is assigned."""
+        return self.submitted / self.assigned if self.assigned else 0.0
+
+
+def coder_progress(study: Study) -> list[CoderProgress]:
+    """Every coder with an assignment, or any saved work, in name order."""
+    last_rated = study.ratings.last_rated()
+    worked = set(last_rated) | {(s.video_id, s.coder_id) for s in study.segments.all()}
+    assigned: dict[int, list[CodingStatus]] = {}
+    for a in study.assignments.all():
+        status = coding_status(a.status == AssignmentStatus.DONE, (a.video_id, a.coder_id) in worked)
+        assigned.setdefault(a.coder_id, []).append(status)
+    latest: dict[int, datetime] = {}
+    for (_video, coder_id), at in last_rated.items():
+        if coder_id not in latest or at > latest[coder_id]:
+            latest[coder_id] = at
+    rows = []
+    for coder in study.coders.all():
+        statuses = assigned.get(coder.id, [])
+        if not statuses and coder.id not in latest:
+            continue
+        rows.append(
+            CoderProgress(
+                coder.name,
+                len(statuses),
+                statuses.count(CodingStatus.NOT_STARTED),
+                statuses.count(CodingStatus.IN_PROGRESS),
+                statuses.count(CodingStatus.SUBMITTED),
+                latest.get(coder.id),
+            )
+        )
+    return sorted(rows, key=lambda r: r.coder.casefold())
+
+
+_VERBS = {
+    "rating.set": "rated",
+    "rating.clear": "cleared a rating",
+    "segment.add": "marked a segment",
+    "segment.update": "changed a segment",
+    "segment.delete": "deleted a segment",
+    "segment.split": "split a segment",
+    "segment.merge": "merged segments",
+    "template.apply": "received the template segments",
+    "coder.add": "added coder",
+    "video.add": "added video",
+    "video.relink": "relinked video",
+    "consensus.set": "recorded a consensus score",
+    "setting.set": "changed a setting",
+}
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the feed needs to name things: coders, videos, and whose assignment is whose."""
+
+    coders: Mapping[int, str]
+    videos: Mapping[int, str]
+    assignments: Mapping[int, tuple[int, int]]  # assignment id -> (video id, coder id)
+    dimensions: Mapping[str, str]  # key -> label
+
+    @classmethod
+    def of(cls, study: Study) -> Names:
+        """Read the names from the study (three small queries)."""
+        return cls(
+            {c.id: c.name for c in study.coders.all()},
+            {v.id: v.label for v in study.videos.all()},
+            {a.id: (a.video_id, a.coder_id) for a in study.assignments.all()},
+            {d.key: d.label for d in study.scheme.dimensions},
+        )
+
+
+def describe_change(entry: AuditEntry, names: Names) -> str:
+    """One line a person reads: who did what to which video. Never the score itself, so the
+    feed gives away no coder's ratings."""
+    state = _state(entry.new) or _state(entry.old)
+    video_id, coder_id = state.get("video_id"), state.get("coder_id")
+    assignment = names.assignments.get(entry.entity_id or 0)
+    if entry.entity == "assignment" and assignment is not None:
+        video_id, coder_id = assignment
+    elif entry.entity == "video":
+        video_id = entry.entity_id
+    who = names.coders.get(coder_id, entry.actor) if isinstance(coder_id, int) else entry.actor
+    verb = _VERBS.get(entry.action, entry.action.replace(".", " "))
+    if entry.entity == "assignment" and entry.action != "assignment.add":
+        new, done = _json(entry.new), AssignmentStatus.DONE.value
+        verb = "submitted" if new == done else "reopened" if _json(entry.old) == done else ""
+        verb = verb or f"was set to {str(new).replace('_', ' ')}"
+    elif entry.action == "assignment.add":
+        verb = "was assigned"
+    elif entry.action == "rating.set" and isinstance(state.get("dimension"), str):
+        key = str(state["dimension"])
+        verb = f"rated {names.dimensions.get(key, key)}"
+    where = names.videos.get(video_id) if isinstance(video_id, int) else None
+    if entry.action == "coder.add" and isinstance(state.get("name"), str):
+        where = str(state["name"])
+    return f"{who} {verb}" + (f": {where}" if where else "")
+
+
+def _json(text: str | None) -> Any:
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def _state(text: str | None) -> dict[str, Any]:
+    value = _json(text)
+    return value if isinstance(value, dict) else {}

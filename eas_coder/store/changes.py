@@ -1,0 +1,128 @@
+"""Noticing what other workstations save, within a second or two.
+
+Every write transaction leaves audit rows, so "what changed since I last looked" is the audit
+rows with a higher id. How a watcher learns that there are new ones depends on the backend:
+
+- PostgreSQL: every write transaction also sends ``NOTIFY eas_coder_changes`` (delivered at
+  commit, see ``StudyDb.write``); the watcher LISTENs on its own connection and wakes at once.
+- SQLite: there is no cross-process signal, so the watcher polls ``max(id)`` of the audit log
+  (an index lookup of microseconds) every ``poll_s`` seconds.
+
+A watcher runs in a background thread of the window; it holds its own connection.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from eas_coder.location import Location
+from eas_coder.model import AuditEntry
+from eas_coder.store.database import make_engine
+from eas_coder.store.tables import AuditRow
+from eas_coder.store.unit import CHANGES_CHANNEL
+
+POLL_S = 1.0
+MAX_ENTRIES = 500  # a burst (an import) is reported as its newest entries, not thousands
+
+
+class ChangeWatcher:
+    """``wait()`` returns the audit entries saved since the previous call (any process)."""
+
+    def __init__(self, location: Location, poll_s: float = POLL_S) -> None:
+        self.location = location
+        self.poll_s = poll_s
+        self._engine: Engine = make_engine(location)
+        self._listener: Any = None  # psycopg connection LISTENing (PostgreSQL only)
+        self._closed = threading.Event()
+        self._last_id = self._max_id()
+
+    @property
+    def last_id(self) -> int:
+        """The newest audit id seen so far."""
+        return self._last_id
+
+    def _max_id(self) -> int:
+        with self._engine.connect() as conn:
+            return int(conn.scalar(select(func.coalesce(func.max(AuditRow.id), 0))) or 0)
+
+    def new_entries(self) -> list[AuditEntry]:
+        """Audit entries newer than the last ones returned, oldest first (at most 500)."""
+        query = (
+            select(AuditRow)
+            .where(AuditRow.id > self._last_id)
+            .order_by(AuditRow.id.desc())
+            .limit(MAX_ENTRIES)
+        )
+        with self._engine.connect() as conn:
+            rows = list(conn.execute(query))
+        if not rows:
+            return []
+        self._last_id = max(self._last_id, rows[0].id)
+        return [
+            AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.old, r.new)
+            for r in reversed(rows)
+        ]
+
+    def wait(self, timeout_s: float) -> list[AuditEntry]:
+        """Block up to ``timeout_s`` until something new is saved; [] on timeout or close.
+
+        A lost server connection is not an error here: the next call connects again, and as
+        the audit log is read by id, nothing saved meanwhile is missed.
+        """
+        deadline = time.monotonic() + timeout_s
+        while not self._closed.is_set():
+            try:
+                if not self.location.is_sqlite:
+                    self._wait_for_notify(max(0.0, deadline - time.monotonic()))
+                entries = self.new_entries()
+            except (SQLAlchemyError, OSError) as exc:
+                self._drop_listener()
+                entries = []
+                if time.monotonic() >= deadline:
+                    raise ConnectionError(f"{self.location.display()}: {exc}") from exc
+            if entries or time.monotonic() >= deadline:
+                return entries
+            if self.location.is_sqlite:
+                self._closed.wait(min(self.poll_s, max(0.0, deadline - time.monotonic())))
+        return []
+
+    def _wait_for_notify(self, timeout_s: float) -> None:
+        import psycopg  # PostgreSQL studies only; the driver is a dependency
+
+        if self._listener is None:
+            url = self.location.url.set(drivername="postgresql")
+            self._listener = psycopg.connect(
+                url.render_as_string(hide_password=False), autocommit=True
+            )
+            self._listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+        try:
+            # Wake at the first notification; several at once are drained by reading the log.
+            for _ in self._listener.notifies(timeout=min(timeout_s, self.poll_s), stop_after=1):
+                pass
+        except psycopg.Error as exc:
+            self._drop_listener()
+            raise OSError(str(exc)) from exc
+
+    def _drop_listener(self) -> None:
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is gone
+                pass
+            self._listener = None
+
+    def close(self) -> None:
+        """Stop waiting and release the connections (from any thread)."""
+        self._closed.set()
+
+    def dispose(self) -> None:
+        """Release the connections; call from the thread that used the watcher."""
+        self._closed.set()
+        self._drop_listener()
+        self._engine.dispose()
