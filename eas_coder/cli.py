@@ -36,6 +36,7 @@ from eas_coder.cli_support import (
     PROG,
     UsageError,
     add_who_options,
+    asking_password,
     check_who,
     open_study,
     require_manager,
@@ -53,7 +54,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if location.path is not None and location.path.exists():
         raise UsageError(f"{location.path}: already exists; choose another study file")
     name = args.name or (location.path.stem if location.path else "EAS study")
-    with Study.create(location, scheme, name):
+    with asking_password(location, lambda where: Study.create(where, scheme, name)):
         pass
     print(f"Created study {name!r} at {location.display()} (scheme {scheme.id} v{scheme.version})")
     return 0

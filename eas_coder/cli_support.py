@@ -7,15 +7,18 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Callable
+from typing import TypeVar
 
-from eas_coder.errors import EasCoderError
-from eas_coder.location import Location
+from eas_coder.errors import EasCoderError, PasswordNeeded
+from eas_coder.location import Location, server_label, with_password
 from eas_coder.store.network_share import share_warning
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
 PROG = "eas-coder"
 PASSPHRASE_ENV = "EAS_CODER_MANAGER_PASSPHRASE"
+T = TypeVar("T")
 
 
 class UsageError(EasCoderError):
@@ -29,7 +32,38 @@ def open_study(args: argparse.Namespace) -> Study:
         warning = share_warning(location.path)
         if warning:
             print(f"{PROG}: warning: {warning}", file=sys.stderr)
-    return Study.open(location)
+    study = asking_password(location, Study.open)
+    args.location = study.location  # with a typed password, in memory, for a second opening
+    return study
+
+
+def _terminal_password(label: str, refused: bool) -> str | None:
+    """Ask at the terminal, not echoed; None when there is no terminal to ask at."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        return None
+    if refused:
+        print(f"{PROG}: the server refused the password for {label}", file=sys.stderr)
+    try:
+        return getpass.getpass(f"Password for {label}: ")
+    except EOFError:
+        return None
+
+
+# Asks for a database server's password (``USER@HOST:PORT/DB``, whether one was refused);
+# tests replace it to answer as a person would.
+password_prompt: Callable[[str, bool], str | None] = _terminal_password
+
+
+def asking_password(location: Location, action: Callable[[Location], T]) -> T:
+    """``action(location)``; when the server wants a password, ask once (at a terminal) and
+    try again with it in memory only. Without a terminal PasswordNeeded's message stands."""
+    try:
+        return action(location)
+    except PasswordNeeded as exc:
+        password = password_prompt(server_label(location), exc.wrong)
+        if password is None:
+            raise
+    return action(with_password(location, password))
 
 
 def split_list(value: str | None) -> list[str] | None:

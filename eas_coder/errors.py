@@ -98,3 +98,27 @@ class StaleEdit(Conflict):
     def __init__(self, message: str, current: Rating | None) -> None:
         self.current = current
         super().__init__(message)
+
+
+class PasswordNeeded(StudyError):
+    """The database server wants a password: none was given, or the one given was refused.
+
+    ``where`` is the location as shown to people (no password), ``user`` the role the server
+    was asked for, ``wrong`` True when a password was given and refused. The message never
+    holds a password.
+    """
+
+    def __init__(self, where: str, user: str, wrong: bool) -> None:
+        self.where = where
+        self.user = user
+        self.wrong = wrong
+        problem = (
+            f"the server refused the password for user {user!r}"
+            if wrong
+            else f"the server wants a password for user {user!r} and none was given"
+        )
+        super().__init__(
+            f"{where}: {problem}. Set PGPASSWORD, put the password in ~/.pgpass "
+            "(one line host:port:database:user:password, chmod 600), or type it when "
+            "EAS Coder asks; EAS Coder never stores it"
+        )

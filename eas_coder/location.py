@@ -38,7 +38,9 @@ class Location:
         """The location as shown to people: the path, or the URL without its password."""
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        # No "***" either: a study reads the same with a password typed in or from ~/.pgpass
+        # (the window keys its remembered coder by this text).
+        return self.url._replace(password=None).render_as_string(hide_password=True)
 
     @property
     def base_dir(self) -> Path | None:
@@ -61,6 +63,26 @@ def from_string(value: str | os.PathLike[str]) -> Location:
         return Location(url, None)
     path = Path(text).expanduser().resolve()
     return Location(URL.create("sqlite", database=str(path)), path)
+
+
+def with_password(location: Location, password: str) -> Location:
+    """The same server study with ``password`` in its URL, for this run only.
+
+    Such a location lives in memory: ``display()`` and ``repr()`` hide the password, and the
+    recent-studies list strips it; nothing should write ``url`` out in full.
+    """
+    if location.path is not None:
+        raise StudyError(f"{location.path}: a study file takes no password")
+    return Location(location.url.set(password=password), None)
+
+
+def server_label(location: Location) -> str:
+    """``USER@HOST:PORT/DB`` of a server study, for a password prompt (never the password)."""
+    url = location.url
+    host = url.host or "localhost"
+    port = f":{url.port}" if url.port else ""
+    user = url.username or "(your login name)"
+    return f"{user}@{host}{port}/{url.database or ''}"
 
 
 def default_study_path() -> Path:

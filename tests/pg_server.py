@@ -15,6 +15,11 @@ import tempfile
 import time
 from pathlib import Path
 
+# A role that must give a password (scram-sha-256), for the password tests; every other role
+# keeps initdb's trust so the rest of the tests connect without one.
+PASSWORD_ROLE = "eas_pw_coder"
+PASSWORD = "Test-only pw 7 (not a secret)"
+
 
 def find_bin_dir() -> Path | None:
     """Folder of initdb/pg_ctl: Debian's versioned folder, else PATH."""
@@ -56,6 +61,7 @@ class PostgresServer:
             "-D", str(self.data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
             "--no-sync",
         )  # fmt: skip
+        self._require_password(PASSWORD_ROLE)
         options = (
             f"-c listen_addresses=127.0.0.1 -c port={self.port} "
             f"-c unix_socket_directories={self.root} -c fsync=off -c full_page_writes=off"
@@ -68,10 +74,31 @@ class PostgresServer:
         while time.monotonic() < deadline:
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
+                break
             except OSError:
                 time.sleep(0.1)
-        raise RuntimeError(f"PostgreSQL did not start; see {self.root / 'server.log'}")
+        else:
+            raise RuntimeError(f"PostgreSQL did not start; see {self.root / 'server.log'}")
+        self.psql(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'")
+
+    def _require_password(self, role: str) -> None:
+        # pg_hba.conf is read top-down and the first matching line wins: this one goes first.
+        hba = self.data / "pg_hba.conf"
+        line = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
+        hba.write_text(line + hba.read_text(encoding="utf-8"), encoding="utf-8")
+
+    def psql(self, sql: str, database: str = "postgres") -> str:
+        """Run SQL as the superuser (trust on loopback); returns psql's output."""
+        done = subprocess.run(
+            [str(self.bin_dir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1",
+             "-p", str(self.port), "-U", "postgres", "-d", database, "-c", sql],
+            check=True, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        return done.stdout
+
+    def password_url(self, database: str) -> str:
+        """A URL for ``PASSWORD_ROLE`` with no password in it (libpq or a prompt supplies it)."""
+        return f"postgresql+psycopg://{PASSWORD_ROLE}@127.0.0.1:{self.port}/{database}"
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"

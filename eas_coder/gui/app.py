@@ -11,13 +11,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eas_coder import __version__
 from eas_coder.demo import DEMO_STUDY_NAME, build_demo
-from eas_coder.errors import EasCoderError
+from eas_coder.errors import EasCoderError, StudyError
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.recent import RecentStudies
+from eas_coder.gui.server_password import open_asking_password
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
-from eas_coder.store.study import Study
 
 # Qt Multimedia's bundled FFmpeg logs every stream; keep it quiet unless asked for.
 _QUIET_MULTIMEDIA = "qt.multimedia.*=false"
@@ -58,7 +58,10 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
 
     ``player`` is ``vlc``, ``qt`` or None (the preference, else VLC when it loads).
     """
-    study = Study.open(startup_location(location, explicit))
+    chosen = startup_location(location, explicit)
+    study = open_asking_password(None, chosen)
+    if study is None:  # the password dialog was cancelled
+        raise StudyError(f"{chosen.display()}: no password given; nothing was opened")
     backend, note = create_backend(player)
     window = MainWindow(study, backend)
     if note:

@@ -16,9 +16,9 @@ from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
+from eas_coder.gui.server_password import open_asking_password
 from eas_coder.gui.shortcuts import ShortcutsDialog, ShortcutSheet
 from eas_coder.location import STUDY_SUFFIX, from_string
-from eas_coder.store.study import Study
 
 if TYPE_CHECKING:
     from eas_coder.gui.main_window import MainWindow
@@ -79,11 +79,15 @@ class StudyActions(QObject):
     def open_location(self, location: str) -> None:
         """Open a study by path or URL (recent menu, open dialog)."""
         try:
-            study = Study.open(from_string(location))
+            study = open_asking_password(self.window, from_string(location))
         except EasCoderError as exc:
             QMessageBox.warning(self.window, "EAS Coder", str(exc))
             return
-        self.recent.add(location)
+        if study is None:  # the password dialog was cancelled
+            message = "No password given: nothing changed, this study stays open"
+            self.window.statusBar().showMessage(message, 10_000)
+            return
+        self.recent.add(location)  # stored without any password (RecentStudies strips it)
         self.window.switch_to(study)
 
     def new_study(self) -> NewStudyDialog:

@@ -7,6 +7,8 @@ first (read-only for SQLite), and a revision this version does not know is refus
 
 from __future__ import annotations
 
+import getpass
+import os
 import sqlite3
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -21,7 +23,7 @@ from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
-from eas_coder.errors import NotAStudy, SchemaTooNew, StudyError, StudyNotFound
+from eas_coder.errors import NotAStudy, PasswordNeeded, SchemaTooNew, StudyError, StudyNotFound
 from eas_coder.location import Location
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -165,7 +167,9 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
             current = MigrationContext.configure(conn).get_current_revision()
             has_tables = bool(inspect(conn).get_table_names())
     except OperationalError as exc:
-        raise StudyError(f"{where}: cannot connect ({exc.orig})") from exc
+        raise _password_refusal(exc, location) or StudyError(
+            f"{where}: cannot connect ({exc.orig})"
+        ) from exc
     _refuse_unknown(current, where)
     if current is None and has_tables:
         raise NotAStudy(f"{where}: holds tables but is not an EAS Coder study")
@@ -185,6 +189,17 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
         raise StudyError(
             f"{where}: could not update the study's schema ({exc}); nothing was changed"
         ) from exc
+
+
+def _password_refusal(exc: OperationalError, location: Location) -> PasswordNeeded | None:
+    """PasswordNeeded when libpq says the server wants a password it did not get or refused."""
+    message = str(exc.orig)
+    wrong = "password authentication failed" in message
+    if not wrong and "no password supplied" not in message:
+        return None
+    # libpq's own default when the URL names no user: $PGUSER, else the login name
+    user = location.url.username or os.environ.get("PGUSER") or getpass.getuser()
+    return PasswordNeeded(location.display(), user, wrong)
 
 
 def _backup_name(path: Path, revision: str) -> Path:
