@@ -7,7 +7,7 @@ rating saved), submitted. Only the lab manager sees this view; it names no score
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,7 +40,9 @@ def coder_progress(study: Study) -> list[CoderProgress]:
     worked = set(last_rated) | {(s.video_id, s.coder_id) for s in study.segments.all()}
     assigned: dict[int, list[CodingStatus]] = {}
     for a in study.assignments.all():
-        status = coding_status(a.status == AssignmentStatus.DONE, (a.video_id, a.coder_id) in worked)
+        status = coding_status(
+            a.status == AssignmentStatus.DONE, (a.video_id, a.coder_id) in worked
+        )
         assigned.setdefault(a.coder_id, []).append(status)
     latest: dict[int, datetime] = {}
     for (_video, coder_id), at in last_rated.items():
@@ -78,6 +80,12 @@ _VERBS = {
     "video.relink": "relinked video",
     "consensus.set": "recorded a consensus score",
     "setting.set": "changed a setting",
+    "manager.passphrase": "set the lab-manager passphrase",
+    "participant.add": "added a participant",
+    "study.create": "created the study",
+    "template.set": "set the shared segment template",
+    "attachment.add": "attached a file",
+    "attachment.remove": "removed an attached file",
 }
 
 
@@ -101,18 +109,43 @@ class Names:
         )
 
 
+LIST_CHANGES = frozenset(
+    {"video.add", "video.import", "video.relink", "attachment.add", "attachment.remove"}
+)
+
+
+def touched_videos(entries: Sequence[AuditEntry], names: Names) -> set[int]:
+    """The videos whose coding status the entries may have changed."""
+    found = set()
+    for entry in entries:
+        video_id = _video_of(entry, names)
+        if video_id is not None:
+            found.add(video_id)
+    return found
+
+
+def _video_of(entry: AuditEntry, names: Names) -> int | None:
+    if entry.entity == "video":
+        return entry.entity_id
+    if entry.entity == "assignment":
+        assignment = names.assignments.get(entry.entity_id or 0)
+        return assignment[0] if assignment else None
+    state = _state(entry.new) or _state(entry.old)
+    video_id = state.get("video_id")
+    return video_id if isinstance(video_id, int) else None
+
+
 def describe_change(entry: AuditEntry, names: Names) -> str:
     """One line a person reads: who did what to which video. Never the score itself, so the
     feed gives away no coder's ratings."""
     state = _state(entry.new) or _state(entry.old)
-    video_id, coder_id = state.get("video_id"), state.get("coder_id")
-    assignment = names.assignments.get(entry.entity_id or 0)
-    if entry.entity == "assignment" and assignment is not None:
-        video_id, coder_id = assignment
-    elif entry.entity == "video":
-        video_id = entry.entity_id
+    video_id, coder_id = _video_of(entry, names), state.get("coder_id")
+    if entry.entity == "assignment":
+        coder_id = names.assignments.get(entry.entity_id or 0, (None, None))[1]
     who = names.coders.get(coder_id, entry.actor) if isinstance(coder_id, int) else entry.actor
     verb = _VERBS.get(entry.action, entry.action.replace(".", " "))
+    if entry.action.endswith(".import"):
+        verb = f"imported a {entry.entity} from a sheet"
     if entry.entity == "assignment" and entry.action != "assignment.add":
         new, done = _json(entry.new), AssignmentStatus.DONE.value
         verb = "submitted" if new == done else "reopened" if _json(entry.old) == done else ""

@@ -21,6 +21,7 @@ from eas_coder.gui.coding_controller import CodingController
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.forms import load_form
+from eas_coder.gui.live_refresh import LiveRefresh
 from eas_coder.gui.manager_actions import ManagerActions
 from eas_coder.gui.merge_action import install_merge
 from eas_coder.gui.models import VideoTableModel, format_duration
@@ -114,6 +115,7 @@ class MainWindow(QMainWindow):
         self._build_coding()
         self.relink_action = install_relink(self)
         self.merge_action = install_merge(self)
+        self.live = LiveRefresh(self)
         self._restore_layout()
         self._show_study()
         self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
@@ -202,7 +204,7 @@ class MainWindow(QMainWindow):
 
     # -- the study and its videos --------------------------------------------------------------
 
-    def _show_study(self) -> None:
+    def _show_study(self, keep: int | None = None) -> None:
         study = self._study
         videos = study.videos.all()
         present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
@@ -221,8 +223,23 @@ class MainWindow(QMainWindow):
             f"{len(videos)} videos, {len(study.coders.all())} coders"
             + (f"  ·  {missing} video file(s) missing" if missing else "")
         )
+        row = self._model.row_of(keep) if keep is not None else None
         if videos:
-            self.videoTable.selectRow(0)
+            index = self._model.index(row or 0, 0)
+            self.videoTable.selectRow(self._filter.mapFromSource(index).row())
+
+    def reload_list(self) -> None:
+        """Re-read the video list (videos added elsewhere), staying on the open video."""
+        self._show_study(keep=self.session.video.id if self.session.video else None)
+
+    def refresh_rows(self, video_ids: set[int]) -> None:
+        """Re-read the status of these videos (changed at another workstation)."""
+        for video_id in video_ids:
+            row = self._model.row_of(video_id) if self._model is not None else None
+            if row is not None and self._model is not None:
+                self._model.set_status(row, status_row(self.session, self._model.video(row)))
+        if self.session.video is not None and self.session.video.id in video_ids:
+            self._show_details(self.session.video)
 
     def refresh_videos(self) -> None:
         """Re-read the study's videos (after adding, importing or relinking); the video on
@@ -395,5 +412,6 @@ class MainWindow(QMainWindow):
         self.session.undo_stack.blockSignals(True)  # its actions go away with the window
         self._save_layout()
         self.playerPanel.shutdown()
+        self.live.stop()
         self._study.close()
         super().closeEvent(event)

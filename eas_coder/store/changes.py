@@ -13,6 +13,7 @@ A watcher runs in a background thread of the window; it holds its own connection
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from typing import Any
@@ -111,10 +112,8 @@ class ChangeWatcher:
 
     def _drop_listener(self) -> None:
         if self._listener is not None:
-            try:
+            with contextlib.suppress(Exception):  # a broken connection may fail to close
                 self._listener.close()
-            except Exception:  # noqa: BLE001 - a broken connection may fail to close; it is gone
-                pass
             self._listener = None
 
     def close(self) -> None:

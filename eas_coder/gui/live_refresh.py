@@ -1,0 +1,65 @@
+"""The window's side of live updates: what it re-reads when another workstation saves.
+
+- the status column of the videos that changed (the whole list when videos were added);
+- the details of the open video, when it is one of them;
+- the lab manager's Progress dock (table and feed).
+The window keeps its selection and the video on screen: nothing jumps under the coder.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt
+
+from eas_coder.gui.live_updates import LiveUpdates
+from eas_coder.gui.progress_dock import ProgressDock
+from eas_coder.model import AuditEntry
+from eas_coder.progress import LIST_CHANGES, Names, touched_videos
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.main_window import MainWindow
+
+
+class LiveRefresh(QObject):
+    """Owns the watcher and the Progress dock of one window."""
+
+    def __init__(self, window: MainWindow, poll_s: float = 1.0) -> None:
+        super().__init__(window)
+        self.window = window
+        self.dock = ProgressDock(window)
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        window.tabifyDockWidget(window.ratingDock, self.dock)
+        window.ratingDock.raise_()
+        window.menuView.addAction(self.dock.toggleViewAction())
+        self.updates = LiveUpdates(self, poll_s)
+        self.updates.changed.connect(self._on_changed)
+        self.updates.connection.connect(self._on_connection)
+        window.signedIn.connect(self._on_signed_in)
+        window.studyChanged.connect(self._on_study)
+        self.updates.watch(window.study.location)
+
+    def _on_study(self, study: Study) -> None:
+        self.updates.watch(study.location)
+
+    def _on_signed_in(self, _who: str) -> None:
+        self.dock.set_manager(self.window.session.manager)
+
+    def _on_changed(self, entries: list[AuditEntry]) -> None:
+        window = self.window
+        names = Names.of(window.study)
+        if any(e.action in LIST_CHANGES for e in entries):
+            window.reload_list()
+        else:
+            window.refresh_rows(touched_videos(entries, names))
+        self.dock.on_changes(entries, names)
+
+    def _on_connection(self, message: str) -> None:
+        self.dock.set_paused(message)
+        if message:
+            self.window.statusBar().showMessage(message, 15_000)
+
+    def stop(self) -> None:
+        """Stop watching (the window is closing)."""
+        self.updates.stop()

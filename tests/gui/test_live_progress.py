@@ -1,0 +1,107 @@
+"""The lab manager's window follows other workstations live: a coder saving and submitting in
+another process shows up in the Progress dock and the video list within seconds, on SQLite
+(polling) and PostgreSQL (LISTEN/NOTIFY). Coders do not get the dock."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+from PySide6.QtWidgets import QProgressBar
+from pytestqt.qtbot import QtBot
+
+from eas_coder.gui.app import open_window
+from eas_coder.gui.main_window import MainWindow
+from eas_coder.location import Location
+from eas_coder.model import VideoInfo
+from eas_coder.scheme import Scheme
+from eas_coder.store.study import Study
+
+INFO = VideoInfo(60_000, 25.0, 1500, 640, 480, 1, None)
+
+# A coder at another workstation: rates every adult and child dimension, then submits.
+_CODER_ELSEWHERE = """
+import sys
+from eas_coder.location import from_string
+from eas_coder.store.study import Study
+with Study.open(from_string(sys.argv[1]), actor="workstation-2", backup=False) as study:
+    video = next(v for v in study.videos.all() if v.participant_code == "D002")
+    ben = study.coders.get("Ben")
+    for dim in study.scheme.dimensions:
+        study.ratings.set(video.id, ben.id, dim.key, 5)
+    study.assignments.submit(video.id, ben.id)
+"""
+
+
+def _lab(location: Location, scheme: Scheme) -> None:
+    with Study.create(location, scheme, "Live lab", actor="manager") as study:
+        first = study.videos.add("D001", "T1 pre", None, INFO)
+        second = study.videos.add("D002", "T1 pre", None, INFO)
+        ana, ben = study.coders.add_many(["Ana", "Ben"])
+        study.assignments.add(first.id, ana.id)
+        study.assignments.add(second.id, ben.id)
+
+
+def _open(qtbot: QtBot, location: Location) -> MainWindow:
+    win = open_window(location, explicit=True)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _url(location: Location) -> str:
+    if location.path is not None:
+        return str(location.path)
+    return location.url.render_as_string(hide_password=False)
+
+
+def _ben_bar(win: MainWindow) -> QProgressBar:
+    table = win.live.dock.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Ben")
+    bar = table.cellWidget(row, 3)
+    assert isinstance(bar, QProgressBar)
+    return bar
+
+
+def test_the_manager_sees_another_workstation_submit_within_seconds(
+    qtbot: QtBot, db_location: Location, scheme: Scheme
+) -> None:
+    _lab(db_location, scheme)
+    win = _open(qtbot, db_location)
+    win.sign_in(None, manager=True)
+    dock = win.live.dock
+    win.menuView.actions()  # the dock is a View menu entry
+    assert dock.toggleViewAction() in win.menuView.actions()
+    dock.toggleViewAction().trigger()
+    assert dock.isVisible()
+    assert [dock.table.item(r, 0).text() for r in range(dock.table.rowCount())] == ["Ana", "Ben"]
+    assert (_ben_bar(win).value(), _ben_bar(win).format()) == (0, "0 of 1")
+    assert dock.table.item(1, 1).text() == "1"  # Ben: one video not started
+
+    subprocess.run(
+        [sys.executable, "-c", _CODER_ELSEWHERE, _url(db_location)], check=True, timeout=60
+    )
+    saved = time.monotonic()
+    qtbot.waitUntil(lambda: _ben_bar(win).value() == 1, timeout=10_000)
+    assert time.monotonic() - saved < 5.0
+    assert dock.feed.item(0).text().endswith("Ben submitted: D002 · T1 pre")
+    assert all("5" not in dock.feed.item(i).text().split("  ", 1)[1] for i in range(7))
+    assert dock.table.item(1, 1).text() == "0" and dock.table.item(1, 4).text() != "–"
+    model = win.videoTable.model()
+    statuses = [model.index(r, 2).data() for r in range(model.rowCount())]  # Status column
+    assert "Ben: submitted" in statuses
+    win.close()
+
+
+def test_a_coder_has_no_progress_dock(qtbot: QtBot, db_location: Location, scheme: Scheme) -> None:
+    _lab(db_location, scheme)
+    win = _open(qtbot, db_location)
+    win.sign_in(None, manager=True)
+    win.live.dock.show()
+    win.sign_in("Ana")
+    assert not win.live.dock.isVisible()
+    assert not win.live.dock.toggleViewAction().isEnabled()
+    assert win.live.dock.table.rowCount() == 0 and win.live.dock.feed.count() == 0
+    win.close()
