@@ -428,11 +428,13 @@ def _keep_current(study: Path, folder: Path) -> Path:
     opening the copy replays, as opening the study would have)."""
     target = _unique(folder, BEFORE_RESTORE, study.suffix)
     shutil.copyfile(study, target)
+    shutil.copymode(study, target)  # a private study stays private in its copies
     _fsync(target)
     for suffix in ("-wal", "-journal"):
         side = _side(study, suffix)
         if side.exists() and side.stat().st_size > 0:
             shutil.copyfile(side, _side(target, suffix))
+            shutil.copymode(study, _side(target, suffix))
             _fsync(_side(target, suffix))
     _fsync_dir(folder)
     return target

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import shutil
 import sqlite3
+from contextlib import suppress
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -145,6 +147,7 @@ def open_engine(location: Location, create: bool = False) -> Engine:
                 )
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                create_private(path)
             except OSError as exc:
                 raise StudyError(f"{path}: cannot create the study here ({exc.strerror})") from exc
         elif path.is_dir():
@@ -207,8 +210,20 @@ def _backup_name(path: Path, revision: str) -> Path:
     return path.with_name(f"{path.stem}.before-{revision}-{stamp}{path.suffix}")
 
 
+def create_private(path: Path, like: Path | None = None) -> None:
+    """Make the empty file ``path`` that SQLite then fills: readable by its owner only, as a
+    study holds data about families (POSIX mode 0600; SQLite gives its -wal and -shm files
+    the same mode). With ``like``, the mode of that file instead (a copy of a study a lab
+    has deliberately shared with its group stays shared)."""
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    if like is not None:
+        with suppress(OSError):
+            shutil.copymode(like, path)
+
+
 def backup_sqlite(source: Path, target: Path) -> Path:
     """Copy a live SQLite study consistently (SQLite's online backup), even mid-write."""
+    create_private(target, like=source)
     src = sqlite3.connect(str(source), timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         dst = sqlite3.connect(str(target))
