@@ -20,8 +20,8 @@ from eas_coder.store.backups import (
     backup_folder,
     list_backups,
     newest_good_backup,
-    restore,
 )
+from eas_coder.store.restore import restore
 from eas_coder.store.study import Study
 
 

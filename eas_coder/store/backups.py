@@ -1,4 +1,5 @@
-"""Rotating backups of SQLite studies, a quick integrity check on open, and restoring.
+"""Rotating backups of SQLite studies and a quick integrity check on open (``restore.py``
+brings a backup back).
 
 Before a study file is opened, ``refuse_damaged`` runs SQLite's ``quick_check``: a damaged
 file is refused with ``StudyDamaged``, naming the newest good backup and the command that
@@ -10,11 +11,6 @@ default 10).
 No copy is added when the newest one is younger than a minute (a script running many
 commands, the window opening a worker's connection) or holds exactly the same content (so
 opening an unchanged study day after day never rotates real history away).
-
-``restore`` checks the backup (``integrity_check``, an EAS Coder study of a schema this
-version knows), keeps the current file as ``before-restore-<stamp><suffix>`` in the same
-folder (a byte copy, even when damaged; never rotated away), then replaces the study
-atomically. It refuses while anyone else has the study open.
 """
 
 from __future__ import annotations
@@ -24,28 +20,24 @@ import logging
 import os
 import re
 import shlex
-import shutil
 import sqlite3
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from eas_coder.errors import StudyDamaged, StudyError
+from eas_coder.errors import StudyDamaged
 from eas_coder.store.database import BUSY_TIMEOUT_MS, SQLITE_HEADER, known_revisions
+from eas_coder.store.sqlite_files import connect_ro, fsync_dir, online_copy, side_file, temp_in
 
 log = logging.getLogger(__name__)
 
 DEFAULT_KEEP = 10
 MIN_INTERVAL = timedelta(minutes=1)
-LOCK_TIMEOUT_S = 2.0  # how long restore waits for other connections to let go
 ON_OPEN = "open"
 BEFORE_RESTORE = "before-restore"
 _STAMP = "%Y%m%dT%H%M%SZ"
-_SIDE_FILES = ("-wal", "-shm", "-journal")
 _TEMP_PREFIX = ".taking-"
 _STALE_TEMP_S = 3600
 
@@ -64,16 +56,6 @@ class BackupInfo:
 
 
 @dataclass(frozen=True)
-class RestoreResult:
-    """What ``restore`` did."""
-
-    study: Path
-    source: Path
-    before_restore: Path | None  # the replaced file, kept; None when there was no file
-    locked: bool  # False: the file could not be locked through SQLite (damaged or missing)
-
-
-@dataclass(frozen=True)
 class _Entry:
     path: Path
     taken_at: datetime
@@ -88,10 +70,6 @@ def _now() -> datetime:
 def backup_folder(study: Path) -> Path:
     """``<stem>.backups`` beside the study file."""
     return study.with_name(f"{study.stem}.backups")
-
-
-def _side(path: Path, suffix: str) -> Path:
-    return path.with_name(path.name + suffix)
 
 
 def _entries(study: Path) -> list[_Entry]:
@@ -120,11 +98,6 @@ def _entries(study: Path) -> list[_Entry]:
 
 
 # --- checking files ------------------------------------------------------------------------
-
-
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
 
 
 def _pragma_problems(conn: sqlite3.Connection, pragma: str) -> list[str]:
@@ -156,7 +129,7 @@ def check_backup(path: Path, thorough: bool = True) -> list[str]:
     if header != SQLITE_HEADER:
         return ["not a SQLite database" if header else "the file is empty"]
     try:
-        conn = _connect_ro(path)
+        conn = connect_ro(path)
         try:
             problems = _pragma_problems(conn, "integrity_check" if thorough else "quick_check")
             if problems:
@@ -214,7 +187,7 @@ def _file_problems(study: Path) -> list[str] | None:
         return None
     # As in database._sqlite_revision: read-only when a crashed writer left a WAL behind, so
     # the check does not fold it into the file.
-    wal = _side(study, "-wal").exists()
+    wal = side_file(study, "-wal").exists()
     target = f"{study.resolve().as_uri()}?mode=ro" if wal else str(study)
     try:
         conn = sqlite3.connect(target, uri=wal, timeout=BUSY_TIMEOUT_MS / 1000)
@@ -268,50 +241,13 @@ def refuse_damaged(study: Path) -> None:
 # --- taking backups ------------------------------------------------------------------------
 
 
-def _fsync(path: Path, flags: int = os.O_RDWR) -> None:
-    fd = os.open(path, flags)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (POSIX; Windows cannot open a folder for it)."""
-    if os.name != "nt":
-        with suppress(OSError):
-            _fsync(folder, os.O_RDONLY)
-
-
-def _online_copy(source: sqlite3.Connection, target: Path) -> None:
-    """Copy the database behind ``source`` into the (empty) file ``target``, durably."""
-    dst = sqlite3.connect(str(target))
-    try:
-        source.backup(dst)
-        # a rollback-journal file is complete on its own: no -wal beside it to lose
-        dst.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dst.close()
-    _fsync(target)
-
-
-def _temp_in(folder: Path, prefix: str, suffix: str, like: Path) -> Path:
-    """A new empty file in ``folder`` with the permissions of ``like`` (mkstemp's 0600
-    would lock the rest of the lab out of a restored study)."""
-    fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
-    os.close(fd)
-    with suppress(OSError):
-        shutil.copymode(like, name)
-    return Path(name)
-
-
 def _snapshot(study: Path, folder: Path) -> Path:
     """A consistent copy of the live study in a new temporary file in ``folder``."""
-    temp = _temp_in(folder, _TEMP_PREFIX, ".tmp", study)
+    temp = temp_in(folder, _TEMP_PREFIX, ".tmp", study)
     try:
         source = sqlite3.connect(str(study), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            _online_copy(source, temp)
+            online_copy(source, temp)
         finally:
             source.close()
     except BaseException:
@@ -320,7 +256,8 @@ def _snapshot(study: Path, folder: Path) -> Path:
     return temp
 
 
-def _unique(folder: Path, stem: str, suffix: str) -> Path:
+def unique_name(folder: Path, stem: str, suffix: str) -> Path:
+    """``<stem>-<UTC stamp><suffix>`` in ``folder``, numbered when taken in the same second."""
     stamp = _now().strftime(_STAMP)
     target = folder / f"{stem}-{stamp}{suffix}"
     number = 1
@@ -353,9 +290,9 @@ def backup_now(study: Path, keep: int = DEFAULT_KEEP) -> Path:
 
 
 def _file_away(study: Path, temp: Path, keep: int) -> Path:
-    target = _unique(backup_folder(study), study.stem, study.suffix)
+    target = unique_name(backup_folder(study), study.stem, study.suffix)
     os.replace(temp, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     _prune(study, keep, target)
     return target
 
@@ -387,109 +324,3 @@ def backup_on_open(study: Path, keep: int = DEFAULT_KEEP) -> Path | None:
 
 
 # --- restoring -----------------------------------------------------------------------------
-
-
-def _is_busy(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "") in ("SQLITE_BUSY", "SQLITE_LOCKED")
-
-
-@contextmanager
-def _exclusive(study: Path) -> Iterator[bool]:
-    """Hold the study file so that nobody else reads or writes it; yields False when it
-    cannot be locked through SQLite (missing, or too damaged to read its header)."""
-    if not study.exists():
-        yield False
-        return
-    conn = sqlite3.connect(str(study), timeout=LOCK_TIMEOUT_S, isolation_level=None)
-    try:
-        try:
-            # In exclusive locking mode a WAL database is locked as a whole: this fails with
-            # SQLITE_BUSY while any other connection is open, and once granted the lock is
-            # kept until close. An empty transaction writes nothing: the file and its WAL
-            # stay byte for byte as they were.
-            conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-            conn.execute("BEGIN EXCLUSIVE")
-            conn.execute("COMMIT")
-            locked = True
-        except sqlite3.Error as exc:
-            if _is_busy(exc):
-                raise StudyError(
-                    f"{study}: the study is open elsewhere (a window, a command, another "
-                    "workstation); close it there and try again. Nothing was changed"
-                ) from exc
-            locked = False
-        yield locked
-    finally:
-        conn.close()
-
-
-def _keep_current(study: Path, folder: Path) -> Path:
-    """A byte copy of the study file in ``folder``, with the WAL or journal beside it (which
-    opening the copy replays, as opening the study would have)."""
-    target = _unique(folder, BEFORE_RESTORE, study.suffix)
-    shutil.copyfile(study, target)
-    shutil.copymode(study, target)  # a private study stays private in its copies
-    _fsync(target)
-    for suffix in ("-wal", "-journal"):
-        side = _side(study, suffix)
-        if side.exists() and side.stat().st_size > 0:
-            shutil.copyfile(side, _side(target, suffix))
-            shutil.copymode(study, _side(target, suffix))
-            _fsync(_side(target, suffix))
-    _fsync_dir(folder)
-    return target
-
-
-def _prepared_copy(backup: Path, study: Path) -> Path:
-    """The backup copied to a temporary file beside the study, durable and checked."""
-    like = study if study.exists() else backup
-    temp = _temp_in(study.parent, f".{study.name}.", ".restoring", like)
-    try:
-        source = _connect_ro(backup)
-        try:
-            _online_copy(source, temp)
-        finally:
-            source.close()
-        problems = check_backup(temp, thorough=False)
-        if problems:
-            raise StudyError(f"{backup}: the copy did not read back intact ({summary(problems)})")
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return temp
-
-
-def restore(study: Path, backup: Path) -> RestoreResult:
-    """Replace ``study`` with ``backup``, first keeping the current file beside the backups.
-
-    The backup must pass ``integrity_check`` and be a study of a schema this version knows;
-    otherwise nothing is changed. The replacement is atomic (a checked copy in the same
-    folder, fsynced, then ``os.replace``): a crash leaves the old file or the new one.
-    """
-    backup = backup.resolve()
-    if not backup.is_file():
-        raise StudyError(f"{backup}: no such backup file")
-    if study.exists() and study.samefile(backup):
-        raise StudyError(f"{backup}: that is the study file itself")
-    if study.is_dir():
-        raise StudyError(f"{study}: is a folder, not a study file")
-    problems = check_backup(backup, thorough=True)
-    if problems:
-        raise StudyError(
-            f"{backup}: cannot restore this backup ({summary(problems)}); nothing was changed"
-        )
-    folder = backup_folder(study)
-    folder.mkdir(exist_ok=True)
-    temp = _prepared_copy(backup, study)
-    try:
-        with _exclusive(study) as locked:
-            before = _keep_current(study, folder) if study.exists() else None
-            # A WAL left beside the file would be replayed into the restored study.
-            for suffix in _SIDE_FILES:
-                _side(study, suffix).unlink(missing_ok=True)
-            os.replace(temp, study)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(study.parent)
-    return RestoreResult(study, backup, before, locked)

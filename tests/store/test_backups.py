@@ -19,14 +19,15 @@ from eas_coder.errors import NotAStudy, SchemaTooNew, StudyDamaged, StudyError
 from eas_coder.location import from_string
 from eas_coder.scheme import Scheme
 from eas_coder.store import backups
+from eas_coder.store import restore as restore_module
 from eas_coder.store.backups import (
     BEFORE_RESTORE,
     backup_folder,
     backup_now,
     check_backup,
     list_backups,
-    restore,
 )
+from eas_coder.store.restore import restore
 from eas_coder.store.study import Study
 
 START = datetime(2026, 11, 25, 17, 15, tzinfo=UTC)
@@ -367,7 +368,7 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(
 def test_restore_refuses_while_the_study_is_open_elsewhere(
     path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(backups, "LOCK_TIMEOUT_S", 0.2)
+    monkeypatch.setattr(restore_module, "LOCK_TIMEOUT_S", 0.2)
     old = backup_now(path)
     with Study.open(from_string(path), backup=False) as elsewhere:
         elsewhere.coders.add("Ben")
