@@ -35,6 +35,15 @@ def no_ambient_password(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None
     monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-such-pgpass"))
 
 
+@pytest.fixture(autouse=True)
+def warned(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes shown (recorded, not shown: a modal box would wait for ever)."""
+    shown: list[str] = []
+    for kind in ("warning", "critical", "information"):
+        monkeypatch.setattr(QMessageBox, kind, lambda _p, _t, text, *_a: shown.append(text))
+    return shown
+
+
 @pytest.fixture
 def server_study(postgres_server: PostgresServer | None, scheme: Scheme) -> str:
     """A study on the test server owned by the password role; returns its password-less URL."""
@@ -106,10 +115,11 @@ def _settings_text() -> str:
 
 
 def test_open_asks_again_after_a_wrong_password_and_keeps_it_in_memory_only(
-    window: MainWindow, server_study: str, typist: Typist, qtbot: QtBot
+    window: MainWindow, server_study: str, typist: Typist, warned: list[str]
 ) -> None:
     typist.will_answer("wrong-one", PASSWORD)
     window.study_actions.open_location(server_study)
+    assert warned == []
     assert typist.unexpected == 0 and not typist.answers
     first, second = typist.labels
     where = server_study.split("://", 1)[1]
@@ -135,10 +145,13 @@ def test_open_asks_again_after_a_wrong_password_and_keeps_it_in_memory_only(
     assert PASSWORD not in window.statusBar().currentMessage()
 
 
-def test_cancel_keeps_the_open_study(window: MainWindow, server_study: str, typist: Typist) -> None:
+def test_cancel_keeps_the_open_study(
+    window: MainWindow, server_study: str, typist: Typist, warned: list[str]
+) -> None:
     before = window.study
     typist.will_answer(None)
     window.study_actions.open_location(server_study)
+    assert warned == []  # cancelling is not an error
     assert len(typist.labels) == 1 and typist.unexpected == 0
     assert window.study is before  # still open, unchanged
     assert before.info.name != "Server study"
@@ -147,11 +160,9 @@ def test_cancel_keeps_the_open_study(window: MainWindow, server_study: str, typi
 
 
 def test_three_wrong_passwords_end_in_a_message(
-    window: MainWindow, server_study: str, typist: Typist, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow, server_study: str, typist: Typist, warned: list[str]
 ) -> None:
     before = window.study
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
     typist.will_answer("nope-1", "nope-2", "nope-3")
     window.study_actions.open_location(server_study)
     assert len(typist.labels) == TRIES and typist.unexpected == 0
@@ -181,11 +192,16 @@ def test_startup_cancel_opens_nothing_and_says_why(server_study: str, typist: Ty
 
 
 def test_pgpassword_opens_without_asking(
-    window: MainWindow, server_study: str, typist: Typist, monkeypatch: pytest.MonkeyPatch
+    window: MainWindow,
+    server_study: str,
+    typist: Typist,
+    warned: list[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("PGPASSWORD", PASSWORD)
     typist.will_answer()
     window.study_actions.open_location(server_study)
+    assert warned == []
     assert typist.labels == []
     assert window.study.info.name == "Server study"
     assert window.study.location.url.password is None
