@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from eas_coder.errors import EasCoderError, ScoreError
-from eas_coder.exchange.reader import read_sheet
+from eas_coder.exchange.reader import UnsavedFormula, read_sheet
 from eas_coder.model import StudySnapshot
 from eas_coder.scheme import Scheme
 from eas_coder.store.bulk import ImportedRating, ImportSummary
@@ -58,7 +58,7 @@ class ImportPlan:
 
 
 def _text(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, UnsavedFormula):
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -118,8 +118,13 @@ class _Validator:
     def check(self, number: int, cells: dict[str, Any]) -> ImportedRating | bool | None:
         """The rating of a good row, False for a bad row, None for a row already stored."""
         before = len(self.problems)
+        formulas = {n: v for n, v in cells.items() if isinstance(v, UnsavedFormula)}
+        for name, formula in formulas.items():
+            self.fail(number, name, str(formula))
         texts = {name: _text(cells.get(name)) for name in REQUIRED}
         for name in ("participant", "timepoint", "coder", "dimension"):
+            if name in formulas:
+                continue
             if not texts[name]:
                 self.fail(number, name, "empty")
             elif len(texts[name]) > _LIMITS.get(name, 200):
@@ -129,7 +134,8 @@ class _Validator:
             self.fail(number, "dimension", f"unknown dimension {texts['dimension']!r}")
         score: float | None = None
         if not texts["score"]:
-            self.fail(number, "score", "empty")
+            if "score" not in formulas:
+                self.fail(number, "score", "empty")
         else:
             try:
                 score = _number(cells.get("score"))

@@ -40,6 +40,20 @@ _CANONICAL = {
 
 
 @dataclass(frozen=True)
+class UnsavedFormula:
+    """A cell holding a formula whose result was never saved (a program wrote the workbook
+    without calculating it): its value is unknown, and the formula is never evaluated."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return (
+            f"a formula ({self.formula}) with no saved result; open the sheet in Excel or "
+            "LibreOffice and save it, or replace the formula by its value"
+        )
+
+
+@dataclass(frozen=True)
 class SheetRows:
     """A sheet's normalised column names and its data rows (with spreadsheet row numbers)."""
 
@@ -102,11 +116,37 @@ def _read_xlsx(path: Path) -> SheetRows:
         sheet = workbook[names["ratings"]] if "ratings" in names else workbook.active
         if sheet is None:
             raise SheetUnreadable(f"{path}: the workbook has no sheet")
-        return _table(str(path), sheet.iter_rows(values_only=True), unmark=False)
+        title = sheet.title
+        table = _table(str(path), sheet.iter_rows(values_only=True), unmark=False)
     except SheetUnreadable:
         raise
     except Exception as exc:  # damaged XML inside the zip surfaces only while reading rows
         raise SheetUnreadable(f"{path}: the workbook is damaged ({type(exc).__name__})") from exc
+    finally:
+        workbook.close()
+    _mark_unsaved_formulas(path, title, table)
+    return table
+
+
+def _mark_unsaved_formulas(path: Path, title: str, table: SheetRows) -> None:
+    """Cells that read as empty may be formulas without a saved result: look at those cells
+    again, in the formulas, and mark them. A good sheet has no empty cells in the rated
+    columns, so only a sheet about to be refused is read twice."""
+    empty = {n: [h for h, v in cells.items() if v is None] for n, cells in table.rows}
+    empty = {n: names for n, names in empty.items() if names}
+    if not empty:
+        return
+    by_number = dict(table.rows)
+    workbook = load_workbook(path, read_only=True, data_only=False)
+    try:
+        for number, raw in enumerate(workbook[title].iter_rows(values_only=True), start=1):
+            for name in empty.get(number, ()):
+                column = table.columns.index(name)
+                value = raw[column] if column < len(raw) else None
+                if isinstance(value, str) and value.startswith("="):
+                    by_number[number][name] = UnsavedFormula(value)
+            if number >= max(empty):
+                break
     finally:
         workbook.close()
 
