@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eas_coder.cli_support import open_study, require_manager
+from eas_coder.cli_support import asking_password, open_study, require_manager
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
@@ -74,7 +74,9 @@ def cmd_merge(args: argparse.Namespace) -> int:
 
     with open_study(args) as study:
         require_manager(args, study, "merging a study copy")
-        with Study.open(from_string(args.other), backup=False) as other:
+        source = from_string(args.other)
+        opened = asking_password(source, lambda where: Study.open(where, backup=False))
+        with opened as other:
             report = merge_study(study, other, dry_run=args.dry_run)
     verb = "would be" if args.dry_run else "were"
     for name in report.coders_added:

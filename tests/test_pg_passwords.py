@@ -267,3 +267,18 @@ def test_cli_prompts_at_a_real_terminal(pw_study: str, tmp_path: Path) -> None:
         os.close(master)
     assert b"No coders yet" in after
     assert PASSWORD.encode() not in before + after  # not echoed
+
+
+def test_merge_from_a_server_study_asks_for_its_password(
+    pw_study: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, scheme: Scheme
+) -> None:
+    with Study.open(with_password(from_string(pw_study), PASSWORD)) as remote:
+        remote.coders.add_many(["Remote coder"])
+    main_file = tmp_path / "lab.sqlite"
+    Study.create(from_string(main_file), scheme, "Lab", actor="t").close()
+    prompt = Prompt(PASSWORD)
+    monkeypatch.setattr(cli_support, "password_prompt", prompt)
+    main(["--db", str(main_file), "merge", pw_study])
+    assert prompt.asked == [(_where(pw_study), False)]
+    with Study.open(from_string(main_file)) as lab:
+        assert [c.name for c in lab.coders.all()] == ["Remote coder"]
