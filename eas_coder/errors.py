@@ -88,6 +88,11 @@ class Conflict(StudyError):
     """A request would duplicate something that must be unique (a coder's name, ...)."""
 
 
+class StudyBusy(StudyError):
+    """The change could not be saved: the study file stayed locked by another program past
+    the busy timeout, or the database server could not be reached. Nothing was saved."""
+
+
 class StaleEdit(Conflict):
     """A score was changed (or cleared) by someone else since the editor read it.
 

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
 
-from eas_coder.errors import EasCoderError, StaleEdit
+from eas_coder.errors import EasCoderError
 from eas_coder.model import Rating, Segment
 
 if TYPE_CHECKING:
@@ -31,6 +31,8 @@ class ScoreState:
 class StudyCommand(QUndoCommand):
     """Runs ``_redo``/``_undo`` against the study; a failure reports and drops the command."""
 
+    shows = "segments"  # what the window re-reads after a failure
+
     def __init__(self, session: CodingSession, text: str) -> None:
         super().__init__(text)
         self.session = session
@@ -44,12 +46,11 @@ class StudyCommand(QUndoCommand):
     def _run(self, action: object) -> None:
         try:
             action()  # type: ignore[operator]
-        except StaleEdit as exc:  # changed elsewhere meanwhile: show what is stored now
-            self.setObsolete(True)
-            self.session.touched("ratings")
-            self.session.report_failure(str(exc))
         except EasCoderError as exc:
+            # Not saved (changed elsewhere, file locked, ...): show what is stored now, not
+            # what was typed, so the screen never claims a score the study does not hold.
             self.setObsolete(True)
+            self.session.touched(self.shows)
             self.session.report_failure(str(exc))
         else:
             self.session.report_saved(self.text())
@@ -73,6 +74,7 @@ class RatingCommand(StudyCommand):
 
     MERGE_ID = 1
     MERGE_SECONDS = 1.5
+    shows = "ratings"
 
     def __init__(
         self,

@@ -11,11 +11,12 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from eas_coder.errors import Conflict, NotFound, StudyError
+from eas_coder.errors import Conflict, NotFound, StudyBusy, StudyError
 from eas_coder.location import Location
+from eas_coder.store import database
 from eas_coder.store.tables import AssignmentRow, AuditRow, Base, RatingRow, SegmentRow
 
 RowT = TypeVar("RowT", bound=Base)
@@ -110,9 +111,22 @@ class StudyDb:
             except IntegrityError as exc:
                 session.rollback()
                 raise Conflict(f"the change conflicts with what is stored ({exc.orig})") from exc
+            except OperationalError as exc:
+                session.rollback()
+                raise StudyBusy(self._busy_message(exc)) from exc
             except BaseException:
                 session.rollback()
                 raise
+
+    def _busy_message(self, exc: OperationalError) -> str:
+        where = self.location.display()
+        if self.location.is_sqlite and "locked" in str(exc.orig):
+            # SQLite has already retried for the whole busy timeout before giving up
+            return (
+                f"{where}: the study stayed locked by another program for "
+                f"{database.BUSY_TIMEOUT_MS / 1000:g} s; nothing was saved. Try again in a moment"
+            )
+        return f"{where}: the change could not be saved ({exc.orig}); nothing was saved"
 
     def audit(
         self,
