@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
 
@@ -41,6 +41,7 @@ from eas_coder.gui.video_list import (
     status_row,
     status_rows,
 )
+from eas_coder.gui.window_layout import restore_layout, save_layout
 from eas_coder.media.frame_index import FrameIndex
 from eas_coder.model import Video
 from eas_coder.store.network_share import share_warning
@@ -116,7 +117,7 @@ class MainWindow(QMainWindow):
         self.relink_action = install_relink(self)
         self.merge_action = install_merge(self)
         self.live = LiveRefresh(self)
-        self._restore_layout()
+        restore_layout(self)
         self._show_study()
         self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
         if note:
@@ -388,29 +389,9 @@ class MainWindow(QMainWindow):
         self.studyChanged.emit(study)
         self.choose_coder()
 
-    def _restore_layout(self) -> None:
-        settings = QSettings()
-        geometry, state = settings.value("window/geometry"), settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-            return
-        # First start: room for the rating bars (1–7 by halves) without clipping at 1366×768.
-        self.resizeDocks([self.videosDock], [300], Qt.Orientation.Horizontal)
-        self.resizeDocks(
-            [self.ratingDock, self.segmentsDock], [420, 420], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.segmentsDock, self.ratingDock], [170, 480], Qt.Orientation.Vertical)
-
-    def _save_layout(self) -> None:
-        settings = QSettings()
-        settings.setValue("window/geometry", self.saveGeometry())
-        settings.setValue("window/state", self.saveState())
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.undo_stack.blockSignals(True)  # its actions go away with the window
-        self._save_layout()
+        save_layout(self)
         self.playerPanel.shutdown()
         self.live.stop()
         self._study.close()
