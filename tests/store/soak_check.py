@@ -146,7 +146,7 @@ def _stored(study: Study, writers: set[str]) -> tuple[dict[Key, Value], list[str
             wrong.append(f"a segment of {names[s.coder_id]!r}: {s}")
             continue
         slot = s.start_ms // SLOT_MS
-        key = ("segment", names[s.coder_id], s.video_id, slot)
+        key: Key = ("segment", names[s.coder_id], s.video_id, slot)
         if key in stored or s.end_ms > (slot + 1) * SLOT_MS:
             wrong.append(f"a second segment in slot {slot} or one beyond it: {s}")
         stored[key] = (s.start_ms, s.end_ms, s.episode, token_of(s.note))
@@ -154,8 +154,8 @@ def _stored(study: Study, writers: set[str]) -> tuple[dict[Key, Value], list[str
     for r in snapshot.ratings:
         if names[r.coder_id] == SHARED:
             continue
-        slot = None if r.segment_id is None else slot_of[r.segment_id]
-        key = ("rating", names[r.coder_id], r.video_id, slot, r.dimension)
+        where = None if r.segment_id is None else slot_of[r.segment_id]
+        key = ("rating", names[r.coder_id], r.video_id, where, r.dimension)
         stored[key] = (r.score, token_of(r.note))
         rating_versions[token_of(r.note)] = r.version
     return stored, wrong, rating_versions

@@ -1,6 +1,7 @@
 """A coder at full speed: random edits through the Study API, each one journaled.
 
     python -m tests.store.soak_writer LOCATION CODER SEED JOURNAL --stop-file PATH [--no-fsync]
+    python -m tests.store.soak_writer --zygote   (forks writers on request, see zygote())
 
 Before each edit a ``try`` line goes to the journal and after the call returns an ``ok`` line
 (``stale`` when a shared rating was changed by the other writer meanwhile), each written and
@@ -23,10 +24,11 @@ import os
 import random
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from eas_coder.errors import StaleEdit
 from eas_coder.location import from_string
@@ -244,5 +246,42 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def zygote() -> int:
+    """Fork writers on request from this process, which has already imported everything.
+
+    The soak restarts writers 20 times; a fresh interpreter spends ~1 s of CPU on imports
+    each time, taken from the writer still editing. Requests on stdin, one JSON a line:
+    ``{"argv": [...], "stderr": PATH}`` answers the new writer's pid, ``{"wait": PID}`` its
+    exit code once it has ended (-9 when killed). Nothing is opened before the fork.
+    """
+    for line in sys.stdin:
+        request = json.loads(line)
+        if "wait" in request:
+            reply = os.waitstatus_to_exitcode(os.waitpid(request["wait"], 0)[1])
+        else:
+            reply = os.fork()
+            if reply == 0:
+                _child(request["argv"], request["stderr"])
+        print(reply, flush=True)
+    return 0
+
+
+def _child(argv: list[str], stderr: str) -> NoReturn:
+    code = 1
+    try:
+        quiet = os.open(os.devnull, os.O_RDWR)
+        os.dup2(quiet, 0)
+        os.dup2(quiet, 1)
+        os.dup2(os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
+        code = main(argv)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        sys.stderr.flush()
+        os._exit(code)  # never run the zygote's own exit handlers
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(zygote() if sys.argv[1:] == ["--zygote"] else main())

@@ -12,15 +12,18 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from eas_coder.location import Location
 from eas_coder.scheme import Scheme
+from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
-from tests.store.soak_check import read_journal, verify
-from tests.store.soak_writer import create_study
+from tests.store.soak_check import Report, read_journal, verify
+from tests.store.soak_writer import MIX, SHARED, SLOT_MS, SLOTS, Journal, Writer, create_study
 
 REPO = Path(__file__).resolve().parents[2]
 TOTAL_EDITS = 10_000
@@ -28,18 +31,48 @@ KILLS = 20
 WRITERS = ("soak-1", "soak-2")
 
 
+class Zygote:
+    """The process that forks writers (soak_writer.zygote): a restart costs a fork, not an
+    interpreter start with every import, so the kills do not slow the other writer."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.store.soak_writer", "--zygote"],
+            cwd=REPO, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+
+    def ask(self, **request: object) -> int:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        return int(self.proc.stdout.readline())
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()  # its loop ends
+        if self.proc.wait(timeout=60) != 0:
+            raise AssertionError(f"the zygote failed (exit {self.proc.returncode})")
+
+
+def _ended(pid: int) -> bool:
+    """The process has exited (a zombie until the zygote reaps it) or is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rsplit(")", 1)[1].split()[0] in ("Z", "X")
+
+
 class Running:
     """One writer process, restarted after each kill, and how far its journal has got."""
 
-    def __init__(self, location: str, coder: str, seed: int, folder: Path) -> None:
-        self.coder = coder
+    def __init__(self, zygote: Zygote, location: str, coder: str, seed: int, folder: Path):
+        self.zygote, self.coder = zygote, coder
         self.journal = folder / f"{coder}.jsonl"
         self.stderr = folder / f"{coder}.stderr"
-        self.command = [
-            sys.executable, "-m", "tests.store.soak_writer", location, coder, str(seed),
-            str(self.journal), "--stop-file", str(folder / "stop"),
-        ]  # fmt: skip
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.argv = [location, coder, str(seed), str(self.journal), "--stop-file",
+                     str(folder / "stop")]  # fmt: skip
+        self.pid = 0
         self.offset = 0
         self.saved = 0  # "ok" lines in the journal so far
         self.saved_at_start = 0
@@ -47,10 +80,7 @@ class Running:
 
     def start(self) -> None:
         self.saved_at_start = self.poll()  # the killed run wrote its last lines meanwhile
-        with self.stderr.open("ab") as err:
-            self.proc = subprocess.Popen(
-                self.command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=err
-            )
+        self.pid = self.zygote.ask(argv=self.argv, stderr=str(self.stderr))
 
     def poll(self) -> int:
         """Read what the journal gained (whole lines only); the count of saved edits."""
@@ -68,43 +98,51 @@ class Running:
         return self.saved > self.saved_at_start
 
     def kill(self) -> None:
-        assert self.proc is not None
-        self.proc.send_signal(signal.SIGKILL)
-        assert self.proc.wait(timeout=30) == -signal.SIGKILL
+        os.kill(self.pid, signal.SIGKILL)
+        assert self.zygote.ask(wait=self.pid) == -signal.SIGKILL
         self.kills += 1
 
-    def exited_on_its_own(self) -> bool:
-        return self.proc is not None and self.proc.poll() is not None
+    def wait(self) -> int:
+        return self.zygote.ask(wait=self.pid)
+
+    def failure(self) -> str:
+        return f"{self.coder} ended: {self.stderr.read_text()[-3000:]}"
 
 
 def _run(location: str, folder: Path, rng: random.Random) -> list[Running]:
     """Writers edit until 10,000 edits are saved; 20 kills at random saved-edit counts, each
     after a random pause of up to two edits, so it lands anywhere within an edit."""
-    writers = [Running(location, coder, rng.randrange(10**6), folder) for coder in WRITERS]
-    for writer in writers:
-        writer.start()
-    moments = sorted(rng.sample(range(200, TOTAL_EDITS - 300), KILLS))
-    kills, deadline = 0, time.monotonic() + 600
-    while True:
-        total = sum(w.poll() for w in writers)
+    zygote = Zygote()
+    writers = [Running(zygote, location, c, rng.randrange(10**6), folder) for c in WRITERS]
+    try:
+        for writer in writers:
+            writer.start()
+        moments = sorted(rng.sample(range(200, TOTAL_EDITS - 300), KILLS))
+        kills, deadline = 0, time.monotonic() + 600
+        while True:
+            total = sum(w.poll() for w in writers)
+            for w in writers:
+                assert not _ended(w.pid), w.failure()
+            if total >= TOTAL_EDITS and kills == KILLS:
+                break
+            assert time.monotonic() < deadline, f"only {total} edits, {kills} kills in 10 min"
+            ready = [w for w in writers if w.editing()]
+            if kills < KILLS and total >= moments[kills] and ready:
+                victim = rng.choice(ready)
+                time.sleep(rng.uniform(0, 0.01))
+                victim.kill()
+                kills += 1
+                victim.start()
+            time.sleep(0.005)
+        (folder / "stop").touch()
         for w in writers:
-            assert not w.exited_on_its_own(), f"{w.coder} died: {w.stderr.read_text()[-3000:]}"
-        if total >= TOTAL_EDITS and kills == KILLS:
-            break
-        assert time.monotonic() < deadline, f"only {total} edits, {kills} kills in 10 min"
-        ready = [w for w in writers if w.editing()]
-        if kills < KILLS and total >= moments[kills] and ready:
-            victim = rng.choice(ready)
-            time.sleep(rng.uniform(0, 0.01))
-            victim.kill()
-            kills += 1
-            victim.start()
-        time.sleep(0.002)
-    (folder / "stop").touch()
-    for w in writers:
-        assert w.proc is not None
-        assert w.proc.wait(timeout=120) == 0, w.stderr.read_text()[-3000:]
-        w.poll()
+            assert w.wait() == 0, w.failure()
+            w.poll()
+    finally:
+        for w in writers:
+            if w.pid and not _ended(w.pid):
+                os.kill(w.pid, signal.SIGKILL)  # a failed test leaves no writer behind
+        zygote.close()  # on failure it may still be waiting: closing its input ends it
     return writers
 
 
@@ -123,6 +161,7 @@ def test_two_writers_killed_20_times_lose_no_saved_edit(
     with Study.open(db_location, actor="checker", backup=False) as study:
         check = study.check()
         report = verify(study, journals)
+    ops = Counter(e.op for j in journals.values() for e in j.edits)
     summary = {
         "backend": "sqlite" if db_location.is_sqlite else "postgresql",
         "seed": seed,
@@ -133,12 +172,10 @@ def test_two_writers_killed_20_times_lose_no_saved_edit(
         "unconfirmed_attempts": report.unconfirmed,
         "unconfirmed_found_committed": report.unconfirmed_committed,
         "torn_journal_lines": sum(j.torn_lines for j in journals.values()),
-        "ops": {op: sum(e.op == op for j in journals.values() for e in j.edits)
-                for op in ("rate", "rate_session", "clear", "seg_add", "seg_move", "seg_del",
-                           "shared")},
-    }  # fmt: skip
+        "ops": dict(ops),
+    }
     print("\nsoak:", json.dumps(summary))
-    assert check.ok, check.problems
+    assert check.ok, check.database_messages
     assert report.problems == [], "\n".join(report.problems[:30])
     assert (report.lost, report.doubled, report.phantom) == (0, 0, 0)
     assert summary["kills"] == KILLS
@@ -151,4 +188,83 @@ def test_two_writers_killed_20_times_lose_no_saved_edit(
         assert journal.count("unconfirmed") <= w.kills
     # kills land inside edits too, not only between them (about half of them do)
     assert report.unconfirmed >= 1
-    assert all(count > 0 for count in summary["ops"].values())  # type: ignore[attr-defined]
+    assert set(ops) == {op for op, _ in MIX}  # every kind of edit was made
+
+
+def _edits_in_process(location: Location, folder: Path, edits: int) -> dict[str, Path]:
+    """Both writers' edits made in this process, alternating (no kills): journals by coder."""
+    paths = {coder: folder / f"{coder}.jsonl" for coder in WRITERS}
+    with Study.open(location, backup=False) as study:
+        writers = [
+            Writer(study, coder, random.Random(seed), Journal(paths[coder], sync=False))
+            for seed, coder in enumerate(WRITERS)
+        ]
+        for number in range(1, edits + 1):
+            writers[number % 2].edit(number)
+    return paths
+
+
+def test_the_check_catches_lost_doubled_and_phantom_edits(
+    db_location: Location, scheme: Scheme, tmp_path: Path
+) -> None:
+    url = db_location.url.render_as_string(hide_password=False)
+    create_study(url if db_location.path is None else str(db_location.path), scheme, [*WRITERS])
+    paths = _edits_in_process(db_location, tmp_path, 400)
+    first = paths[WRITERS[0]]
+    lines = first.read_text().splitlines()
+    last_ok = max(i for i, line in enumerate(lines) if '"k":"ok"' in line)
+    # killed after the commit, before the journal line; then killed before the call
+    del lines[last_ok]
+    never = {"k": "try", "n": 10**6, "op": "rate_session", "token": "soak-1#x", "v": 1}
+    lines.append(json.dumps({**never, "slot": None, "dim": "nonhostility", "score": 2.5}))
+    first.write_text("\n".join(lines) + "\n")
+
+    def check() -> Report:
+        journals = {coder: read_journal(path, coder) for coder, path in paths.items()}
+        with Study.open(db_location, backup=False) as study:
+            return verify(study, journals)
+
+    clean = check()
+    assert clean.problems == []
+    assert (clean.saved + clean.stale, clean.unconfirmed) == (399, 2)
+    with Study.open(db_location, backup=False) as study:
+        shared = study.coders.get(SHARED).id
+        second = next(
+            e.id
+            for e in study.audit_log()
+            if e.action == "rating.set"
+            and json.loads(e.new or "{}")["coder_id"] == shared
+            and json.loads(e.new or "{}")["version"] == 2
+        )
+    engine = make_engine(db_location)
+    try:
+        with engine.begin() as conn:
+            victim = conn.execute(  # a saved rating of the writer whose journal is whole
+                sa.text("SELECT max(r.id) FROM rating r JOIN coder c ON c.id = r.coder_id "
+                        "WHERE c.name = :name"), {"name": WRITERS[1]},
+            ).scalar()  # fmt: skip
+            conn.execute(sa.text("DELETE FROM rating WHERE id = :id"), {"id": victim})
+            # a shared save whose update was lost: its version 2 never happened
+            conn.execute(sa.text("DELETE FROM audit_log WHERE id = :id"), {"id": second})
+            copied = conn.execute(
+                sa.text("SELECT actor, action, entity, entity_id, new FROM audit_log "
+                        "WHERE action = 'segment.update' ORDER BY id DESC")
+            ).first()  # fmt: skip
+            assert copied is not None
+            conn.execute(
+                sa.text("INSERT INTO audit_log (at, actor, action, entity, entity_id, new) "
+                        "VALUES (CURRENT_TIMESTAMP, :actor, :action, :entity, :entity_id, :new)"),
+                dict(copied._mapping),
+            )  # fmt: skip
+    finally:
+        engine.dispose()
+    with Study.open(db_location, actor="intruder", backup=False) as study:
+        coder = study.coders.get(WRITERS[1]).id
+        taken = {s.start_ms // SLOT_MS for s in study.segments.all(video_id=1, coder_id=coder)}
+        free = min(set(range(SLOTS)) - taken)
+        study.segments.add(1, coder, free * SLOT_MS, free * SLOT_MS + 500, None, "never#1")
+    found = check()
+    problems = "\n".join(found.problems)
+    assert (found.doubled, found.phantom) == (1, 1), problems
+    assert "holds None, expected one of [(" in problems  # the deleted rating
+    assert "are not 1..n" in problems  # the shared chain with a gap
