@@ -1,4 +1,7 @@
-"""``eas-coder backups`` and ``eas-coder restore``: a SQLite study's backups (store/backups.py).
+"""``eas-coder backup``, ``backups`` and ``restore``: a study's backups.
+
+A SQLite study file keeps rotating backups beside it (store/backups.py, store/restore.py). A
+study on a server is backed up as a snapshot into a SQLite study file (store/snapshot.py).
 
 Both are the lab manager's in a study with a passphrase. A damaged study cannot be opened,
 so no passphrase can be checked: then both still work, and say so.
@@ -9,6 +12,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from eas_coder.cli_support import PROG, UsageError, require_manager
@@ -18,10 +22,13 @@ from eas_coder.store.backups import (
     BEFORE_RESTORE,
     BackupInfo,
     backup_folder,
+    backup_now,
     list_backups,
     newest_good_backup,
 )
+from eas_coder.store.database import backup_sqlite
 from eas_coder.store.restore import restore
+from eas_coder.store.snapshot import default_name, restore_snapshot, take_snapshot
 from eas_coder.store.study import Study
 
 
@@ -29,8 +36,8 @@ def _study_file(args: argparse.Namespace) -> Path:
     location: Location = args.location
     if location.path is None:
         raise UsageError(
-            f"{location.display()}: backups are kept for SQLite study files only; "
-            "back up a PostgreSQL study with pg_dump"
+            f"{location.display()}: a server study keeps no backup folder; take a snapshot "
+            f"with `{PROG} --db URL backup FOLDER` (or use pg_dump)"
         )
     return location.path
 
@@ -110,8 +117,55 @@ def _chosen_backup(args: argparse.Namespace, study: Path) -> Path:
     return good.path
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """Take a backup now: into the backup folder (a study file, by default) or to TARGET."""
+    location: Location = args.location
+    broken = _unopenable(args, "taking a backup")
+    if broken is not None:
+        raise broken
+    target = Path(args.target).expanduser() if args.target else None
+    if location.path is None:
+        if target is None:
+            raise UsageError(f"{location.display()}: name a folder or file for the snapshot")
+        if target.is_dir():
+            target = target / default_name(location)
+        result = take_snapshot(location, target)
+        held = f"{result.rows.get('rating', 0)} ratings of {result.rows.get('video', 0)} videos"
+        print(f"Snapshot of {location.display()} written to {result.path} ({held}).")
+        return 0
+    if target is None:
+        with Study.open(location, backup=False) as study:
+            keep = study.settings.get("backups.keep")
+        print(f"Backup written to {backup_now(location.path, keep)}")
+        return 0
+    if target.is_dir():
+        target = target / f"{location.path.stem}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}.sqlite"
+    if target.exists():
+        raise UsageError(f"{target}: already exists; choose another name")
+    print(f"Backup written to {backup_sqlite(location.path, target)}")
+    return 0
+
+
+def _restore_on_server(args: argparse.Namespace) -> int:
+    location: Location = args.location
+    if not args.backup:
+        raise UsageError(f"{location.display()}: name the snapshot file to restore")
+    backup = Path(args.backup).expanduser()
+    if not backup.is_file():
+        raise UsageError(f"{backup}: no such snapshot file")
+    broken = _unopenable(args, "restoring a backup")
+    if broken is not None:
+        raise broken
+    result = restore_snapshot(location, backup, keep_in=backup.resolve().parent)
+    print(f"Kept what the study held until now as {result.before_restore}")
+    print(f"Restored {location.display()} from {result.source}.")
+    return 0
+
+
 def cmd_restore(args: argparse.Namespace) -> int:
     """Replace the study with a backup (default: the newest good one), keeping it first."""
+    if args.location.path is None:
+        return _restore_on_server(args)
     path = _study_file(args)
     broken = _unopenable(args, "restoring a backup")
     backup = _chosen_backup(args, path)
@@ -130,7 +184,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def add_backup_parsers(sub: argparse._SubParsersAction, who: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    """Register ``backups`` and ``restore``."""
+    """Register ``backup``, ``backups`` and ``restore``."""
+    take = sub.add_parser(
+        "backup",
+        help="back up the study now (a server study: a snapshot into a SQLite study file)",
+        parents=[who],
+    )
+    take.add_argument(
+        "target",
+        nargs="?",
+        metavar="TARGET",
+        help="a new file, or a folder to write it in (default for a study file: its backups)",
+    )
+    take.set_defaults(func=cmd_backup)
     listing = sub.add_parser(
         "backups", help="list the study's backups (SQLite), newest first", parents=[who]
     )
@@ -144,6 +210,7 @@ def add_backup_parsers(sub: argparse._SubParsersAction, who: argparse.ArgumentPa
         "backup",
         nargs="?",
         metavar="BACKUP",
-        help="a backup file or its name as `backups` lists it (default: the newest good one)",
+        help="a backup file or its name as `backups` lists it (default: the newest good one); "
+        "for a server study, a snapshot file taken with `backup`",
     )
     back.set_defaults(func=cmd_restore)

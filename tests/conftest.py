@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import Scheme, load_scheme
@@ -24,8 +22,6 @@ os.environ["EAS_CODER_AUDIO"] = "off"
 _PRIVATE = tempfile.mkdtemp(prefix="eas-coder-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_PRIVATE, "config")
 os.environ["EAS_CODER_CACHE_DIR"] = os.path.join(_PRIVATE, "cache")
-
-_db_numbers = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -43,17 +39,6 @@ def postgres_server() -> Iterator[PostgresServer | None]:
         server.stop()
 
 
-def _fresh_pg_database(server: PostgresServer) -> str:
-    name = f"eas_test_{os.getpid()}_{next(_db_numbers)}"
-    engine = sa.create_engine(server.url(), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as conn:
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return server.url(name)
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
     """An empty study location: a SQLite file, or a fresh database on the test server."""
@@ -62,7 +47,7 @@ def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
     server: PostgresServer | None = request.getfixturevalue("postgres_server")
     need(server is not None, "PostgreSQL server binaries (initdb, pg_ctl) are not installed")
     assert server is not None
-    return from_string(_fresh_pg_database(server))
+    return from_string(server.fresh_database())
 
 
 @pytest.fixture

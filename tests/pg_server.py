@@ -7,6 +7,7 @@ temporary folder that user owns; otherwise as the invoking user.
 from __future__ import annotations
 
 import glob
+import itertools
 import os
 import shutil
 import socket
@@ -14,6 +15,8 @@ import subprocess
 import tempfile
 import time
 from pathlib import Path
+
+import sqlalchemy as sa
 
 # A role that must give a password (scram-sha-256), for the password tests; every other role
 # keeps initdb's trust so the rest of the tests connect without one.
@@ -42,6 +45,7 @@ class PostgresServer:
     def __init__(self, bin_dir: Path) -> None:
         self.bin_dir = bin_dir
         self.port = _free_port()
+        self._numbers = itertools.count(1)
         self.root = Path(tempfile.mkdtemp(prefix="eas-pg-"))
         self.data = self.root / "data"
         self.run_as: list[str] = []
@@ -99,6 +103,17 @@ class PostgresServer:
     def password_url(self, database: str) -> str:
         """A URL for ``PASSWORD_ROLE`` with no password in it (libpq or a prompt supplies it)."""
         return f"postgresql+psycopg://{PASSWORD_ROLE}@127.0.0.1:{self.port}/{database}"
+
+    def fresh_database(self) -> str:
+        """A new, empty database on this server; its URL."""
+        name = f"eas_test_{os.getpid()}_{next(self._numbers)}"
+        engine = sa.create_engine(self.url(), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        finally:
+            engine.dispose()
+        return self.url(name)
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"

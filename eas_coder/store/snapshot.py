@@ -1,0 +1,166 @@
+"""Backups of a study on a database server: a snapshot into a SQLite study file, and back.
+
+A server study has no file to copy, so ``take_snapshot`` copies every row, in one
+REPEATABLE READ transaction (a consistent picture while coders keep saving), into a new
+SQLite study file of the same schema. That file is a complete study: it opens in the window,
+can travel on a laptop for offline coding and be merged back, or be restored.
+
+``restore_snapshot`` puts a snapshot (or any SQLite study file, after bringing its schema up
+to date in a temporary copy) back on the server in one transaction. It first locks every
+table, so no workstation can save in between, then writes what the study held until now to
+a ``before-restore`` file, then replaces the rows and moves each id sequence past the
+restored ids. A failure anywhere rolls the server back to what it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.schema import Table
+
+from eas_coder.errors import StudyError
+from eas_coder.location import Location, from_string
+from eas_coder.store.backups import check_backup, summary
+from eas_coder.store.database import backup_sqlite, open_engine
+from eas_coder.store.sqlite_files import fsync, fsync_dir
+from eas_coder.store.tables import Base
+
+BATCH = 5000  # rows per INSERT batch: bounded memory for a study of any size
+
+
+@dataclass(frozen=True)
+class SnapshotResult:
+    """Where the snapshot was written and how many rows of each table it holds."""
+
+    path: Path
+    rows: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ServerRestore:
+    """What ``restore_snapshot`` did."""
+
+    source: Path
+    before_restore: Path  # what the server study held until then
+    rows: dict[str, int]
+
+
+def _tables() -> list[Table]:
+    return list(Base.metadata.sorted_tables)  # parents before the rows that point at them
+
+
+def _copy_rows(source: Connection, target: Connection) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table in _tables():
+        counts[table.name] = 0
+        result = source.execute(select(table).order_by(*table.primary_key.columns))
+        for batch in result.mappings().partitions(BATCH):
+            target.execute(insert(table), [dict(row) for row in batch])
+            counts[table.name] += len(batch)
+    return counts
+
+
+def default_name(location: Location, kind: str = "snapshot") -> str:
+    """``<database>-<kind>-<UTC stamp>.sqlite`` for a snapshot of ``location``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    name = location.url.database or "study"
+    return f"{Path(name).stem}-{kind}-{stamp}.sqlite"
+
+
+def _write_file(source: Connection, target: Path) -> dict[str, int]:
+    """Copy the rows ``source`` sees into a new study file ``target`` (atomic, private)."""
+    if target.exists():
+        raise StudyError(f"{target}: already exists; choose another name")
+    temp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target.parent)) / target.name
+    try:
+        engine = open_engine(from_string(temp), create=True)  # the schema, at this version
+        try:
+            with engine.begin() as conn:
+                rows = _copy_rows(source, conn)
+        finally:
+            engine.dispose()
+        plain = sqlite3.connect(temp)
+        try:
+            plain.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+        finally:
+            plain.close()
+        fsync(temp)
+        os.replace(temp, target)
+        fsync_dir(target.parent)
+    finally:
+        shutil.rmtree(temp.parent, ignore_errors=True)
+    return rows
+
+
+def take_snapshot(location: Location, target: Path) -> SnapshotResult:
+    """Copy the study at ``location`` into the new SQLite study file ``target``."""
+    if location.path is not None:
+        raise StudyError(f"{location.display()}: a study file is backed up by copying it")
+    engine = open_engine(location)
+    try:
+        with engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+            with conn.begin():
+                rows = _write_file(conn, target)
+    finally:
+        engine.dispose()
+    return SnapshotResult(target, rows)
+
+
+def _reset_sequences(conn: Connection) -> None:
+    # Restored rows keep their ids; the next new row must not collide with them.
+    for table in _tables():
+        if "id" not in table.c or not table.c.id.primary_key:
+            continue
+        sequence = conn.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
+        if sequence is not None:
+            top = int(conn.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0)
+            conn.execute(
+                text("SELECT setval(:seq, :next, false)"), {"seq": sequence, "next": top + 1}
+            )
+
+
+def _up_to_date_copy(backup: Path, folder: Path) -> Path:
+    """The backup copied into ``folder`` and migrated to this version's schema."""
+    copy = folder / "snapshot.sqlite"
+    backup_sqlite(backup, copy)
+    open_engine(from_string(copy)).dispose()  # migrates an older snapshot forward
+    return copy
+
+
+def restore_snapshot(location: Location, backup: Path, keep_in: Path) -> ServerRestore:
+    """Replace the server study's rows by those of the study file ``backup``; what it held
+    until now is written to a new file in ``keep_in`` first. All or nothing."""
+    if location.path is not None:
+        raise StudyError(f"{location.display()}: restore a study file with `restore`")
+    backup = backup.resolve()
+    problems = check_backup(backup, thorough=True)
+    if problems:
+        raise StudyError(
+            f"{backup}: cannot restore this backup ({summary(problems)}); nothing was changed"
+        )
+    before = keep_in / default_name(location, "before-restore")
+    with tempfile.TemporaryDirectory(prefix="eas-restore-") as folder:
+        source_engine = open_engine(from_string(_up_to_date_copy(backup, Path(folder))))
+        target_engine = open_engine(location)
+        try:
+            with source_engine.connect() as source, target_engine.begin() as target:
+                for table in _tables():  # nobody saves between keeping and replacing
+                    target.execute(text(f'LOCK TABLE "{table.name}" IN ACCESS EXCLUSIVE MODE'))
+                _write_file(target, before)
+                for table in reversed(_tables()):
+                    target.execute(delete(table))
+                rows = _copy_rows(source, target)
+                _reset_sequences(target)
+        finally:
+            source_engine.dispose()
+            target_engine.dispose()
+    return ServerRestore(backup, before, rows)
