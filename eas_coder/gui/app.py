@@ -12,12 +12,14 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from eas_coder import __version__
 from eas_coder.demo import DEMO_STUDY_NAME, build_demo
 from eas_coder.errors import EasCoderError, StudyError
+from eas_coder.gui.damaged_study import open_offering_restore
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.server_password import open_asking_password
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
+from eas_coder.store.study import Study
 
 # Qt Multimedia's bundled FFmpeg logs every stream; keep it quiet unless asked for.
 _QUIET_MULTIMEDIA = "qt.multimedia.*=false"
@@ -59,13 +61,19 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
     ``player`` is ``vlc``, ``qt`` or None (the preference, else VLC when it loads).
     """
     chosen = startup_location(location, explicit)
-    study = open_asking_password(None, chosen)
+    notes: list[str] = []
+
+    def opening(where: Location) -> Study:
+        return open_offering_restore(None, where, on_restored=notes.append)
+
+    study = open_asking_password(None, chosen, opening)
     if study is None:  # the password dialog was cancelled
         raise StudyError(f"{chosen.display()}: no password given; nothing was opened")
     backend, note = create_backend(player)
     window = MainWindow(study, backend)
-    if note:
-        window.statusBar().showMessage(note, 15_000)
+    notes.append(note)
+    if notes[0]:
+        window.statusBar().showMessage(notes[0], 30_000)
     return window
 
 

@@ -12,13 +12,15 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMess
 from eas_coder import __version__
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.add_videos import VideoAdder, VideoDropFilter
+from eas_coder.gui.damaged_study import open_offering_restore
 from eas_coder.gui.exchange_actions import ExchangeActions
 from eas_coder.gui.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.gui.server_password import open_asking_password
 from eas_coder.gui.shortcuts import ShortcutsDialog, ShortcutSheet
-from eas_coder.location import STUDY_SUFFIX, from_string
+from eas_coder.location import STUDY_SUFFIX, Location, from_string
+from eas_coder.store.study import Study
 
 if TYPE_CHECKING:
     from eas_coder.gui.main_window import MainWindow
@@ -78,8 +80,13 @@ class StudyActions(QObject):
 
     def open_location(self, location: str) -> None:
         """Open a study by path or URL (recent menu, open dialog)."""
+        notes: list[str] = []
+
+        def opening(where: Location) -> Study:
+            return open_offering_restore(self.window, where, on_restored=notes.append)
+
         try:
-            study = open_asking_password(self.window, from_string(location))
+            study = open_asking_password(self.window, from_string(location), opening)
         except EasCoderError as exc:
             QMessageBox.warning(self.window, "EAS Coder", str(exc))
             return
@@ -89,6 +96,8 @@ class StudyActions(QObject):
             return
         self.recent.add(location)  # stored without any password (RecentStudies strips it)
         self.window.switch_to(study)
+        if notes:
+            self.window.statusBar().showMessage(notes[0], 30_000)
 
     def new_study(self) -> NewStudyDialog:
         """File ▸ New Study… (scheme, passphrase and coders in one dialog).

@@ -55,6 +55,7 @@ class VlcBackend(PlaybackBackend):
             args.append("--aout=dummy")
         self._instance = vlc_module.Instance(args)
         self._player = self._instance.media_player_new()
+        self._released = False
         self._path: Path | None = None
         self._index: FrameIndex | None = None
         self._size = (0, 0)
@@ -172,7 +173,11 @@ class VlcBackend(PlaybackBackend):
         return VlcBackend(self._vlc)
 
     def release(self) -> None:
-        """Free libVLC entirely (on window close)."""
+        """Free libVLC entirely (on window close); again is harmless (a second close of the
+        window would otherwise call into a freed player and crash)."""
+        if self._released:
+            return
+        self._released = True
         self.close()
         self._player.release()
         self._instance.release()
