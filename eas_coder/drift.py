@@ -5,22 +5,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from eas_coder.reliability import Level, compute_tables
-from eas_coder.stats import icc
+from eas_coder.stats import agreement_within, icc
 from eas_coder.store.study import Study
 
 
 @dataclass(frozen=True)
 class Period:
-    """Reliability of one period: its label, its units, and the target ICC per dimension."""
+    """Reliability of one period: its label, its videos, and per dimension the target ICC and
+    the share of videos whose coders agree within the study's tolerance."""
 
     label: str
     n_units: int
     icc: dict[str, float]
+    video_ids: tuple[int, ...] = ()
+    within: dict[str, float] = field(default_factory=dict)
 
 
 def drift(
@@ -52,12 +55,15 @@ def drift(
         for video_id in order:
             months[finished[video_id].strftime("%Y-%m")].append(video_id)
         groups = dict(months)
+    tolerance = float(study.settings.get("reliability.tolerance"))
     periods = []
     for label, video_ids in groups.items():
         members = set(video_ids)
-        values = {}
+        values, within = {}, {}
         for key, table in tables.items():
             rows = [i for i, unit in enumerate(table.units) if unit in members]
-            values[key] = icc(table.scores[rows] if rows else np.empty((0, len(ids))))[form].value
-        periods.append(Period(label, len(video_ids), values))
+            scores = table.scores[rows] if rows else np.empty((0, len(ids)))
+            values[key] = icc(scores)[form].value
+            within[key] = agreement_within(scores, tolerance) if rows else float("nan")
+        periods.append(Period(label, len(video_ids), values, tuple(video_ids), within))
     return periods

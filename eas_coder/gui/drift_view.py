@@ -3,7 +3,6 @@ they were finished, for one dimension. The ICC comes from ``eas_coder.drift``.""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -21,8 +20,6 @@ from PySide6.QtWidgets import (
 
 from eas_coder.drift import Period, drift
 from eas_coder.errors import EasCoderError
-from eas_coder.reliability import Table, compute_tables
-from eas_coder.stats import agreement_within
 from eas_coder.store.study import Study
 
 _FLAG = QColor("#f8d7da")
@@ -34,30 +31,6 @@ def _num(value: float) -> str:
     return "–" if value != value else f"{value:.2f}"
 
 
-def period_videos(study: Study, coders: Sequence[str] | None, batch: int | None) -> list[list[int]]:
-    """The videos of each period, in ``drift()``'s order.
-
-    ``drift.Period`` carries no video ids, and agreement within tolerance needs them, so this
-    follows drift()'s grouping: a video counts once the last chosen coder finished it.
-    The view shows nothing for a period whose count disagrees with drift()'s.
-    """
-    chosen = [study.coders.get(n) for n in coders] if coders else study.coders.all()
-    ids = [c.id for c in chosen]
-    last = study.ratings.last_rated()
-    finished = {
-        video_id: max(last[(video_id, cid)] for cid in ids)
-        for video_id in {v for v, _ in last}
-        if all((video_id, cid) in last for cid in ids)
-    }
-    order = sorted(finished, key=lambda v: (finished[v], v))
-    if batch:
-        return [order[i : i + batch] for i in range(0, len(order), batch)]
-    months: dict[str, list[int]] = defaultdict(list)
-    for video_id in order:
-        months[finished[video_id].strftime("%Y-%m")].append(video_id)
-    return list(months.values())
-
-
 class DriftView(QWidget):
     """A small table: period, n videos, the target ICC and agreement within tolerance."""
 
@@ -67,7 +40,6 @@ class DriftView(QWidget):
         self._coders: tuple[str, ...] | None = None
         self._dimension: str | None = None
         self._periods: list[Period] = []
-        self._within: list[dict[str, float]] = []
         self._error = ""
         self.modeBox = QComboBox(self)
         self.modeBox.setObjectName("driftModeBox")
@@ -126,22 +98,12 @@ class DriftView(QWidget):
             self._recompute()
 
     def _recompute(self) -> None:
-        self._periods, self._within, self._error = [], [], ""
+        self._periods, self._error = [], ""
         try:
             batch = self.batch()
             self._periods = drift(self._study, self._coders, batch)
-            members = period_videos(self._study, self._coders, batch)
-            tolerance = float(self._study.settings.get("reliability.tolerance"))
-            _, tables = compute_tables(self._study, self._coders, "session", None)
         except EasCoderError as exc:
             self._error = str(exc)
-            self._fill()
-            return
-        counts_agree = [len(m) for m in members] == [p.n_units for p in self._periods]
-        for videos in members if counts_agree else [[] for _ in self._periods]:
-            self._within.append(
-                {key: _within(table, set(videos), tolerance) for key, table in tables.items()}
-            )
         self._fill()
 
     def _fill(self) -> None:
@@ -162,9 +124,14 @@ class DriftView(QWidget):
             "once the last of the chosen coders has finished it."
             + ("" if self._periods else " No video is finished by all of them yet.")
         )
-        for r, (period, within) in enumerate(zip(self._periods, self._within, strict=True)):
+        for r, period in enumerate(self._periods):
             value = period.icc.get(key, float("nan"))
-            cells = [period.label, str(period.n_units), _num(value), _num(within.get(key, np.nan))]
+            cells = [
+                period.label,
+                str(period.n_units),
+                _num(value),
+                _num(period.within.get(key, np.nan)),
+            ]
             for c, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if not value >= target:
@@ -172,8 +139,3 @@ class DriftView(QWidget):
                     item.setForeground(QBrush(_FLAG_TEXT))
                 self.table.setItem(r, c, item)
         self.table.resizeColumnsToContents()
-
-
-def _within(table: Table, videos: set[int], tolerance: float) -> float:
-    rows = [i for i, unit in enumerate(table.units) if unit in videos]
-    return agreement_within(table.scores[rows], tolerance) if rows else float("nan")

@@ -10,7 +10,6 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.drift import drift
 from eas_coder.gui.consensus_dialog import ConsensusDialog
-from eas_coder.gui.drift_view import period_videos
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.reliability import compute, compute_tables, koo_li_label
 from eas_coder.review import disagreements
@@ -178,11 +177,10 @@ def test_drift_table_matches_drift_py(window: MainWindow, qtbot: QtBot) -> None:
 
     def check(batch: int | None) -> None:
         periods = drift(study, [A, B], batch)
-        videos = period_videos(study, [A, B], batch)
-        assert [len(v) for v in videos] == [p.n_units for p in periods]
+        assert [len(p.video_ids) for p in periods] == [p.n_units for p in periods]
         assert table.rowCount() == len(periods) > 0
         for r, period in enumerate(periods):
-            rows = [i for i, u in enumerate(tables[key].units) if u in set(videos[r])]
+            rows = [i for i, u in enumerate(tables[key].units) if u in set(period.video_ids)]
             within = agreement_within(tables[key].scores[rows], tolerance)
             expected = [period.label, str(period.n_units), f"{period.icc[key]:.2f}"]
             expected.append("–" if within != within else f"{within:.2f}")
