@@ -127,7 +127,7 @@ class CodingController(QObject):
         self._show_tracks(mine)
         ids = {s.id for s in mine}
         if focus is not None and focus in ids:
-            self.target = focus
+            self._retarget(focus)
         elif self.target not in ids and self.target != SESSION:
             self.target = None
         if self.target not in (None, SESSION):
@@ -191,6 +191,14 @@ class CodingController(QObject):
             title = _title(session, found) if found else "Segment"
         self.rating.set_target(title, scores, notes, derived, locked=session.is_locked())
 
+    def _retarget(self, target: int | None) -> None:
+        """Rate ``target`` from now on. A note still being typed belongs to the target it was
+        typed for: it is saved first, as a shortcut may change targets with the focus still
+        in the note (which then never loses focus and would never be saved)."""
+        if target != self.target:
+            self.rating.commit_notes()
+        self.target = target
+
     # -- handlers ---------------------------------------------------------------------------
 
     @Slot(str, object)
@@ -202,13 +210,13 @@ class CodingController(QObject):
     def _on_segment_selected(self, segment: Segment | None) -> None:
         if segment is None:
             return
-        self.target = segment.id
+        self._retarget(segment.id)
         self.panel.timeline.set_selected_segment(segment.id)
         self._show_target()
 
     def _on_timeline_segment(self, segment_id: int) -> None:
         if self.segments.select_segment(segment_id):
-            self.target = segment_id
+            self._retarget(segment_id)
             self._show_target()
 
     def _on_episode_edited(self, segment_id: int, key: object) -> None:
@@ -299,14 +307,14 @@ class CodingController(QObject):
         ids = [s.id for s in mine]
         here = ids.index(self.target) if self.target in ids else (-1 if step > 0 else len(ids))
         chosen = mine[max(0, min(len(ids) - 1, here + step))]
+        self._retarget(chosen.id)
         self.segments.select_segment(chosen.id)
-        self.target = chosen.id
         self.panel.player.seek_ms(chosen.start_ms)
         self._show_target()
 
     def rate_session(self) -> None:
         """Rate the whole session."""
-        self.target = SESSION
+        self._retarget(SESSION)
         self.segments.select_segment(None)
         self.panel.timeline.set_selected_segment(None)
         self._show_target()

@@ -339,6 +339,13 @@ class RatingPanel(QWidget):
         self._scroll.ensureWidgetVisible(self._rows[key])  # Enter moves focus without Tab
         self._refresh_anchor()
 
+    def commit_notes(self) -> None:
+        """Emit ``noteChanged`` for every note edited but not yet finished (about to leave
+        this target while the cursor is still in a note)."""
+        for key, row in self._rows.items():
+            if row.note is not None:
+                self._on_note_finished(key)
+
     def _on_note_finished(self, key: str) -> None:
         note = self._rows[key].note
         if note is None or note.isReadOnly() or not self._has_target:
