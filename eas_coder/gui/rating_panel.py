@@ -12,25 +12,23 @@ from collections.abc import Mapping
 from functools import partial
 from itertools import pairwise
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
 
-from eas_coder.gui.rating_control import ScoreControl, format_score
-from eas_coder.scheme import SIDES, STEP_TOLERANCE, Dimension, Scale, Scheme
+from eas_coder.gui.anchor_box import AnchorBox
+from eas_coder.gui.rating_control import format_score
+from eas_coder.gui.score_row import ScoreRow
+from eas_coder.scheme import SIDES, Dimension, Scale, Scheme
 
-HINT_MS = 2500
 ITEM_INDENT = 18
 DEFAULT_DERIVED_NOTE = "the mean of your segment ratings"
 NO_TARGET = "Select a segment or the whole session to rate"
@@ -45,58 +43,6 @@ _PANEL_STYLE = (
 )
 
 
-class _ScoreRow(QWidget):
-    """Label, hint and live band on one line; the score control; the note (dimensions only)."""
-
-    def __init__(self, key: str, label: str, scale: Scale, with_note: bool, indent: int) -> None:
-        super().__init__()
-        self.key = key
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(indent, 2, 2, 6)
-        layout.setSpacing(3)
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        self.name = QLabel(label)
-        self.hint = QLabel()
-        self.hint.setObjectName(f"hint:{key}")
-        self.hint.setStyleSheet("color: palette(highlight); font-style: italic;")
-        self.hint.hide()
-        self.band = QLabel()
-        self.band.setObjectName(f"band:{key}")
-        self.band.hide()
-        top.addWidget(self.name)
-        top.addStretch(1)
-        top.addWidget(self.hint)
-        top.addWidget(self.band)
-        layout.addLayout(top)
-        self.control = ScoreControl(scale, label)
-        self.control.setObjectName(f"score:{key}")
-        self.name.setBuddy(self.control)
-        layout.addWidget(self.control)
-        self.note: QLineEdit | None = None
-        if with_note:
-            self.note = QLineEdit()
-            self.note.setObjectName(f"note:{key}")
-            self.note.setPlaceholderText("Why this score? (optional note)")
-            self.note.setClearButtonEnabled(True)
-            layout.addWidget(self.note)
-        self._hint_timer = QTimer(self)
-        self._hint_timer.setSingleShot(True)
-        self._hint_timer.setInterval(HINT_MS)
-        self._hint_timer.timeout.connect(self.hint.hide)
-
-    def show_hint(self, text: str) -> None:
-        """Say briefly why a key or click changed nothing."""
-        self.hint.setText(text)
-        self.hint.show()
-        self._hint_timer.start()
-
-    def hide_hint(self) -> None:
-        """Drop a hint left over from another target."""
-        self._hint_timer.stop()
-        self.hint.hide()
-
-
 class RatingPanel(QWidget):
     """Scores, bands and notes of one target; emits the coder's own changes only."""
 
@@ -106,7 +52,7 @@ class RatingPanel(QWidget):
     def __init__(self, scheme: Scheme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._scheme = scheme
-        self._rows: dict[str, _ScoreRow] = {}
+        self._rows: dict[str, ScoreRow] = {}
         self._order: list[str] = []  # score controls in focus order: adult, then child
         self._notes: dict[str, str] = {}
         self._derived_note = DEFAULT_DERIVED_NOTE
@@ -155,7 +101,8 @@ class RatingPanel(QWidget):
         scroll.viewport().setAutoFillBackground(False)
         self._body.setAutoFillBackground(False)
         outer.addWidget(scroll, 1)
-        outer.addWidget(self._anchor_box())
+        self._anchor = AnchorBox(self._scheme)
+        outer.addWidget(self._anchor)
         self._missing_note = _muted(QLabel())
         self._missing_note.setObjectName("missingNote")
         self._missing_note.setWordWrap(True)
@@ -175,8 +122,8 @@ class RatingPanel(QWidget):
                 layout.addWidget(self._add_row(key, item.label, item.scale, False, ITEM_INDENT))
         return box
 
-    def _add_row(self, key: str, label: str, scale: Scale, note: bool, indent: int) -> _ScoreRow:
-        row = _ScoreRow(key, label, scale, note, indent)
+    def _add_row(self, key: str, label: str, scale: Scale, note: bool, indent: int) -> ScoreRow:
+        row = ScoreRow(key, label, scale, note, indent)
         control = row.control
         control.scoreEdited.connect(partial(self._on_score_edited, key))
         control.refused.connect(row.show_hint)
@@ -190,30 +137,6 @@ class RatingPanel(QWidget):
         self._rows[key] = row
         self._order.append(key)
         return row
-
-    def _anchor_box(self) -> QFrame:
-        self._anchor = QFrame()
-        self._anchor.setObjectName("anchorBox")
-        self._anchor.setFrameShape(QFrame.Shape.StyledPanel)
-        layout = QVBoxLayout(self._anchor)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(2)
-        self._anchor_title = QLabel()
-        self._anchor_title.setObjectName("anchorTitle")
-        bold = QFont(self._anchor_title.font())
-        bold.setBold(True)
-        self._anchor_title.setFont(bold)
-        self._anchor_text = QLabel()
-        self._anchor_text.setObjectName("anchorText")
-        self._anchor_text.setWordWrap(True)
-        self._anchor_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._anchor_text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-        layout.addWidget(self._anchor_title)
-        layout.addWidget(self._anchor_text)
-        # Shipped schemes carry no anchor text; then the box would only take room.
-        has_text = any(d.anchors or d.description for d in self._scheme.dimensions)
-        self._anchor.setVisible(has_text)
-        return self._anchor
 
     def _chain_focus(self) -> None:
         """Tab order: every score (adult, then child), then the notes."""
@@ -369,7 +292,7 @@ class RatingPanel(QWidget):
 
     # --- showing -----------------------------------------------------------------------------
 
-    def _row(self, key: str) -> _ScoreRow:
+    def _row(self, key: str) -> ScoreRow:
         if key not in self._rows:
             raise KeyError(f"no dimension or item {key!r} in scheme {self._scheme.id!r}")
         return self._rows[key]
@@ -418,19 +341,15 @@ class RatingPanel(QWidget):
         return f"QLabel {{ {look} {shape} }}"
 
     def _refresh_anchor(self) -> None:
-        if self._anchor.isHidden():
-            return
         key = self._anchor_key
         if key is None or not self._has_target:
-            self._anchor_title.setText("Anchors")
-            self._anchor_text.setText("Focus a dimension to see its anchor text here.")
+            self._anchor.show_for(None, None)
             return
         dim = self._scheme.dimension(key.split("/")[0])
         control = self._rows[dim.key].control
-        score = control.score() if control.score() is not None else control.derived()
-        title, text = _anchor_for(dim, score)
-        self._anchor_title.setText(title)
-        self._anchor_text.setText(text)
+        self._anchor.show_for(
+            dim, control.score() if control.score() is not None else control.derived()
+        )
 
     def _refresh_missing(self) -> None:
         if not self._has_target:
@@ -442,29 +361,6 @@ class RatingPanel(QWidget):
         else:
             self._missing_note.setText(f"All {len(self._scheme.dimensions)} dimensions rated")
         self._missing_note.show()
-
-
-def _anchor_for(dim: Dimension, score: float | None) -> tuple[str, str]:
-    """Title and text: the anchor at or nearest below ``score``, else every anchor, else
-    the dimension's description."""
-    if dim.anchors:
-        if score is not None:
-            below = [
-                (point, text) for point, text in dim.anchors if point <= score + STEP_TOLERANCE
-            ]
-            if below:
-                point, text = below[-1]
-                at = (
-                    ""
-                    if abs(point - score) <= STEP_TOLERANCE
-                    else f" (score {format_score(score)})"
-                )
-                return f"{dim.label} · anchor {format_score(point)}{at}", text
-        lines = "\n".join(f"{format_score(point)} — {text}" for point, text in dim.anchors)
-        return f"{dim.label} · anchors", lines
-    if dim.description:
-        return dim.label, dim.description
-    return dim.label, "No anchor text for this dimension in the scheme."
 
 
 def _muted(label: QLabel) -> QLabel:
