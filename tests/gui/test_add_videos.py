@@ -20,19 +20,16 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui import add_videos
-from eas_coder.gui.add_videos import (
-    AddVideosDialog,
+from eas_coder import adding_videos
+from eas_coder.adding_videos import (
     AddVideosJob,
     AddVideosSummary,
-    VideoAdder,
-    VideoDropFilter,
     VideoEntry,
     collect_video_files,
     format_summary,
     guess_participant_timepoint,
-    show_summary,
 )
+from eas_coder.gui.add_videos import AddVideosDialog, VideoAdder, VideoDropFilter, show_summary
 from eas_coder.gui.app import application
 from eas_coder.gui.workers import JobRunner
 from eas_coder.location import Location, from_string
@@ -149,7 +146,7 @@ def test_job_adds_good_videos_and_reports_bad_ones(
         time.sleep(0.15)  # as on a network share: on the GUI thread this would freeze it
         return probe(path)
 
-    monkeypatch.setattr(add_videos, "probe", slow_probe)
+    monkeypatch.setattr(adding_videos, "probe", slow_probe)
     job = AddVideosJob(study_location, [VideoEntry.guessed(f) for f in files], actor="manager")
     started = time.perf_counter()
     summary, progress, stall = _run(qtbot, job)
