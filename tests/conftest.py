@@ -51,6 +51,16 @@ def db_location(request: pytest.FixtureRequest, tmp_path: Path) -> Location:
 
 
 @pytest.fixture
+def server_location(postgres_server: PostgresServer | None) -> Location:
+    """A fresh, empty database on the test server, for what only a server study does."""
+    need(
+        postgres_server is not None, "PostgreSQL server binaries (initdb, pg_ctl) are not installed"
+    )
+    assert postgres_server is not None
+    return from_string(postgres_server.fresh_database())
+
+
+@pytest.fixture
 def scheme() -> Scheme:
     """The default scheme."""
     return load_scheme()

@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
 
 from eas_coder.coding import visible_coders
+from eas_coder.gui.backup_actions import BackupActions
 from eas_coder.gui.coder_dialog import CoderDialog
 from eas_coder.gui.coding_controller import CodingController
 from eas_coder.gui.coding_session import CodingSession
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._build_coding()
         self.relink_action = install_relink(self)
         self.merge_action = install_merge(self)
+        self.backup_actions = BackupActions(self)
         self.live = LiveRefresh(self)
         restore_layout(self)
         self._show_study()

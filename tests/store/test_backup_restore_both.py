@@ -16,8 +16,6 @@ from eas_coder.merge import merge_study
 from eas_coder.model import VideoInfo
 from eas_coder.scheme import Scheme
 from eas_coder.store.study import Study
-from tests.pg_server import PostgresServer
-from tests.support import need
 
 INFO = VideoInfo(60_000, 25.0, 1500, 640, 480, 1, "d" * 32)
 
@@ -96,14 +94,6 @@ def test_backup_then_restore_brings_back_exactly_the_backup(
         assert cleo.id > max(i for i, _ in saved["coders"])
         assert rating.id > max(r[0] for r in saved["ratings"])
         assert study.check().ok
-
-
-@pytest.fixture
-def server_location(postgres_server: PostgresServer | None) -> Location:
-    """A fresh database on the test server (a study file's laptop copy is the file itself)."""
-    need(postgres_server is not None, "PostgreSQL server binaries are not installed")
-    assert postgres_server is not None
-    return from_string(postgres_server.fresh_database())
 
 
 def test_a_server_snapshot_is_a_study_file_that_can_travel_and_merge_back(

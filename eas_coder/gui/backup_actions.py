@@ -1,0 +1,260 @@
+"""File ▸ Back Up Now and File ▸ Restore from Backup… (lab manager).
+
+A study file: the copy goes into its backup folder (``store/backups.py``); restoring lists
+those copies, closes the study, puts the chosen one back (the current file is kept first,
+``store/restore.py``) and opens it again. A study on a server: the backup is a snapshot into
+a SQLite study file in a folder the manager picks, and restoring takes such a file
+(``store/snapshot.py``). Copies and snapshots run in the background with a busy dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QProgressDialog,
+    QVBoxLayout,
+    QWidget,
+)
+
+from eas_coder.errors import EasCoderError
+from eas_coder.gui.study_actions import STUDY_FILTER
+from eas_coder.gui.workers import JobRunner
+from eas_coder.location import Location
+from eas_coder.store.backups import BEFORE_RESTORE, BackupInfo, backup_now, list_backups
+from eas_coder.store.restore import restore
+from eas_coder.store.snapshot import default_name, restore_snapshot, take_snapshot
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.main_window import MainWindow
+
+TITLE = "Backups"
+
+
+def describe(info: BackupInfo) -> str:
+    """One line of the list: when, how big, intact or not, which kind."""
+    size = (
+        f"{info.size / 1024 / 1024:.1f} MB"
+        if info.size >= 1024 * 1024
+        else f"{info.size // 1024} KB"
+    )
+    kind = " · kept before a restore" if info.kind == BEFORE_RESTORE else ""
+    state = "" if info.ok else f" · DAMAGED ({info.problem})"
+    return f"{info.taken_at.astimezone():%Y-%m-%d %H:%M:%S} · {size}{kind}{state}"
+
+
+class BackupChooser(QDialog):
+    """The study file's backups, newest first; damaged ones cannot be chosen."""
+
+    def __init__(self, study_file: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("backupChooser")
+        self.setWindowTitle("Restore from Backup")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                f"Replace {study_file.name} with one of its backups. The study as it is now is "
+                "kept first, beside the backups; work saved after the backup's time is not in it."
+            )
+        )
+        self.backups = list_backups(study_file)
+        self.list = QListWidget(self)
+        self.list.setObjectName("backupList")
+        for info in self.backups:
+            item = QListWidgetItem(describe(info))
+            item.setData(Qt.ItemDataRole.UserRole, str(info.path))
+            if not info.ok:
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+            self.list.addItem(item)
+        layout.addWidget(self.list)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Restore")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.list.currentRowChanged.connect(self._update)
+        good = next((i for i, b in enumerate(self.backups) if b.ok), -1)
+        self.list.setCurrentRow(good)
+        self._update()
+
+    def _update(self, _row: int = -1) -> None:
+        ok = self.chosen() is not None
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ok)
+
+    def chosen(self) -> Path | None:
+        """The backup selected, if an intact one is."""
+        item = self.list.currentItem()
+        if item is None or not item.flags() & Qt.ItemFlag.ItemIsEnabled:
+            return None
+        return Path(item.data(Qt.ItemDataRole.UserRole))
+
+
+class BackupActions(QObject):
+    """The two File menu entries and the background work behind them."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.back_up = QAction("Back &Up Now", self)
+        self.back_up.setObjectName("actionBackUpNow")
+        self.back_up.triggered.connect(self.back_up_now)
+        self.restore = QAction("Restore from &Backup…", self)
+        self.restore.setObjectName("actionRestoreBackup")
+        self.restore.triggered.connect(self.restore_backup)
+        window.menuFile.insertActions(window.actionImport, [self.back_up, self.restore])
+        window.menuFile.insertSeparator(window.actionImport)
+        window.signedIn.connect(self._on_signed_in)
+        self._runner: JobRunner | None = None
+        self.progress: QProgressDialog | None = None
+        self.chooser: BackupChooser | None = None
+        self.box: QMessageBox | None = None  # the last message shown (tests read it)
+        self._on_signed_in("")
+
+    def _on_signed_in(self, _who: str) -> None:
+        manager = self.window.session.manager
+        for action in (self.back_up, self.restore):
+            action.setEnabled(manager)
+            action.setStatusTip("" if manager else "Lab manager only")
+
+    def busy(self) -> bool:
+        """True while a backup or a restore runs."""
+        return self._runner is not None and self._runner.is_running()
+
+    # --- backing up ---------------------------------------------------------------------------
+
+    def back_up_now(self) -> None:
+        """A copy now: into the backup folder, or (server) a snapshot in a chosen folder."""
+        if not self.window.session.manager or self.busy():
+            return
+        location = self.window.study.location
+        if location.path is not None:
+            path, keep = location.path, self.window.study.settings.get("backups.keep")
+            self._run("Backing up the study…", lambda: backup_now(path, int(keep)), self._backed_up)
+            return
+        folder = QFileDialog.getExistingDirectory(self.window, "Folder for the snapshot")
+        if folder:
+            target = Path(folder) / default_name(location)
+
+            def snapshot() -> Path:
+                return take_snapshot(location, target).path
+
+            self._run("Taking a snapshot of the study…", snapshot, self._backed_up)
+
+    def _backed_up(self, path: object) -> None:
+        self.window.statusBar().showMessage(f"Backup written to {path}", 20_000)
+
+    # --- restoring ----------------------------------------------------------------------------
+
+    def restore_backup(self) -> None:
+        """Choose a backup and put it in the study's place."""
+        if not self.window.session.manager or self.busy():
+            return
+        location = self.window.study.location
+        if location.path is None:
+            self._restore_on_server(location)
+            return
+        self.chooser = BackupChooser(location.path, self.window)
+        self.chooser.accepted.connect(self._chosen)
+        self.chooser.open()
+
+    def _chosen(self) -> None:
+        assert self.chooser is not None
+        backup, study_file = self.chooser.chosen(), self.window.study.location.path
+        if backup is None or study_file is None:
+            return
+        location = self.window.study.location
+        # The window's own connections would make restore refuse ("open elsewhere").
+        self.window.live.stop()
+        self.window.study.close()
+        try:
+            result = restore(study_file, backup)
+        except EasCoderError as exc:
+            self.window.switch_to(Study.open(location, backup=False))
+            self._show(QMessageBox.Icon.Warning, f"{exc}")
+            return
+        self.window.switch_to(Study.open(location, backup=False))
+        self._show(
+            QMessageBox.Icon.Information,
+            f"Restored {study_file.name} from the backup {result.source.name}."
+            + (
+                f" What it held until now is kept as {result.before_restore}."
+                if result.before_restore
+                else ""
+            ),
+        )
+
+    def _restore_on_server(self, location: Location) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Snapshot to restore", "", STUDY_FILTER)
+        if not name:
+            return
+        snapshot = Path(name)
+        question = (
+            f"Replace everything in {location.display()} with the snapshot {snapshot.name}? "
+            "What it holds now is kept in a file beside the snapshot first. Coders saving "
+            "meanwhile wait."
+        )
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        box = QMessageBox(QMessageBox.Icon.Question, TITLE, question, buttons, self.window)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        if box.exec() != QMessageBox.StandardButton.Yes:
+            return
+
+        def done(result: Any) -> None:
+            self.window.switch_to(Study.open(location, backup=False))
+            self._show(
+                QMessageBox.Icon.Information,
+                f"Restored from {snapshot.name}. What the study held until now is kept as "
+                f"{result.before_restore}.",
+            )
+
+        self._run(
+            "Restoring the snapshot…",
+            lambda: restore_snapshot(location, snapshot, snapshot.parent),
+            done,
+        )
+
+    # --- running and reporting ----------------------------------------------------------------
+
+    def _run(self, what: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        self.progress = QProgressDialog(what, "", 0, 0, self.window)
+        self.progress.setCancelButton(None)  # a copy is quick and must not be cut half-way
+        self.progress.setWindowTitle(TITLE)
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(0)
+        self.progress.show()
+        self._runner = JobRunner(lambda _progress: work(), self)
+        self._runner.succeeded.connect(lambda result: self._finish(done, result))
+        self._runner.failed.connect(self._failed)
+        self._runner.start()
+
+    def _finish(self, done: Callable[[Any], None], result: Any) -> None:
+        self._close_progress()
+        done(result)
+
+    def _failed(self, error: object) -> None:
+        self._close_progress()
+        self._show(QMessageBox.Icon.Warning, f"{error} Nothing was changed.")
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress = None
+
+    def _show(self, icon: QMessageBox.Icon, text: str) -> None:
+        box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self.window)
+        self.box = box
+        box.open()
