@@ -1,4 +1,5 @@
-"""Keyboard shortcuts: people's own keys kept in QSettings, the editor and the F1 sheet.
+"""Keyboard shortcuts: people's own keys kept in QSettings, and the editor (the F1 sheet is
+``shortcut_sheet.py``).
 
 Shortcuts are stored per action objectName under ``shortcuts/<objectName>`` in PortableText
 (``"Ctrl+J"``; several sequences joined by ``"; "``; an empty string means "no shortcut").
@@ -11,16 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from PySide6.QtCore import QEvent, QObject, QSettings, Qt
-from PySide6.QtGui import QAction, QColor, QFont, QFontDatabase, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
-    QLineEdit,
     QMenu,
     QTableWidgetItem,
-    QTreeWidget,
-    QTreeWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,7 +27,7 @@ OTHER = "Other"
 _PORTABLE = QKeySequence.SequenceFormat.PortableText
 _NATIVE = QKeySequence.SequenceFormat.NativeText
 _CONFLICT = QColor("#b42318")
-_NAME = Qt.ItemDataRole.UserRole
+NAME = Qt.ItemDataRole.UserRole
 _ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
@@ -145,7 +141,7 @@ def conflicts(assignments: Mapping[str, str]) -> dict[str, list[str]]:
     return {seq: names for seq, names in users.items() if len(names) > 1}
 
 
-def _by_menu(actions: Sequence[QAction]) -> list[tuple[str, QAction]]:
+def by_menu(actions: Sequence[QAction]) -> list[tuple[str, QAction]]:
     """(menu, action) pairs, grouped by menu in order of first appearance."""
     paired = [(menu_path(a), a) for a in listed(actions)]
     order: dict[str, int] = {}
@@ -162,7 +158,7 @@ class ShortcutsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         load_form(self, "shortcuts_dialog.ui")
-        rows = _by_menu(actions)
+        rows = by_menu(actions)
         self._actions = {a.objectName(): a for _, a in rows}
         self._names = [a.objectName() for _, a in rows]
         self._current = {n: shortcut_text(a) for n, a in self._actions.items()}
@@ -198,7 +194,7 @@ class ShortcutsDialog(QDialog):
         for r, (menu, action) in enumerate(rows):
             for c, text in enumerate((plain_text(action.text()), menu, "")):
                 item = QTableWidgetItem(text)
-                item.setData(_NAME, action.objectName())
+                item.setData(NAME, action.objectName())
                 self.table.setItem(r, c, item)
         self._refresh()
         self.table.resizeColumnsToContents()
@@ -334,78 +330,3 @@ class ShortcutsDialog(QDialog):
                 self.table.selectRow(r)
                 break
         self.table.setFocus()
-
-
-class ShortcutSheet(QDialog):
-    """F1: every shortcut, grouped by menu, searchable; read-only."""
-
-    def __init__(self, actions: Sequence[QAction], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Keyboard shortcuts")
-        self.searchEdit = QLineEdit(self)
-        self.searchEdit.setObjectName("searchEdit")
-        self.searchEdit.setPlaceholderText("Search…")
-        self.searchEdit.setClearButtonEnabled(True)
-        self.searchEdit.setAccessibleName("Search shortcuts")
-        self.tree = QTreeWidget(self)
-        self.tree.setObjectName("sheetTree")
-        self.tree.setHeaderLabels(["Keys", "What"])
-        self.tree.setRootIsDecorated(False)
-        self.tree.setItemsExpandable(False)
-        self.tree.setSelectionMode(QTreeWidget.SelectionMode.NoSelection)
-        self.tree.setAlternatingRowColors(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.buttons.setObjectName("buttons")
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for widget in (self.searchEdit, self.tree, self.buttons):
-            layout.addWidget(widget)
-        self._fill(actions)
-        self.searchEdit.textChanged.connect(self._on_search_changed)
-        self.searchEdit.setFocus()
-        self.resize(560, 600)  # the tree scrolls; fits a 1366×768 screen with room to spare
-
-    def _fill(self, actions: Sequence[QAction]) -> None:
-        mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        bold = QFont(self.tree.font())
-        bold.setBold(True)
-        groups: dict[str, QTreeWidgetItem] = {}
-        for menu, action in _by_menu(actions):
-            keys = display_text(shortcut_text(action))
-            if not keys:
-                continue  # a sheet of keys: actions without one are only noise here
-            group = groups.get(menu)
-            if group is None:
-                group = groups[menu] = QTreeWidgetItem(self.tree, [menu])
-                group.setFirstColumnSpanned(True)
-                group.setFont(0, bold)
-                group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            item = QTreeWidgetItem(group, [keys, plain_text(action.text())])
-            item.setFont(0, mono)
-            item.setData(0, _NAME, action.objectName())
-        self.tree.expandAll()
-        self.tree.resizeColumnToContents(0)
-
-    def groups(self) -> dict[str, list[tuple[str, str]]]:
-        """Menu -> visible (keys, what) rows, as shown."""
-        shown: dict[str, list[tuple[str, str]]] = {}
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
-            if group.isHidden():
-                continue
-            rows = [group.child(i) for i in range(group.childCount())]
-            shown[group.text(0)] = [(r.text(0), r.text(1)) for r in rows if not r.isHidden()]
-        return shown
-
-    def _on_search_changed(self, text: str) -> None:
-        needle = text.strip().casefold()
-        for g in range(self.tree.topLevelItemCount()):
-            group = self.tree.topLevelItem(g)
-            in_group = needle in group.text(0).casefold()
-            visible = 0
-            for i in range(group.childCount()):
-                item = group.child(i)
-                hit = in_group or needle in f"{item.text(0)} {item.text(1)}".casefold()
-                item.setHidden(not hit)
-                visible += hit
-            group.setHidden(visible == 0)

@@ -18,7 +18,8 @@ from eas_coder.gui.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.gui.server_password import open_asking_password
-from eas_coder.gui.shortcuts import ShortcutsDialog, ShortcutSheet
+from eas_coder.gui.shortcut_sheet import ShortcutSheet
+from eas_coder.gui.shortcuts import ShortcutsDialog
 from eas_coder.location import STUDY_SUFFIX, Location, from_string
 from eas_coder.store.study import Study
 

@@ -12,7 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui import shortcuts
 from eas_coder.gui.app import application
-from eas_coder.gui.shortcuts import ShortcutsDialog, ShortcutSheet
+from eas_coder.gui.shortcut_sheet import ShortcutSheet
+from eas_coder.gui.shortcuts import ShortcutsDialog
 
 RED = QColor("#b42318")
 
