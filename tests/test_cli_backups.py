@@ -186,10 +186,12 @@ def test_bad_input_exits_2_with_one_line(
     assert message in _error(capsys)
 
 
-def test_postgresql_studies_are_pointed_to_pg_dump(capsys: pytest.CaptureFixture[str]) -> None:
-    for command in ("backups", "restore"):
-        assert main(["--db", "postgresql+psycopg://nobody@127.0.0.1:9/none", command]) == 2
-        assert "SQLite study files only" in _error(capsys)
+def test_a_server_study_is_told_how_it_is_backed_up(capsys: pytest.CaptureFixture[str]) -> None:
+    url = "postgresql+psycopg://nobody@127.0.0.1:9/none"
+    assert main(["--db", url, "backups"]) == 2
+    assert "a server study keeps no backup folder; take a snapshot" in _error(capsys)
+    assert main(["--db", url, "restore"]) == 2
+    assert "name the snapshot file to restore" in _error(capsys)
 
 
 @pytest.mark.parametrize("command", ["backups", "restore"])
