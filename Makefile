@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.bench_store
 	$(BIN)/python -m benchmarks.bench_reliability
 	$(BIN)/python -m benchmarks.two_writers
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.live_updates
 	$(BIN)/python -m benchmarks.exchange
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.player
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.coding
