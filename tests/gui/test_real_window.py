@@ -69,6 +69,29 @@ def test_coding_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path)
     shutil.copy(shot, ARTIFACTS / "coding-window-xvfb.png")
 
 
+def test_progress_dock_follows_another_workstation_on_xvfb_screenshot(
+    demo_study_file: Path, tmp_path: Path
+) -> None:
+    """The lab manager's Progress dock while another process saves and submits."""
+    xvfb_path = need_tool("Xvfb")
+    shot = tmp_path / "progress.png"
+    script = Path(__file__).with_name("xvfb_window.py")
+    with xvfb(xvfb_path, size="1366x768x24") as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, str(script), str(demo_study_file), str(shot), "progress"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "saved=True" in result.stdout, result.stdout
+    assert "Coder B (demo) submitted: D001 · T1 pre" in result.stdout, result.stdout
+    image = cv2.imread(str(shot))
+    assert image is not None and image.shape == (768, 1366, 3) and image.std() > 20
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(shot, ARTIFACTS / "progress-xvfb.png")
+
+
 def test_two_camera_angles_with_waveform_on_xvfb_screenshot(tmp_path: Path) -> None:
     """Two angles of one session side by side, paused, with the waveform on the timeline."""
     xvfb_path = need_tool("Xvfb")
