@@ -95,6 +95,9 @@ class VideoTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE_COLUMN:
             return video.path or "No file: ratings entered without a video"
+        if role == Qt.ItemDataRole.ToolTipRole and column == 2:
+            # the manager's status lists every coder: longer than the column
+            return self._statuses[index.row()][0].replace(", ", "\n") or None
         return None
 
     @staticmethod

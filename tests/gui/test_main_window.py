@@ -27,6 +27,8 @@ def test_window_lists_the_demo_videos(window: MainWindow) -> None:
     assert model.index(0, 3).data() == "0:04"
     # the lab manager sees every coder's status
     assert model.index(0, 2).data() == "Coder A (demo): submitted, Coder B (demo): in progress"
+    tip = model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)  # one line per coder
+    assert tip == "Coder A (demo): submitted\nCoder B (demo): in progress"
     assert window.windowTitle().startswith("Demo study")
     assert "8 videos, 3 coders" in window.statusBar().currentMessage()
 
