@@ -30,6 +30,9 @@ from eas_coder.store.unit import CHANGES_CHANNEL
 
 POLL_S = 1.0
 MAX_ENTRIES = 500  # a burst (an import) is reported as its newest entries, not thousands
+# PostgreSQL hands out ids when rows are written, not when they commit: a transaction may
+# commit after one with a higher id. Ids this far below the newest seen are looked at again.
+LATE_WINDOW = 200
 
 
 class ChangeWatcher:
@@ -42,6 +45,7 @@ class ChangeWatcher:
         self._listener: Any = None  # psycopg connection LISTENing (PostgreSQL only)
         self._closed = threading.Event()
         self._last_id = self._max_id()
+        self._seen = self._ids_above(self._last_id - LATE_WINDOW)  # history is not news
 
     @property
     def last_id(self) -> int:
@@ -52,19 +56,26 @@ class ChangeWatcher:
         with self._engine.connect() as conn:
             return int(conn.scalar(select(func.coalesce(func.max(AuditRow.id), 0))) or 0)
 
+    def _ids_above(self, floor: int) -> set[int]:
+        with self._engine.connect() as conn:
+            return set(conn.scalars(select(AuditRow.id).where(AuditRow.id > floor)))
+
     def new_entries(self) -> list[AuditEntry]:
-        """Audit entries newer than the last ones returned, oldest first (at most 500)."""
+        """Audit entries not returned before, oldest first (at most 500): every one newer than
+        the last returned, and any that committed late with a lower id."""
         query = (
             select(AuditRow)
-            .where(AuditRow.id > self._last_id)
+            .where(AuditRow.id > self._last_id - LATE_WINDOW)
             .order_by(AuditRow.id.desc())
             .limit(MAX_ENTRIES)
         )
         with self._engine.connect() as conn:
-            rows = list(conn.execute(query))
+            rows = [r for r in conn.execute(query) if r.id not in self._seen]
         if not rows:
             return []
         self._last_id = max(self._last_id, rows[0].id)
+        floor = self._last_id - LATE_WINDOW
+        self._seen = {i for i in self._seen if i > floor} | {r.id for r in rows}
         return [
             AuditEntry(r.id, r.at, r.actor, r.action, r.entity, r.entity_id, r.old, r.new)
             for r in reversed(rows)

@@ -8,10 +8,15 @@ import sys
 import threading
 import time
 
+from sqlalchemy import insert
+
 from eas_coder.location import Location
 from eas_coder.model import VideoInfo
+from eas_coder.scheme import Scheme
 from eas_coder.store.changes import ChangeWatcher
+from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
+from eas_coder.store.tables import AuditRow
 
 INFO = VideoInfo(600_000, 25.0, 15_000, 640, 480, 1, "c" * 32)
 
@@ -101,3 +106,26 @@ def test_a_burst_is_reported_as_its_newest_entries_oldest_first(study: Study) ->
         assert watcher.last_id == entries[-1].id
     finally:
         watcher.dispose()
+
+
+def test_a_save_that_commits_after_a_newer_one_is_still_reported(
+    server_location: Location, scheme: Scheme
+) -> None:
+    """PostgreSQL numbers audit rows when they are written, not when they commit."""
+    with Study.create(server_location, scheme, "Late", actor="t") as study:
+        watcher = ChangeWatcher(study.location, poll_s=0.2)
+        engine = make_engine(study.location)
+        try:
+            with engine.connect() as slow:
+                slow.begin()
+                slow.execute(insert(AuditRow).values(actor="slow", action="x.y", entity="x"))
+                study.coders.add_many(["Ben"])  # a higher id, committed first
+                assert [e.action for e in watcher.wait(5.0)] == ["coder.add"]
+                slow.commit()
+            late = watcher.wait(5.0)
+            assert [(e.actor, e.action) for e in late] == [("slow", "x.y")]
+            assert late[0].id < watcher.last_id
+            assert watcher.wait(0.5) == []  # and only once
+        finally:
+            engine.dispose()
+            watcher.dispose()
