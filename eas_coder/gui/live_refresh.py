@@ -49,11 +49,31 @@ class LiveRefresh(QObject):
     def _on_changed(self, entries: list[AuditEntry]) -> None:
         window = self.window
         names = Names.of(window.study)
+        touched = touched_videos(entries, names)
         if any(e.action in LIST_CHANGES for e in entries):
             window.reload_list()
         else:
-            window.refresh_rows(touched_videos(entries, names))
+            window.refresh_rows(touched)
+        video = window.session.video
+        if video is not None and video.id in touched and self._open_video_changed(entries, names):
+            window.controller.rating.commit_notes()  # a note being typed is kept, not wiped
+            window.controller.refresh()
         self.dock.on_changes(entries, names)
+
+    def _open_video_changed(self, entries: list[AuditEntry], names: Names) -> bool:
+        """Whether the open video's segments and scores need re-reading: for the manager, any
+        change (coders' tracks grow as they code); for a coder, their own assignment of it
+        (the manager reopened or assigned it) — their own edits are on screen already."""
+        session = self.window.session
+        if session.manager:
+            return True
+        if session.coder is None or session.video is None:
+            return False
+        mine = (session.video.id, session.coder.id)
+        return any(
+            e.entity == "assignment" and names.assignments.get(e.entity_id or 0) == mine
+            for e in entries
+        )
 
     def _on_connection(self, message: str) -> None:
         self.dock.set_paused(message)

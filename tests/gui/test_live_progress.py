@@ -7,13 +7,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.app import open_window
 from eas_coder.gui.main_window import MainWindow
-from eas_coder.location import Location
+from eas_coder.location import Location, from_string
 from eas_coder.model import VideoInfo
 from eas_coder.scheme import Scheme
 from eas_coder.store.study import Study
@@ -105,3 +106,29 @@ def test_a_coder_has_no_progress_dock(qtbot: QtBot, db_location: Location, schem
     assert not win.live.dock.toggleViewAction().isEnabled()
     assert win.live.dock.table.rowCount() == 0 and win.live.dock.feed.count() == 0
     win.close()
+
+
+def test_open_videos_follow_changes_made_elsewhere(qtbot: QtBot, demo_study_file: Path) -> None:
+    """A coder's submitted video unlocks when the manager reopens it elsewhere; the manager's
+    timeline shows a coder's new segment on the video open there."""
+    location = from_string(demo_study_file)
+    coder_window = _open(qtbot, location)
+    coder_window.sign_in("Coder A (demo)")  # D001 T1, first in the list, is submitted
+    mark_in = coder_window.actions_by_name["actionMarkIn"]
+    assert coder_window.session.video is not None and not mark_in.isEnabled()
+    manager_window = _open(qtbot, location)
+    manager_window.sign_in(None, manager=True)
+    timeline = manager_window.playerPanel.timeline
+    before = {t.name: len(t.segments) for t in timeline.tracks()}
+    with Study.open(location, actor="manager-elsewhere", backup=False) as elsewhere:
+        video = elsewhere.videos.all()[0]
+        coder_a = elsewhere.coders.get("Coder A (demo)")
+        elsewhere.assignments.reopen(video.id, coder_a.id)
+        coder_c = elsewhere.coders.get("Coder C (demo)")
+        elsewhere.segments.add(video.id, coder_c.id, 500, 1500)
+    qtbot.waitUntil(mark_in.isEnabled, timeout=8_000)
+    qtbot.waitUntil(lambda: "Coder C (demo)" in {t.name for t in timeline.tracks()}, timeout=8_000)
+    after = {t.name: len(t.segments) for t in timeline.tracks()}
+    assert after["Coder C (demo)"] == 1 and before.get("Coder C (demo)", 0) == 0
+    coder_window.close()
+    manager_window.close()
