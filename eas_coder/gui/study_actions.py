@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMessageBox
 
 from eas_coder import __version__
@@ -18,6 +19,7 @@ from eas_coder.gui.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.reliability_dialog import ReliabilityDialog
 from eas_coder.gui.server_password import open_asking_password
+from eas_coder.gui.server_study_dialog import ServerStudyDialog
 from eas_coder.gui.shortcut_sheet import ShortcutSheet
 from eas_coder.gui.shortcuts import ShortcutsDialog
 from eas_coder.location import STUDY_SUFFIX, Location, from_string
@@ -45,6 +47,11 @@ class StudyActions(QObject):
         self.recent_menu.setObjectName("menuRecent")
         window.menuFile.insertMenu(window.actionSwitchCoder, self.recent_menu)
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.server_action = QAction("Open &Server Study…", window)
+        self.server_action.setObjectName("actionOpenServerStudy")
+        self.server_action.setStatusTip("Open a study on the lab's PostgreSQL server")
+        window.menuFile.insertAction(self.recent_menu.menuAction(), self.server_action)
+        self.server_action.triggered.connect(self.open_server_dialog)
         self.passphrase_action = window.menuFile.addAction("Set Lab-Manager &Passphrase…")
         self.passphrase_action.setObjectName("actionSetPassphrase")
         window.menuFile.insertAction(window.actionImport, self.passphrase_action)
@@ -78,6 +85,13 @@ class StudyActions(QObject):
         name, _ = QFileDialog.getOpenFileName(self.window, "Open study", "", STUDY_FILTER)
         if name:
             self.open_location(name)
+
+    def open_server_dialog(self) -> ServerStudyDialog:
+        """File ▸ Open Server Study… (returns the dialog, which is open, for tests)."""
+        dialog = ServerStudyDialog(self.window)
+        dialog.accepted.connect(lambda: self.open_location(dialog.url()))
+        dialog.open()
+        return dialog
 
     def open_location(self, location: str) -> None:
         """Open a study by path or URL (recent menu, open dialog)."""
