@@ -7,9 +7,9 @@ save over with expected_version) for ``--seconds``. Latency is that of the Study
 commit included (what a coder waits for after a keypress). Every edit leaves a unique token;
 the end check (tests/store/soak_check.py) finds every saved edit once and nothing else.
 
-SQLite: a temporary file, WAL, synchronous=FULL. A writer waiting for the write lock is put
-to sleep by SQLite's busy handler in steps growing to 100 ms (there is no queue), so the
-slowest commits wait 0.1-2 s while the median stays a few ms. PostgreSQL: a throw-away
+SQLite: a temporary file, WAL, synchronous=FULL. A writer waiting for the write lock retries
+BEGIN IMMEDIATE every 0.2-1 ms (store/database.py); with SQLite's own busy handler alone,
+which sleeps up to 100 ms a try, the slowest commits waited 0.1-2 s. PostgreSQL: a throw-away
 server on loopback (tests/pg_server.py), restarted here with fsync=on and full_page_writes=on
 so a commit is as durable as on a lab server (the test server runs with fsync off).
 
