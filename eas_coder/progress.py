@@ -37,7 +37,7 @@ class CoderProgress:
 def coder_progress(study: Study) -> list[CoderProgress]:
     """Every coder with an assignment, or any saved work, in name order."""
     last_rated = study.ratings.last_rated()
-    worked = set(last_rated) | {(s.video_id, s.coder_id) for s in study.segments.all()}
+    worked = set(last_rated) | study.segments.marked()
     assigned: dict[int, list[CodingStatus]] = {}
     for a in study.assignments.all():
         status = coding_status(

@@ -200,3 +200,10 @@ class Segments:
         where = convert.equal(SegmentRow, video_id=video_id, coder_id=coder_id)
         with self._db.read() as session:
             return convert.load_segments(session, *where)
+
+    def marked(self) -> set[tuple[int, int]]:
+        """(video_id, coder_id) of every coder who marked a segment of a video (one query,
+        without loading the segments: the progress view asks on every change)."""
+        query = select(SegmentRow.video_id, SegmentRow.coder_id).distinct()
+        with self._db.read() as session:
+            return {(v, c) for v, c in session.execute(query)}
