@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QProgressBar
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.app import open_window
+from eas_coder.gui.live_updates import LiveUpdates
 from eas_coder.gui.main_window import MainWindow
 from eas_coder.location import Location, from_string
 from eas_coder.model import VideoInfo
@@ -132,3 +133,13 @@ def test_open_videos_follow_changes_made_elsewhere(qtbot: QtBot, demo_study_file
     assert after["Coder C (demo)"] == 1 and before.get("Coder C (demo)", 0) == 0
     coder_window.close()
     manager_window.close()
+
+
+def test_an_unreachable_server_pauses_live_updates_with_a_message(qtbot: QtBot) -> None:
+    updates = LiveUpdates(poll_s=0.2)
+    try:
+        with qtbot.waitSignal(updates.connection, timeout=15_000) as told:
+            updates.watch(from_string("postgresql+psycopg://nobody@127.0.0.1:9/none"))
+        assert str(told.args[0]).startswith("Live updates paused:")
+    finally:
+        updates.stop()
