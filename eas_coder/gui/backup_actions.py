@@ -13,8 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,14 +22,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMessageBox,
-    QProgressDialog,
     QVBoxLayout,
     QWidget,
 )
 
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.manager_job import ManagerJob
 from eas_coder.gui.study_actions import STUDY_FILTER
-from eas_coder.gui.workers import JobRunner
 from eas_coder.location import Location
 from eas_coder.store.backups import BEFORE_RESTORE, BackupInfo, backup_now, list_backups
 from eas_coder.store.restore import restore
@@ -103,42 +101,29 @@ class BackupChooser(QDialog):
         return Path(item.data(Qt.ItemDataRole.UserRole))
 
 
-class BackupActions(QObject):
+class BackupActions(ManagerJob):
     """The two File menu entries and the background work behind them."""
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.back_up = QAction("Back &Up Now", self)
-        self.back_up.setObjectName("actionBackUpNow")
-        self.back_up.triggered.connect(self.back_up_now)
-        self.restore = QAction("Restore from &Backup…", self)
-        self.restore.setObjectName("actionRestoreBackup")
-        self.restore.triggered.connect(self.restore_backup)
+        super().__init__(window, TITLE)
+        self.back_up = self.add_action(
+            "Back &Up Now", "actionBackUpNow", "Copy the study now", self.back_up_now
+        )
+        self.restore = self.add_action(
+            "Restore from &Backup…",
+            "actionRestoreBackup",
+            "Put one of the study's backups in its place",
+            self.restore_backup,
+        )
         window.menuFile.insertActions(window.actionImport, [self.back_up, self.restore])
         window.menuFile.insertSeparator(window.actionImport)
-        window.signedIn.connect(self._on_signed_in)
-        self._runner: JobRunner | None = None
-        self.progress: QProgressDialog | None = None
         self.chooser: BackupChooser | None = None
-        self.box: QMessageBox | None = None  # the last message shown (tests read it)
-        self._on_signed_in("")
-
-    def _on_signed_in(self, _who: str) -> None:
-        manager = self.window.session.manager
-        for action in (self.back_up, self.restore):
-            action.setEnabled(manager)
-            action.setStatusTip("" if manager else "Lab manager only")
-
-    def busy(self) -> bool:
-        """True while a backup or a restore runs."""
-        return self._runner is not None and self._runner.is_running()
 
     # --- backing up ---------------------------------------------------------------------------
 
     def back_up_now(self) -> None:
         """A copy now: into the backup folder, or (server) a snapshot in a chosen folder."""
-        if not self.window.session.manager or self.busy():
+        if not self.may_start():
             return
         location = self.window.study.location
         if location.path is not None:
@@ -161,7 +146,7 @@ class BackupActions(QObject):
 
     def restore_backup(self) -> None:
         """Choose a backup and put it in the study's place."""
-        if not self.window.session.manager or self.busy():
+        if not self.may_start():
             return
         location = self.window.study.location
         if location.path is None:
@@ -184,10 +169,10 @@ class BackupActions(QObject):
             result = restore(study_file, backup)
         except EasCoderError as exc:
             self.window.switch_to(Study.open(location, backup=False))
-            self._show(QMessageBox.Icon.Warning, f"{exc}")
+            self.show(QMessageBox.Icon.Warning, f"{exc}")
             return
         self.window.switch_to(Study.open(location, backup=False))
-        self._show(
+        self.show(
             QMessageBox.Icon.Information,
             f"Restored {study_file.name} from the backup {result.source.name}."
             + (
@@ -215,7 +200,7 @@ class BackupActions(QObject):
 
         def done(result: Any) -> None:
             self.window.switch_to(Study.open(location, backup=False))
-            self._show(
+            self.show(
                 QMessageBox.Icon.Information,
                 f"Restored from {snapshot.name}. What the study held until now is kept as "
                 f"{result.before_restore}.",
@@ -227,34 +212,11 @@ class BackupActions(QObject):
             done,
         )
 
-    # --- running and reporting ----------------------------------------------------------------
+    # --- running ----------------------------------------------------------------------------
 
     def _run(self, what: str, work: Callable[[], Any], done: Callable[[Any], None]) -> None:
-        self.progress = QProgressDialog(what, "", 0, 0, self.window)
-        self.progress.setCancelButton(None)  # a copy is quick and must not be cut half-way
-        self.progress.setWindowTitle(TITLE)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
-        self.progress.show()
-        self._runner = JobRunner(lambda _progress: work(), self)
-        self._runner.succeeded.connect(lambda result: self._finish(done, result))
-        self._runner.failed.connect(self._failed)
-        self._runner.start()
-
-    def _finish(self, done: Callable[[Any], None], result: Any) -> None:
-        self._close_progress()
-        done(result)
+        # a copy is quick and must not be cut half-way: no Stop button
+        self.run(what, lambda _progress: work(), done, self._failed)
 
     def _failed(self, error: object) -> None:
-        self._close_progress()
-        self._show(QMessageBox.Icon.Warning, f"{error} Nothing was changed.")
-
-    def _close_progress(self) -> None:
-        if self.progress is not None:
-            self.progress.close()
-            self.progress = None
-
-    def _show(self, icon: QMessageBox.Icon, text: str) -> None:
-        box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self.window)
-        self.box = box
-        box.open()
+        self.show(QMessageBox.Icon.Warning, f"{error} Nothing was changed.")

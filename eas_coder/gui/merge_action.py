@@ -11,13 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.manager_job import ManagerJob
 from eas_coder.gui.study_actions import STUDY_FILTER
-from eas_coder.gui.workers import JobRunner, ProgressCallback
+from eas_coder.gui.workers import ProgressCallback
 from eas_coder.location import Location, from_string
 from eas_coder.merge import MergeReport, merge_study
 from eas_coder.store.study import Study
@@ -34,7 +35,7 @@ def install_merge(window: MainWindow) -> QAction:
     return MergeAction(window).action
 
 
-class MergeAction(QObject):
+class MergeAction(ManagerJob):
     """Runs the dry run and the merge for one window, off the GUI thread."""
 
     planned = Signal(object)  # the dry run's MergeReport
@@ -42,42 +43,26 @@ class MergeAction(QObject):
     failed = Signal(str)  # the message shown
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.action = QAction("&Merge Coder's Copy…", self)
-        self.action.setObjectName("actionMergeCopy")
+        super().__init__(window, TITLE)
+        self.action = self.add_action(
+            "&Merge Coder's Copy…",
+            "actionMergeCopy",
+            "Bring a coder's offline copy of this study (segments, ratings) into it",
+            self.start,
+        )
         relink = window.findChild(QAction, "actionRelink")
         actions = window.menuFile.actions()
         # next to Relink: before whatever follows it (Import, when Relink is not installed)
         after = actions.index(relink) + 1 if relink in actions else -1
         before = actions[after] if 0 <= after < len(actions) else window.actionImport
         window.menuFile.insertAction(before, self.action)
-        self.action.triggered.connect(self.start)
-        window.signedIn.connect(self._on_signed_in)
-        self._runner: JobRunner | None = None
-        self.progress: QProgressDialog | None = None
-        self.box: QMessageBox | None = None  # the last message shown (tests read it)
-        self._on_signed_in("")
-
-    def busy(self) -> bool:
-        """True while a dry run or a merge runs."""
-        return self._runner is not None and self._runner.is_running()
-
-    def _on_signed_in(self, _who: str) -> None:
-        manager = self.window.session.manager
-        self.action.setEnabled(manager)
-        self.action.setStatusTip(
-            "Bring a coder's offline copy of this study (segments, ratings) into it"
-            if manager
-            else "Lab manager only"
-        )
 
     # --- the plan -----------------------------------------------------------------------------
 
     def start(self) -> None:
         """Ask for the coder's copy and work out, in the background, what it would bring."""
         window = self.window
-        if not window.session.manager or self.busy():
+        if not self.may_start():
             return
         main = window.study.location
         base = main.base_dir
@@ -88,14 +73,14 @@ class MergeAction(QObject):
             return
         path = Path(name).expanduser().resolve()
         if main.path is not None and _same_file(path, main.path):
-            self._show(
+            self.show(
                 QMessageBox.Icon.Warning,
                 f"{path} is this study itself. Choose the coder's copy to merge into it.",
             )
             return
         if not path.is_file():
             reason = "is a folder, not a study file" if path.is_dir() else "does not exist"
-            self._show(QMessageBox.Icon.Warning, f"{path} {reason}. Nothing was changed.")
+            self.show(QMessageBox.Icon.Warning, f"{path} {reason}. Nothing was changed.")
             return
         self._run(
             f"Comparing {path.name} with this study…",
@@ -108,7 +93,7 @@ class MergeAction(QObject):
     def _on_planned(self, main: Location, path: Path, report: MergeReport) -> None:
         self.planned.emit(report)
         if not report.changed:
-            self._show(
+            self.show(
                 QMessageBox.Icon.Information,
                 f"Nothing to merge from {path.name}: everything in it is already in this study "
                 f"({report.unchanged} segment(s) and rating(s) unchanged)." + _left_note(report),
@@ -156,7 +141,7 @@ class MergeAction(QObject):
             window.refresh_videos()  # statuses and lists show the new work
         message = f"Merged {_counts(report)} from {path.name}"
         window.statusBar().showMessage(message, 15_000)
-        self._show(
+        self.show(
             QMessageBox.Icon.Warning if report.conflicts else QMessageBox.Icon.Information,
             f"{message}; {len(report.coders_added)} coder(s) added, "
             f"{report.unchanged} already here." + _left_note(report),
@@ -178,27 +163,7 @@ class MergeAction(QObject):
             ):
                 return merge_study(study, other, dry_run=dry_run)
 
-        progress = QProgressDialog(title, "", 0, 0, self.window)
-        progress.setWindowTitle(TITLE)
-        progress.setCancelButton(None)  # a merge is one transaction per change: no stop
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setAutoReset(False)
-        progress.setAutoClose(False)
-        progress.setMinimumDuration(0)
-        self.progress = progress
-        runner = JobRunner(job, self)
-        runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
-        runner.failed.connect(lambda exc: self._finish(lambda: self._on_failed(path, exc)))
-        self._runner = runner
-        progress.show()
-        runner.start()
-
-    def _finish(self, then: Callable[[], None]) -> None:
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-        then()
+        self.run(title, job, done, lambda exc: self._on_failed(path, exc))
 
     def _on_failed(self, path: Path, exc: object) -> None:
         text = str(exc)
@@ -206,15 +171,8 @@ class MergeAction(QObject):
             # the core's messages name the file; anything else gets the name added
             text = f"Could not merge {path}: {text or type(exc).__name__}"
         message = f"{text}\n\nNothing was merged."
-        self._show(QMessageBox.Icon.Warning, message)
+        self.show(QMessageBox.Icon.Warning, message)
         self.failed.emit(message)
-
-    def _show(self, icon: QMessageBox.Icon, text: str, details: str = "") -> None:
-        box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self.window)
-        if details:
-            box.setDetailedText(details)
-        self.box = box
-        box.open()
 
 
 def _same_file(path: Path, study: Path) -> bool:

@@ -9,11 +9,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from eas_coder.gui.workers import JobRunner, ProgressCallback
+from eas_coder.gui.manager_job import ManagerJob
+from eas_coder.gui.workers import ProgressCallback
 from eas_coder.relink import RelinkMatch, RelinkOutcome, RelinkPlan, apply_plan, find_moved
 from eas_coder.store.study import Study
 
@@ -29,7 +30,7 @@ def install_relink(window: MainWindow) -> QAction:
     return RelinkAction(window).action
 
 
-class RelinkAction(QObject):
+class RelinkAction(ManagerJob):
     """Runs the search and the relinking for one window, off the GUI thread."""
 
     searched = Signal(object)  # the RelinkPlan
@@ -37,38 +38,22 @@ class RelinkAction(QObject):
     failed = Signal(str)  # the message shown
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        self.action = QAction("Re&link Moved Videos…", self)
-        self.action.setObjectName("actionRelink")
-        window.menuFile.insertAction(window.actionImport, self.action)
-        self.action.triggered.connect(self.start)
-        window.signedIn.connect(self._on_signed_in)
-        self._runner: JobRunner | None = None
-        self._stop = threading.Event()
-        self.progress: QProgressDialog | None = None
-        self.box: QMessageBox | None = None  # the last message shown (tests read it)
-        self._on_signed_in("")
-
-    def busy(self) -> bool:
-        """True while a search or relinking runs."""
-        return self._runner is not None and self._runner.is_running()
-
-    def _on_signed_in(self, _who: str) -> None:
-        manager = self.window.session.manager
-        self.action.setEnabled(manager)
-        self.action.setStatusTip(
-            "Find moved or renamed video files in a folder by their content"
-            if manager
-            else "Lab manager only"
+        super().__init__(window, TITLE)
+        self.action = self.add_action(
+            "Re&link Moved Videos…",
+            "actionRelink",
+            "Find moved or renamed video files in a folder by their content",
+            self.start,
         )
+        window.menuFile.insertAction(window.actionImport, self.action)
+        self._stop = threading.Event()
 
     # --- search -------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Ask for a folder and search it for the missing files in the background."""
         window = self.window
-        if not window.session.manager or self.busy():
+        if not self.may_start():
             return
         base = window.study.location.base_dir
         name = QFileDialog.getExistingDirectory(
@@ -82,7 +67,7 @@ class RelinkAction(QObject):
             f"Looking for the missing files in {folder.name or folder}…",
             lambda study, progress: find_moved(study, folder, progress, self._stop.is_set),
             self._on_searched,
-            cancellable=True,
+            stop=self._stop.set,
         )
 
     def _on_searched(self, plan: RelinkPlan) -> None:
@@ -91,13 +76,13 @@ class RelinkAction(QObject):
             self.window.statusBar().showMessage("Search stopped; nothing was changed.", 10_000)
             return
         if not plan.matches:
-            self._show(
+            self.show(
                 QMessageBox.Icon.Information,
                 "Nothing is missing: every video and attached file is where the study says.",
             )
             return
         if not plan.found:
-            self._show(
+            self.show(
                 QMessageBox.Icon.Warning,
                 f"None of the {len(plan.matches)} missing file(s) is in {plan.folder} "
                 f"({plan.files_seen} files searched). Nothing was changed.",
@@ -147,7 +132,7 @@ class RelinkAction(QObject):
         message = f"Relinked {len(outcome.relinked)} file(s)"
         window.statusBar().showMessage(message, 15_000)
         if outcome.refused:
-            self._show(
+            self.show(
                 QMessageBox.Icon.Warning,
                 f"{message}; {len(outcome.refused)} refused (see details).",
                 "\n".join(f"{m.missing.label}: {reason}" for m, reason in outcome.refused),
@@ -161,7 +146,7 @@ class RelinkAction(QObject):
         title: str,
         work: Callable[[Study, ProgressCallback], Any],
         done: Callable[[Any], None],
-        cancellable: bool = False,
+        stop: Callable[[], None] | None = None,
     ) -> None:
         location = self.window.study.location
 
@@ -169,49 +154,12 @@ class RelinkAction(QObject):
             with Study.open(location) as study:  # this thread's own connection
                 return work(study, progress)
 
-        progress = QProgressDialog(title, "Stop" if cancellable else "", 0, 0, self.window)
-        if cancellable:
-            progress.canceled.connect(self._stop.set)
-        else:
-            progress.setCancelButton(None)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setAutoReset(False)
-        progress.setAutoClose(False)
-        progress.setMinimumDuration(0)
-        self.progress = progress
-        runner = JobRunner(job, self)
-        runner.progressed.connect(self._on_progress)
-        runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
-        runner.failed.connect(lambda exc: self._finish(lambda: self._on_failed(exc)))
-        self._runner = runner
-        progress.show()
-        runner.start()
-
-    def _finish(self, then: Callable[[], None]) -> None:
-        if self.progress is not None:
-            self.progress.blockSignals(True)  # closing it is not stopping the next job
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
-        then()
-
-    def _on_progress(self, what: str, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.setLabelText(what)
-            self.progress.setRange(0, max(total, 0))
-            self.progress.setValue(min(done, total) if total else 0)
+        self.run(title, job, done, self._on_failed, stop)
 
     def _on_failed(self, exc: object) -> None:
         message = str(exc)
-        self._show(QMessageBox.Icon.Warning, message)
+        self.show(QMessageBox.Icon.Warning, message)
         self.failed.emit(message)
-
-    def _show(self, icon: QMessageBox.Icon, text: str, details: str = "") -> None:
-        box = QMessageBox(icon, TITLE, text, QMessageBox.StandardButton.Ok, self.window)
-        if details:
-            box.setDetailedText(details)
-        self.box = box
-        box.open()
 
 
 def plan_details(plan: RelinkPlan) -> str:
