@@ -21,17 +21,24 @@ from tests.support import need_tool
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
+def _run_window(
+    xvfb_path: str, *args: str, size: str = "1280x800x24"
+) -> subprocess.CompletedProcess[str]:
+    """Run xvfb_window.py with ``args`` on a fresh Xvfb screen of ``size``."""
+    script = Path(__file__).with_name("xvfb_window.py")
+    with xvfb(xvfb_path, size=size) as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
+               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
+        return subprocess.run(
+            [sys.executable, str(script), *args],
+            capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+
 def test_main_window_playing_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path) -> None:
     xvfb_path = need_tool("Xvfb")
     shot = tmp_path / "main-window.png"
-    script = Path(__file__).with_name("xvfb_window.py")
-    with xvfb(xvfb_path) as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, str(script), str(demo_study_file), str(shot)],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+    result = _run_window(xvfb_path, str(demo_study_file), str(shot))
     assert result.returncode == 0, result.stderr
     assert "platform=xcb saved=True rows=8 playing=True" in result.stdout, result.stdout
     frames = int(result.stdout.split("frames=")[1].split()[0])
@@ -51,14 +58,7 @@ def test_coding_window_on_xvfb_screenshot(demo_study_file: Path, tmp_path: Path)
     """A coder's view at 1366×768: a segment selected, its six ratings in the panel."""
     xvfb_path = need_tool("Xvfb")
     shot = tmp_path / "coding.png"
-    script = Path(__file__).with_name("xvfb_window.py")
-    with xvfb(xvfb_path, size="1366x768x24") as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, str(script), str(demo_study_file), str(shot), "coding"],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+    result = _run_window(xvfb_path, str(demo_study_file), str(shot), "coding", size="1366x768x24")
     assert result.returncode == 0, result.stderr
     assert "saved=True" in result.stdout and "rated=6" in result.stdout, result.stdout
     assert "Coder B (demo)" in result.stdout
@@ -75,14 +75,7 @@ def test_progress_dock_follows_another_workstation_on_xvfb_screenshot(
     """The lab manager's Progress dock while another process saves and submits."""
     xvfb_path = need_tool("Xvfb")
     shot = tmp_path / "progress.png"
-    script = Path(__file__).with_name("xvfb_window.py")
-    with xvfb(xvfb_path, size="1366x768x24") as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, str(script), str(demo_study_file), str(shot), "progress"],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+    result = _run_window(xvfb_path, str(demo_study_file), str(shot), "progress", size="1366x768x24")
     assert result.returncode == 0, result.stderr
     assert "saved=True" in result.stdout, result.stdout
     assert "Coder B (demo) submitted: D001 · T1 pre" in result.stdout, result.stdout
@@ -108,14 +101,7 @@ def test_two_camera_angles_with_waveform_on_xvfb_screenshot(tmp_path: Path) -> N
         info = probe(other)
         study.attachments.attach(video.id, other, "angle", -1000, info.file_size, info.fingerprint)
     shot = tmp_path / "angles.png"
-    script = Path(__file__).with_name("xvfb_window.py")
-    with xvfb(xvfb_path) as display:
-        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb",
-               "PYTHONPATH": str(Path(__file__).resolve().parents[2])}  # fmt: skip
-        result = subprocess.run(
-            [sys.executable, str(script), str(study_file), str(shot), "angles"],
-            capture_output=True, text=True, env=env, timeout=120,
-        )  # fmt: skip
+    result = _run_window(xvfb_path, str(study_file), str(shot), "angles")
     assert result.returncode == 0, result.stderr
     assert "saved=True" in result.stdout and "angles=1 waveform=True" in result.stdout
     image = cv2.imread(str(shot))
