@@ -22,6 +22,7 @@ from pathlib import Path
 from eas_coder.errors import StudyError
 from eas_coder.media.probe import fingerprint
 from eas_coder.store.study import Study
+from eas_coder.store.study_files import held_study
 
 Progress = Callable[[str, int, int], None]  # what, done, total (0: not known yet)
 Stop = Callable[[], bool]
@@ -261,7 +262,8 @@ class _Listing:
         self.seen += 1
         if self.seen % _LISTING_REPORT_EVERY == 0:
             self.progress(f"Looking through {self.root.name}: {self.seen} files", self.seen, 0)
-        if size in self.sizes:
+        # a study open here is never a candidate: reading it would drop SQLite's locks
+        if size in self.sizes and held_study(Path(entry.path)) is None:
             self.sized.append(Path(entry.path))
 
 

@@ -11,6 +11,7 @@ import pytest
 
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import Scheme, load_scheme
+from eas_coder.store import study_files
 from eas_coder.store.study import Study
 from tests.pg_server import PostgresServer, find_bin_dir
 from tests.support import need
@@ -22,6 +23,16 @@ os.environ["EAS_CODER_AUDIO"] = "off"
 _PRIVATE = tempfile.mkdtemp(prefix="eas-coder-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_PRIVATE, "config")
 os.environ["EAS_CODER_CACHE_DIR"] = os.path.join(_PRIVATE, "cache")
+
+
+@pytest.fixture(autouse=True)
+def _nothing_but_sqlite_opens_an_open_study() -> Iterator[None]:
+    """Every test fails if anything opened a study file the process held open with Python's
+    open() (store/study_files.py refuses it; this catches a refusal swallowed on the way)."""
+    study_files.violations.clear()
+    yield
+    opened, study_files.violations[:] = list(study_files.violations), []
+    assert not opened, f"opened as ordinary files while open as studies: {opened}"
 
 
 @pytest.fixture(scope="session")

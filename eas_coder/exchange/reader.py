@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from eas_coder.errors import EasCoderError
 from eas_coder.exchange.csv_out import TEXT_MARK
 from eas_coder.exchange.naming import FORMULA_TRIGGERS
+from eas_coder.store.study_files import held_study
 
 
 class SheetUnreadable(EasCoderError):
@@ -185,6 +186,8 @@ def read_sheet(path: Path) -> SheetRows:
     """Rows of an .xlsx (its "Ratings" sheet, else the first) or a .csv file."""
     if not path.is_file():
         raise SheetUnreadable(f"{path}: file not found")
+    if held_study(path) is not None:
+        raise SheetUnreadable(f"{path}: that is a study file open in this program, not a sheet")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)

@@ -17,6 +17,7 @@ import cv2
 from eas_coder.errors import VideoUnreadable
 from eas_coder.media.quiet import quiet_ffmpeg
 from eas_coder.model import VideoInfo
+from eas_coder.store.study_files import held_study, refuse_study_file
 
 # Fingerprint = size + three 256 KiB samples: fast on multi-GB files, and distinct enough to
 # recognise a moved or renamed recording when relinking.
@@ -26,6 +27,7 @@ _VIDEO_SUFFIXES = {".mp4", ".m4v", ".mov", ".mkv", ".avi", ".mpg", ".mpeg", ".mt
 
 def fingerprint(path: Path) -> str:
     """A fast content fingerprint (hex) from the file size and three samples."""
+    refuse_study_file(path, "read it as a video")
     size = path.stat().st_size
     digest = hashlib.blake2b(digest_size=16)
     digest.update(str(size).encode())
@@ -45,6 +47,9 @@ def require_media_file(path: str | os.PathLike[str]) -> int:
         raise VideoUnreadable(name, "file not found")
     if not file.is_file():
         raise VideoUnreadable(name, "not a file")
+    if held_study(file) is not None:
+        # FFmpeg/OpenCV would open and close it, dropping SQLite's locks on the open study
+        raise VideoUnreadable(name, "that is a study file open in this program, not a video")
     size = file.stat().st_size
     if size == 0:
         raise VideoUnreadable(name, "the file is empty")

@@ -28,8 +28,18 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from eas_coder.errors import StudyDamaged
-from eas_coder.store.database import BUSY_TIMEOUT_MS, SQLITE_HEADER, known_revisions
-from eas_coder.store.sqlite_files import connect_ro, fsync_dir, online_copy, side_file, temp_in
+from eas_coder.store.database import BUSY_TIMEOUT_MS, known_revisions
+from eas_coder.store.study_files import (
+    connect_ro,
+    fsync_dir,
+    is_not_a_database,
+    online_copy,
+    pragma_problems,
+    quick_problems,
+    schema_tables,
+    temp_in,
+    unreadable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,15 +110,6 @@ def _entries(study: Path) -> list[_Entry]:
 # --- checking files ------------------------------------------------------------------------
 
 
-def _pragma_problems(conn: sqlite3.Connection, pragma: str) -> list[str]:
-    problems: list[str] = []
-    for (text,) in conn.execute(f"PRAGMA {pragma}"):
-        if text != "ok":
-            lines = str(text).splitlines()
-            problems += [line for line in lines if line.strip() and not line.startswith("***")]
-    return problems
-
-
 def summary(problems: list[str] | tuple[str, ...]) -> str:
     """The first problem, and how many more there are."""
     if not problems:
@@ -120,21 +121,18 @@ def summary(problems: list[str] | tuple[str, ...]) -> str:
 def check_backup(path: Path, thorough: bool = True) -> list[str]:
     """Why ``path`` cannot be restored; empty when it is an intact EAS Coder study of a
     schema this version knows. ``thorough``: ``integrity_check`` instead of ``quick_check``
-    (which skips comparing indexes with their tables and is many times faster)."""
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        return [f"cannot read it ({exc.strerror})"]
-    if header != SQLITE_HEADER:
-        return ["not a SQLite database" if header else "the file is empty"]
+    (which skips comparing indexes with their tables and is many times faster). Asked
+    through SQLite only (``study_files``): the file may be a study open in this process."""
+    problem = unreadable(path)
+    if problem is not None:
+        return [problem]
     try:
         conn = connect_ro(path)
         try:
-            problems = _pragma_problems(conn, "integrity_check" if thorough else "quick_check")
+            problems = pragma_problems(conn, "integrity_check" if thorough else "quick_check")
             if problems:
                 return problems
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            tables = schema_tables(conn)
             if not {"alembic_version", "study"} <= tables:
                 return ["a SQLite database, but not an EAS Coder study"]
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -145,7 +143,7 @@ def check_backup(path: Path, thorough: bool = True) -> list[str]:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        return [str(exc)]
+        return ["not a SQLite database"] if is_not_a_database(exc) else [str(exc)]
     return []
 
 
@@ -176,34 +174,6 @@ def newest_good_backup(study: Path, thorough: bool = False) -> BackupInfo | None
     return None
 
 
-def _file_problems(study: Path) -> list[str] | None:
-    """What ``quick_check`` finds in the study file; None when it is no SQLite database."""
-    try:
-        with study.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError:
-        return []  # opening says why it cannot read the file
-    if header != SQLITE_HEADER:
-        return None
-    # As in database._sqlite_revision: read-only when a crashed writer left a WAL behind, so
-    # the check does not fold it into the file.
-    wal = side_file(study, "-wal").exists()
-    target = f"{study.resolve().as_uri()}?mode=ro" if wal else str(study)
-    try:
-        conn = sqlite3.connect(target, uri=wal, timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            return _pragma_problems(conn, "quick_check")
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        code = getattr(exc, "sqlite_errorname", "")
-        if code == "SQLITE_NOTADB":
-            return None
-        return [str(exc)] if code.startswith("SQLITE_CORRUPT") else []
-    except sqlite3.Error:
-        return []  # busy, cannot open...: opening reports it in its own words
-
-
 def refuse_damaged(study: Path) -> None:
     """Raise ``StudyDamaged`` when the study file fails SQLite's ``quick_check``.
 
@@ -212,7 +182,7 @@ def refuse_damaged(study: Path) -> None:
     """
     if not study.is_file():
         return
-    problems = _file_problems(study)
+    problems = quick_problems(study)
     if problems == []:
         return
     good = newest_good_backup(study)

@@ -29,10 +29,10 @@ from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAl
 
 from eas_coder.errors import NotAStudy, PasswordNeeded, SchemaTooNew, StudyError, StudyNotFound
 from eas_coder.location import Location
+from eas_coder.store import study_files
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-SQLITE_HEADER = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000
+BUSY_TIMEOUT_MS = study_files.BUSY_TIMEOUT_MS
 RETRY_BUSY_MS = 1  # SQLite's own wait inside one try of BEGIN IMMEDIATE (_take_write_lock)
 
 
@@ -63,36 +63,27 @@ def known_revisions() -> frozenset[str]:
 
 
 def _sqlite_revision(path: Path) -> str | None:
-    """Read the schema revision of a SQLite study without writing to it."""
+    """Read the schema revision of a SQLite study without writing to it (through SQLite
+    only: the window may hold this file open, see ``study_files``)."""
+    problem = study_files.unreadable(path)
+    if problem == "the file is empty":
+        raise NotAStudy(f"{path}: not an EAS Coder study (the file is empty)")
+    if problem is not None:
+        raise StudyError(f"{path}: the study file: {problem}")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise StudyError(f"{path}: cannot read the study file ({exc.strerror})") from exc
-    if header != SQLITE_HEADER:
-        raise NotAStudy(f"{path}: not an EAS Coder study (not a SQLite database)")
-    # Only SELECTs run here. A plain connection lets SQLite remove the -wal and -shm files it
-    # creates when it closes -- but it would also checkpoint a WAL left behind by a crashed
-    # writer into the file, so then the file is opened read-only.
-    wal = path.with_name(path.name + "-wal")
-    target = f"{path.as_uri()}?mode=ro" if wal.exists() else str(path)
-    try:
-        conn = sqlite3.connect(target, uri=wal.exists(), timeout=BUSY_TIMEOUT_MS / 1000)
-        try:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            if "alembic_version" not in tables:
-                if tables:
-                    raise NotAStudy(
-                        f"{path}: a SQLite database, but not an EAS Coder study "
-                        "(it has no schema version)"
-                    )
-                return None
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        finally:
-            conn.close()
+        tables, revision = study_files.revision(path)
     except sqlite3.DatabaseError as exc:
+        if study_files.is_not_a_database(exc):
+            raise NotAStudy(
+                f"{path}: not an EAS Coder study (SQLite cannot read it as a study database: "
+                "it is not a SQLite database, or one damaged beyond reading)"
+            ) from exc
         raise NotAStudy(f"{path}: cannot read it as a study database ({exc})") from exc
-    return None if row is None else str(row[0])
+    if "alembic_version" not in tables and tables:
+        raise NotAStudy(
+            f"{path}: a SQLite database, but not an EAS Coder study (it has no schema version)"
+        )
+    return revision
 
 
 def _refuse_unknown(revision: str | None, where: str) -> None:

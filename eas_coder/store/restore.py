@@ -12,7 +12,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,12 +24,14 @@ from eas_coder.store.backups import (
     summary,
     unique_name,
 )
-from eas_coder.store.sqlite_files import (
+from eas_coder.store.study_files import (
     SIDE_FILES,
+    RawFiles,
     connect_ro,
-    fsync,
     fsync_dir,
+    held_study,
     online_copy,
+    raw_files,
     side_file,
     temp_in,
 )
@@ -81,19 +83,18 @@ def _exclusive(study: Path) -> Iterator[bool]:
         conn.close()
 
 
-def _keep_current(study: Path, folder: Path) -> Path:
+def _keep_current(raw: RawFiles, folder: Path) -> Path:
     """A byte copy of the study file in ``folder``, with the WAL or journal beside it (which
-    opening the copy replays, as opening the study would have)."""
+    opening the copy replays, as opening the study would have). Copied from descriptors
+    opened before the exclusive connection (``raw_files``): closing a descriptor opened
+    now would drop the very lock that keeps others out."""
+    study = raw.study
     target = unique_name(folder, BEFORE_RESTORE, study.suffix)
-    shutil.copyfile(study, target)
+    raw.copy_to("", target)
     shutil.copymode(study, target)  # a private study stays private in its copies
-    fsync(target)
     for suffix in ("-wal", "-journal"):
-        side = side_file(study, suffix)
-        if side.exists() and side.stat().st_size > 0:
-            shutil.copyfile(side, side_file(target, suffix))
+        if raw.copy_to(suffix, side_file(target, suffix)):
             shutil.copymode(study, side_file(target, suffix))
-            fsync(side_file(target, suffix))
     fsync_dir(folder)
     return target
 
@@ -136,12 +137,19 @@ def restore(study: Path, backup: Path) -> RestoreResult:
         raise StudyError(
             f"{backup}: cannot restore this backup ({summary(problems)}); nothing was changed"
         )
+    if held_study(study) is not None:
+        raise StudyError(
+            f"{study}: the study is open elsewhere (in this program); close it there and "
+            "try again. Nothing was changed"
+        )
     folder = backup_folder(study)
     folder.mkdir(exist_ok=True)
     temp = _prepared_copy(backup, study)
     try:
-        with _exclusive(study) as locked:
-            before = _keep_current(study, folder) if study.exists() else None
+        with ExitStack() as files:
+            raw = files.enter_context(raw_files(study)) if study.exists() else None
+            locked = files.enter_context(_exclusive(study))
+            before = _keep_current(raw, folder) if raw is not None else None
             # A WAL left beside the file would be replayed into the restored study.
             for suffix in SIDE_FILES:
                 side_file(study, suffix).unlink(missing_ok=True)

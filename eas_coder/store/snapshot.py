@@ -30,7 +30,7 @@ from eas_coder.errors import StudyError
 from eas_coder.location import Location, from_string
 from eas_coder.store.backups import check_backup, summary
 from eas_coder.store.database import backup_sqlite, open_engine
-from eas_coder.store.sqlite_files import fsync, fsync_dir
+from eas_coder.store.study_files import fsync, fsync_dir
 from eas_coder.store.tables import Base
 
 BATCH = 5000  # rows per INSERT batch: bounded memory for a study of any size

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eas_coder.errors import Conflict, NotFound, StudyBusy, StudyError
 from eas_coder.location import Location
-from eas_coder.store import database
+from eas_coder.store import database, study_files
 from eas_coder.store.tables import AssignmentRow, AuditRow, Base, RatingRow, SegmentRow
 
 RowT = TypeVar("RowT", bound=Base)
@@ -91,6 +91,11 @@ class StudyDb:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._notify = engine.dialect.name == "postgresql"
+        # While this engine may hold connections, nothing but SQLite opens the study file
+        self._held = location.path
+        if location.path is not None:
+            study_files.install_guard()
+            study_files.hold(location.path)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -181,3 +186,6 @@ class StudyDb:
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
+        if self._held is not None:
+            study_files.release(self._held)
+            self._held = None
