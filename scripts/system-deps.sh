@@ -34,11 +34,36 @@ if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 
+# A desktop running unattended upgrades (or a second `make test`) holds dpkg's or apt's lock
+# for minutes: wait for it, as long as LOCK_WAIT_S, instead of failing at once. apt's own
+# DPkg::Lock::Timeout covers the dpkg lock; the loop also covers apt-get update's list lock.
+LOCK_WAIT_S=${LOCK_WAIT_S:-900}
+apt_wait() {
+  local waited=0 log
+  log=$(mktemp)
+  while true; do
+    if apt-get -o DPkg::Lock::Timeout=60 "$@" >"$log" 2>&1; then
+      rm -f "$log"
+      return 0
+    fi
+    if grep -qiE "could not get lock|unable to acquire|is another process using it" "$log" \
+      && [ "$waited" -lt "$LOCK_WAIT_S" ]; then
+      echo "system-deps: another package manager holds the lock; waiting (${waited}s so far)"
+      sleep 10
+      waited=$((waited + 10))
+      continue
+    fi
+    cat "$log" >&2
+    rm -f "$log"
+    return 1
+  done
+}
+
 if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "system-deps: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt_wait update -qq
+  apt_wait install -y -qq --no-install-recommends "${missing[@]}"
   echo "system-deps: installed"
 else
   echo "system-deps: missing ${missing[*]}" >&2

@@ -12,7 +12,9 @@ import pytest
 # Set by .ci/run: a test that needs a missing system part fails instead of skipping, so CI
 # proves every part for real.
 STRICT = os.environ.get("EAS_CODER_REQUIRE_ALL") == "1"
-SHARED_MEDIA = Path(__file__).resolve().parents[2] / "shared" / "media"
+# Real camera clips (CC BY 4.0, attribution in tests/media/clips/README.md), in the repository
+# so that a fresh clone runs the whole suite with nothing from outside it.
+CLIPS = Path(__file__).resolve().parent / "media" / "clips"
 
 
 def need(available: bool, reason: str) -> None:
@@ -33,9 +35,9 @@ def need_tool(name: str) -> str:
 
 
 def shared_clip(name: str) -> Path:
-    """A real camera clip from ../shared/media (read-only)."""
-    path = SHARED_MEDIA / name
-    need(path.is_file(), f"shared clip {path} is absent")
+    """A real camera clip from tests/media/clips (read-only: copy it before changing it)."""
+    path = CLIPS / name
+    assert path.is_file(), f"{path} is missing from the repository"
     return path
 
 

@@ -1,4 +1,4 @@
-"""Probing real video files: generated ones and the real camera clips in ../shared/media."""
+"""Probing real video files: generated ones and the real camera clips in tests/media/clips."""
 
 from __future__ import annotations
 
