@@ -15,6 +15,7 @@ from typing import Any
 
 from eas_coder.exchange.naming import looks_like_formula
 from eas_coder.exchange.sheets import Sheet
+from eas_coder.exchange.targets import private_new_file, settle_mode
 
 TEXT_MARK = "'"
 
@@ -29,6 +30,11 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def csv_path(base: Path, sheet_name: str) -> Path:
+    """The file of one sheet: ``out.csv`` -> ``out-Ratings.csv``."""
+    return base.with_name(f"{base.stem}-{sheet_name}.csv")
+
+
 def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
     """``base`` ``out.csv`` -> ``out-Ratings.csv``, ``out-Sessions.csv``, ...; returns them.
 
@@ -39,10 +45,11 @@ def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
     staged: list[tuple[Path, Path]] = []
     try:
         for sheet in sheets:
-            path = base.with_name(f"{base.stem}-{sheet.name}.csv")
+            path = csv_path(base, sheet.name)
             temp = path.with_name(f".{path.name}.partial")
+            temp.unlink(missing_ok=True)  # left by a killed export
             staged.append((temp, path))
-            with temp.open("w", encoding="utf-8-sig", newline="") as handle:
+            with open(private_new_file(temp), "w", encoding="utf-8-sig", newline="") as handle:
                 writer = csv.writer(handle)
                 writer.writerow([c.name for c in sheet.columns])
                 for row in sheet.rows:
@@ -51,6 +58,7 @@ def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
             if path.is_dir():
                 raise IsADirectoryError(21, "a folder is in the way", str(path))
         for temp, path in staged:
+            settle_mode(temp, path)  # owner-only when new, as the study; else as it was
             os.replace(temp, path)
     finally:
         for temp, _ in staged:

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Literal
 
 from eas_coder.errors import EasCoderError
-from eas_coder.exchange.csv_out import write_csv
+from eas_coder.exchange.csv_out import csv_path, write_csv
 from eas_coder.exchange.meta_sheets import build_sheets
 from eas_coder.exchange.sheets import ExportOptions
+from eas_coder.exchange.targets import refuse_targets, settle_mode
 from eas_coder.exchange.xlsx import write_xlsx
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
@@ -40,13 +41,20 @@ def _atomic(path: Path, write: Callable[[Path], object]) -> None:
     os.close(handle)
     try:
         write(Path(temp))
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp made it private; a normal file is not
+        settle_mode(Path(temp), path)  # owner-only when new, as the study; else as it was
         os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+def planned_files(out: Path, fmt: Format, sheet_names: list[str]) -> list[Path]:
+    """Every file an export to ``out`` writes (CSV: one per sheet; SPSS: wide and long)."""
+    if fmt == "csv":
+        return [csv_path(out, name) for name in sheet_names]
+    if fmt == "sav":
+        return [out, out.with_name(f"{out.stem}-Ratings{out.suffix}")]
+    return [out]
 
 
 def export_study(
@@ -63,12 +71,14 @@ def export_study(
     a coder's export holds only what blind coding lets them see, in every format.
     """
     fmt = fmt or guess_format(out)
+    refuse_targets(study, [out])  # before the slow part: a slip is named at once
 
     def step(what: str) -> None:
         if progress:
             progress(what, 0, 1)
 
     sheets = build_sheets(study, options, step, viewer)
+    refuse_targets(study, planned_files(out, fmt, [s.name for s in sheets]))
     bands = [b.label for b in study.scheme.bands]
     try:
         if fmt == "xlsx":
