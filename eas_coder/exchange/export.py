@@ -93,8 +93,12 @@ def export_study(
             return write_csv(sheets, out)
         from eas_coder.exchange.sav import write_sav  # pandas loads only for SPSS
 
-        sessions = next(s for s in sheets if s.name == "Sessions")
-        _atomic(out, lambda temp: write_sav(sessions, temp, bands))
-        return [out]
+        # Two files: the wide one analysts open first, and the long one beside it that
+        # holds what the wide one cannot (segments, notes, item scores) and imports back.
+        named = {s.name: s for s in sheets}
+        long_out = out.with_name(f"{out.stem}-Ratings{out.suffix}")
+        _atomic(out, lambda temp: write_sav(named["Sessions"], temp, bands))
+        _atomic(long_out, lambda temp: write_sav(named["Ratings"], temp, bands))
+        return [out, long_out]
     except OSError as exc:
         raise ExportError(f"{out}: cannot write the export ({exc.strerror or exc})") from exc

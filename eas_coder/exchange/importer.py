@@ -1,30 +1,34 @@
 """Import a long-format rating sheet: validate every row first, then write all or nothing.
 
 Required columns: participant, timepoint, coder, dimension, score. Optional: video, level,
-segment_start, segment_end, episode, note. A row that repeats a rating already stored (same
-score) is skipped, so importing the same file twice changes nothing the second time.
+segment_start, segment_end, episode, item, score_note, segment_note. A row with an item holds
+that item's score of the rating named by the rest of the row. An older sheet's plain ``note``
+is the segment's note on a segment row and the score's note on a session row. A row that
+repeats a rating already stored (same score) is skipped, so importing the same file twice
+changes nothing the second time.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from eas_coder.errors import EasCoderError, ScoreError
+from eas_coder.exchange.cells import cell_note, cell_number, cell_text, cell_time_ms
 from eas_coder.exchange.reader import UnsavedFormula, read_sheet
-from eas_coder.model import StudySnapshot
+from eas_coder.model import Rating, StudySnapshot
 from eas_coder.scheme import Scheme
 from eas_coder.store.bulk import ImportedRating, ImportSummary
 from eas_coder.store.study import Study
 from eas_coder.store.unit import LABEL_LENGTH, NAME_LENGTH
-from eas_coder.timecode import parse_clock
 
 REQUIRED = ("participant", "timepoint", "coder", "dimension", "score")
 _LIMITS = {"participant": LABEL_LENGTH, "timepoint": LABEL_LENGTH, "coder": NAME_LENGTH}
-OPTIONAL = ("video", "level", "segment_start", "segment_end", "episode", "note")
+OPTIONAL = ("video", "level", "segment_start", "segment_end", "episode", "item", "score_note",
+            "segment_note", "note")  # fmt: skip
+NOTE_LIMIT = 4000  # as a note typed in the window (store.unit.note_text)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,14 @@ class ImportRejected(EasCoderError):
         super().__init__(f"{source}: {len(problems)} problem(s), nothing imported: {shown}{more}")
 
 
+@dataclass(frozen=True)
+class ItemScore:
+    """A row holding an item score: ``rating`` names the rating (its score is the item's)."""
+
+    rating: ImportedRating
+    item: str
+
+
 @dataclass
 class ImportPlan:
     """What a valid sheet would add."""
@@ -57,49 +69,13 @@ class ImportPlan:
     skipped: int = 0  # rows already in the study with the same score
 
 
-def _text(value: Any) -> str:
-    if value is None or isinstance(value, UnsavedFormula):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool):
-        raise ValueError("not a number")
-    if isinstance(value, int | float):
-        number = float(value)
-    else:
-        number = float(str(value).strip().replace(",", "."))
-    if not math.isfinite(number):
-        raise ValueError("not a number")
-    return number
-
-
-_MAX_TIME_MS = 48 * 3600 * 1000  # no interaction tape runs two days
-
-
-def _time_ms(value: Any) -> int:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        if not math.isfinite(value) or value < 0:
-            raise ValueError("negative time" if value < 0 else "not a time")
-        ms = round(float(value) * 1000)  # seconds
-    else:
-        try:
-            ms = parse_clock(str(value))
-        except OverflowError:
-            raise ValueError(f"{value!r} is not a time") from None
-    if ms > _MAX_TIME_MS:
-        raise ValueError(f"{value!r} is longer than 48 hours")
-    return ms
-
-
 class _Validator:
     """Checks rows one by one, collecting every problem."""
 
-    def __init__(self, scheme: Scheme, snapshot: StudySnapshot) -> None:
+    def __init__(self, scheme: Scheme, snapshot: StudySnapshot, columns: list[str]) -> None:
         self.scheme = scheme
+        # An older sheet's one "note": the segment's on segment rows, the score's on session rows
+        self.legacy_note = "note" in columns and not {"score_note", "segment_note"} & {*columns}
         self.problems: list[Problem] = []
         self.by_label = {d.label.casefold(): d.key for d in scheme.dimensions}
         self.by_label.update({d.key.casefold(): d.key for d in scheme.dimensions})
@@ -111,17 +87,19 @@ class _Validator:
             place = (video.participant_code, video.timepoint)
             self.sessions[place] = self.sessions.get(place, 0) + 1
         self.seen: dict[tuple[Any, ...], tuple[int, float]] = {}
+        self.seen_items: dict[tuple[Any, ...], tuple[int, float]] = {}
 
     def fail(self, row: int, column: str, reason: str) -> None:
         self.problems.append(Problem(row, column, reason))
 
-    def check(self, number: int, cells: dict[str, Any]) -> ImportedRating | bool | None:
-        """The rating of a good row, False for a bad row, None for a row already stored."""
+    def check(self, number: int, cells: dict[str, Any]) -> ImportedRating | ItemScore | bool | None:
+        """The rating (or item score) of a good row, False for a bad row, None for a row
+        already stored."""
         before = len(self.problems)
         formulas = {n: v for n, v in cells.items() if isinstance(v, UnsavedFormula)}
         for name, formula in formulas.items():
             self.fail(number, name, str(formula))
-        texts = {name: _text(cells.get(name)) for name in REQUIRED}
+        texts = {name: cell_text(cells.get(name)) for name in REQUIRED}
         for name in ("participant", "timepoint", "coder", "dimension"):
             if name in formulas:
                 continue
@@ -138,45 +116,84 @@ class _Validator:
                 self.fail(number, "score", "empty")
         else:
             try:
-                score = _number(cells.get("score"))
+                score = cell_number(cells.get("score"))
             except ValueError:
                 self.fail(number, "score", f"not a number: {texts['score']!r}")
-        if key is not None and score is not None:
+        item_text = cell_text(cells.get("item"))
+        item = None if key is None or not item_text else self._item(number, key, item_text)
+        if key is not None and score is not None and (item or not item_text):
             try:
-                score, _ = self.scheme.validate(key, score)
+                if item is None:
+                    score, _ = self.scheme.validate(key, score)
+                else:
+                    dim = self.scheme.dimension(key)
+                    scored = dim.item(item)
+                    score = scored.scale.check(score, f"{dim.label} / {scored.label}")
             except ScoreError as exc:
                 self.fail(number, "score", str(exc))
         segment = self._segment(number, cells)
+        note = self._score_note(number, cells, segment is None, bool(item_text))
         if len(self.problems) > before or key is None or score is None:
             return False
-        video = _text(cells.get("video")) or None
+        video = cell_text(cells.get("video")) or None
         if video is None and self.sessions.get((texts["participant"], texts["timepoint"]), 0) > 1:
             self.fail(number, "video", "several videos at this timepoint: name the video")
             return False
         rating = ImportedRating(
             number, texts["participant"], texts["timepoint"], video, texts["coder"], key,
-            score, segment,
+            score, segment, note,
         )  # fmt: skip
-        return self._deduplicate(rating)
+        return self._deduplicate(rating) if item is None else ItemScore(rating, item)
+
+    def _item(self, number: int, key: str, text: str) -> str | None:
+        dim = self.scheme.dimension(key)
+        for item in dim.items:
+            if text.casefold() in (item.key.casefold(), item.label.casefold()):
+                return item.key
+        self.fail(number, "item", f"{dim.label} has no item {text!r}")
+        return None
+
+    def _score_note(self, number: int, cells: dict[str, Any], session: bool, item: bool) -> str:
+        if "score_note" in cells:
+            note = cell_note(cells["score_note"])
+        elif self.legacy_note and session:
+            note = cell_note(cells.get("note"))
+        else:
+            return ""
+        if item and note.strip():
+            self.fail(
+                number,
+                "score_note",
+                "an item shares its dimension's note: put the note on the dimension's row",
+            )
+        elif len(note) > NOTE_LIMIT:
+            self.fail(number, "score_note", f"longer than {NOTE_LIMIT} characters")
+        return note
 
     def _segment(
         self, number: int, cells: dict[str, Any]
     ) -> tuple[int, int, str | None, str] | None:
-        level = _text(cells.get("level")).casefold()
+        level = cell_text(cells.get("level")).casefold()
         start_raw, end_raw = cells.get("segment_start"), cells.get("segment_end")
-        has_times = _text(start_raw) != "" or _text(end_raw) != ""
+        has_times = cell_text(start_raw) != "" or cell_text(end_raw) != ""
         if level not in ("", "session", "segment"):
             self.fail(number, "level", f"{level!r} must be session or segment")
             return None
         if level == "session" or (level == "" and not has_times):
+            if cell_note(cells.get("segment_note")).strip():
+                self.fail(
+                    number,
+                    "segment_note",
+                    "a session score has no segment: put this note in score_note",
+                )
             return None
         times = []
         for column, raw in (("segment_start", start_raw), ("segment_end", end_raw)):
-            if _text(raw) == "":
+            if cell_text(raw) == "":
                 self.fail(number, column, "empty (a segment needs a start and an end)")
                 continue
             try:
-                times.append(_time_ms(raw))
+                times.append(cell_time_ms(raw))
             except ValueError as exc:
                 self.fail(number, column, str(exc))
         if len(times) < 2:
@@ -184,26 +201,22 @@ class _Validator:
         if times[1] <= times[0]:
             self.fail(number, "segment_end", "the segment must end after it starts")
             return None
-        episode_text = _text(cells.get("episode"))
+        episode_text = cell_text(cells.get("episode"))
         episode = self.episodes.get(episode_text.casefold()) if episode_text else None
         if episode_text and self.episodes and episode is None:
             self.fail(number, "episode", f"unknown episode {episode_text!r}")
             return None
-        note = cells.get("note")  # a note is kept exactly as typed, spaces included
-        return (
-            times[0],
-            times[1],
-            episode or (episode_text or None),
-            "" if note is None else str(note),
-        )
+        # a note is kept exactly as typed, spaces included
+        note = cell_note(cells.get("note" if self.legacy_note else "segment_note"))
+        return times[0], times[1], episode or (episode_text or None), note
 
     def _deduplicate(self, rating: ImportedRating) -> ImportedRating | bool | None:
         identity = rating.identity()
-        previous = self.existing.get(identity)
-        if previous is not None:
-            if previous == rating.score:
+        stored = self.existing.get(identity)
+        if stored is not None:
+            if stored.score == rating.score:
                 return None
-            self.fail(rating.row, "score", f"duplicate of an existing rating ({previous:g})")
+            self.fail(rating.row, "score", f"duplicate of an existing rating ({stored.score:g})")
             return False
         earlier = self.seen.get(identity)
         if earlier is not None:
@@ -214,8 +227,43 @@ class _Validator:
         self.seen[identity] = (rating.row, rating.score)
         return rating
 
+    def attach_items(self, plan: ImportPlan, items: list[ItemScore]) -> None:
+        """Put each item score on its rating: one of the sheet's, or (when the sheet repeats
+        it) one the study holds with that very item score already."""
+        index = {r.identity(): n for n, r in enumerate(plan.ratings)}
+        found: dict[int, dict[str, float]] = {}
+        for entry in items:
+            rating, identity = entry.rating, entry.rating.identity()
+            earlier = self.seen_items.get((*identity, entry.item))
+            if earlier is not None:
+                if earlier[1] == rating.score:
+                    plan.skipped += 1
+                else:
+                    self.fail(rating.row, "score", f"contradicts row {earlier[0]} ({earlier[1]:g})")
+                continue
+            self.seen_items[(*identity, entry.item)] = (rating.row, rating.score)
+            stored = self.existing.get(identity)
+            if identity in index:
+                found.setdefault(index[identity], {})[entry.item] = rating.score
+            elif stored is None:
+                label = self.scheme.dimension(rating.dimension).label
+                target = "session" if rating.segment is None else "segment"
+                why = f"no score for {label} of this {target} in the sheet or the study"
+                self.fail(rating.row, "dimension", f"{why}: an item goes with its dimension's")
+            elif (stored.items or {}).get(entry.item) == rating.score:
+                plan.skipped += 1
+            else:
+                self.fail(
+                    rating.row,
+                    "score",
+                    "the study holds this rating with another score "
+                    "for this item; an import adds, it never changes a rating",
+                )
+        for n, scores in found.items():
+            plan.ratings[n] = replace(plan.ratings[n], items=scores)
 
-def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], float]:
+
+def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], Rating]:
     coders = {c.id: c.name.casefold() for c in snapshot.coders}
     videos = {v.id: v for v in snapshot.videos}
     segments = {s.id: s for s in snapshot.segments}
@@ -226,29 +274,54 @@ def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], float]:
         span = None if seg is None else (seg.start_ms, seg.end_ms)
         identity = (video.participant_code, video.timepoint, (video.name or "").casefold(),
                     coders[r.coder_id], span, r.dimension)  # fmt: skip
-        existing[identity] = r.score
+        existing[identity] = r
         if video.name:  # a sheet without a video column names the session only
-            existing.setdefault((*identity[:2], "", *identity[3:]), r.score)
+            existing.setdefault((*identity[:2], "", *identity[3:]), r)
     return existing
+
+
+def _check_header(path: Path, columns: list[str]) -> None:
+    problems = [Problem(1, name, "required column is missing") for name in REQUIRED
+                if name not in columns]  # fmt: skip
+    if problems and path.suffix.lower() == ".sav":
+        problems.append(
+            Problem(
+                1,
+                "file",
+                "this looks like the wide SPSS file (a row per "
+                f"video); import {path.stem}-Ratings.sav beside it",
+            )
+        )
+    if "note" in columns and {"score_note", "segment_note"} & {*columns}:
+        problems.append(
+            Problem(
+                1,
+                "note",
+                "a plain note beside score_note or segment_note is "
+                "ambiguous: name it score_note or segment_note",
+            )
+        )
+    if problems:
+        raise ImportRejected(str(path), problems)
 
 
 def plan_import(study: Study, path: Path) -> ImportPlan:
     """Read and validate the whole sheet; raise ImportRejected listing every problem."""
     sheet = read_sheet(path)
-    missing = [name for name in REQUIRED if name not in sheet.columns]
-    if missing:
-        raise ImportRejected(
-            str(path), [Problem(1, name, "required column is missing") for name in missing]
-        )
-    validator = _Validator(study.scheme, study.load())
+    _check_header(path, sheet.columns)
+    validator = _Validator(study.scheme, study.load(), sheet.columns)
     plan = ImportPlan()
+    items: list[ItemScore] = []
     for number, cells in sheet.rows:
         outcome = validator.check(number, cells)
         if outcome is None:
             plan.skipped += 1
+        elif isinstance(outcome, ItemScore):
+            items.append(outcome)
         elif outcome is not False:
             assert isinstance(outcome, ImportedRating)
             plan.ratings.append(outcome)
+    validator.attach_items(plan, items)
     if validator.problems:
         raise ImportRejected(str(path), validator.problems)
     return plan

@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 
 from eas_coder import __version__, reliability
 from eas_coder.errors import StudyError
+from eas_coder.exchange.long_sheet import ratings_sheet
 from eas_coder.exchange.sheets import (
     Column,
     ExportData,
     ExportOptions,
     Sheet,
     change_sheet,
-    ratings_sheet,
     segments_sheet,
     sessions_sheet,
 )
@@ -112,6 +112,12 @@ def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
             ]
             text += "; bands: " + ", ".join(f"{label} from {low:g}" for label, low in starts)
         book.rows.append(["Scheme", dim.key, text])
+        for item in dim.items:
+            low, high, step = item.scale.minimum, item.scale.maximum, item.scale.step
+            book.rows.append(
+                ["Scheme", f"{dim.key}/{item.key}",
+                 f"{item.label} (item of {dim.label}): {low:g}–{high:g} by {step:g}"]
+            )  # fmt: skip
     return book
 
 

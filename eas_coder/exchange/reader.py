@@ -1,9 +1,11 @@
-"""Read a rating sheet (.xlsx or .csv) into header-keyed rows with their row numbers."""
+"""Read a rating sheet (.xlsx, .csv or an SPSS .sav) into header-keyed rows with their row
+numbers."""
 
 from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +37,10 @@ _CANONICAL = {
         "segment_start",
         "segment_end",
         "episode",
-        "note",
+        "item",
+        "score_note",
+        "segment_note",
+        "note",  # older sheets: the segment's note (on a session row, the score's)
     )
 }
 
@@ -182,8 +187,33 @@ def _read_csv(path: Path) -> SheetRows:
     return _table(str(path), iter(rows), unmark=True)
 
 
+def _plain(value: Any) -> Any:
+    """A value from pandas as the other readers give it: None when missing, Python types."""
+    if value is None:
+        return None
+    if hasattr(value, "to_pydatetime"):  # a pandas Timestamp, or NaT (missing)
+        return None if value != value else value.to_pydatetime()
+    if hasattr(value, "item"):  # a numpy scalar
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):  # SPSS's missing number
+        return None
+    return value
+
+
+def _read_sav(path: Path) -> SheetRows:
+    import pyreadstat  # pandas loads only for SPSS files
+
+    try:
+        frame, _meta = pyreadstat.read_sav(str(path))
+    except Exception as exc:  # pyreadstat raises its own types for damaged or foreign files
+        raise SheetUnreadable(f"{path}: not a readable SPSS file ({exc})") from exc
+    rows = [tuple(frame.columns)]
+    rows += [tuple(map(_plain, row)) for row in frame.itertuples(index=False, name=None)]
+    return _table(str(path), iter(rows), unmark=False)
+
+
 def read_sheet(path: Path) -> SheetRows:
-    """Rows of an .xlsx (its "Ratings" sheet, else the first) or a .csv file."""
+    """Rows of an .xlsx (its "Ratings" sheet, else the first), a .csv or a .sav file."""
     if not path.is_file():
         raise SheetUnreadable(f"{path}: file not found")
     if held_study(path) is not None:
@@ -193,6 +223,8 @@ def read_sheet(path: Path) -> SheetRows:
         return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
         return _read_csv(path)
+    if suffix == ".sav":
+        return _read_sav(path)
     raise SheetUnreadable(
-        f"{path}: not a rating sheet (use .xlsx or .csv, not {suffix or 'no extension'})"
+        f"{path}: not a rating sheet (use .xlsx, .csv or .sav, not {suffix or 'no extension'})"
     )

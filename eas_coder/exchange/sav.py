@@ -1,7 +1,8 @@
-"""Write the Sessions sheet (one row per video) as an SPSS .sav file with labels.
+"""Write a sheet as an SPSS .sav file with labels: the wide Sessions sheet (one row per
+video) and the long Ratings sheet (one row per score, with the notes and item scores).
 
 Scores are numeric variables; band columns are numeric codes (1 = lowest band) with value
-labels, so SPSS shows "Risk" where the data say 1.
+labels, so SPSS shows "Risk" where the data say 1; times saved are SPSS date-times.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ def write_sav(sheet: Sheet, path: Path, bands: Sequence[str]) -> Path:
             data[column.name] = pd.Series(
                 [None if v is None else float(v) for v in values], dtype="float64"
             )
+        elif column.kind == "datetime":
+            data[column.name] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
         else:
             data[column.name] = ["" if v is None else str(v) for v in values]
     frame = pd.DataFrame(data, columns=[c.name for c in sheet.columns])

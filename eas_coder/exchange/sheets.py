@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
 from eas_coder.exchange.naming import clean_text, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
-from eas_coder.scheme import Scheme
+from eas_coder.scheme import Dimension, Scheme
 from eas_coder.session_scores import session_scores
 from eas_coder.timecode import clock
 
@@ -117,63 +117,9 @@ class ExportData:
         return band.label if band else ""
 
 
-def _seconds(ms: int | None) -> float | None:
+def seconds(ms: int | None) -> float | None:
+    """Milliseconds as seconds (3 decimals), for the sheets' ``*_s`` columns."""
     return None if ms is None else round(ms / 1000, 3)
-
-
-def ratings_sheet(data: ExportData) -> Sheet:
-    """Long format: one row per rating."""
-    sheet = Sheet(
-        "Ratings",
-        [
-            Column("participant", "De-identified dyad code"),
-            Column("timepoint", "Timepoint label of the session, e.g. T1 pre"),
-            Column("video", "Name of the recording (file name, or as imported)"),
-            Column("coder", "Coder who gave the score (name, or code C<id>)"),
-            Column("level", "session = whole-session score; segment = score of one segment"),
-            Column(
-                "segment_start_s", "Segment start in seconds from the start of the video", "seconds"
-            ),
-            Column("segment_end_s", "Segment end in seconds", "seconds"),
-            Column("segment_start", "Segment start as hh:mm:ss.fff"),
-            Column("segment_end", "Segment end as hh:mm:ss.fff"),
-            Column("episode", "Episode label of the segment"),
-            Column("dimension", "Dimension key of the coding scheme"),
-            Column("score", "The score", "number"),
-            Column("band", "Band the score falls in (see Codebook for cut-offs)", "band"),
-            Column("note", "The segment's note"),
-            Column("saved_at", "When the score was last saved (UTC)", "datetime"),
-        ],
-    )
-    coders = {c.id: c for c in data.coders}
-    videos = {v.id: v for v in data.videos}
-    segments = {s.id: s for s in data.snapshot.segments}
-    chosen = [r for r in data.snapshot.ratings if r.video_id in videos and r.coder_id in coders]
-
-    def row(r: Rating) -> list[Any]:
-        video, coder = videos[r.video_id], coders[r.coder_id]
-        seg = segments.get(r.segment_id) if r.segment_id is not None else None
-        saved = data.saved_at.get(r.id)
-        return [
-            clean_text(video.participant_code),
-            clean_text(video.timepoint),
-            clean_text(video.name or ""),
-            data.coder_label(coder),
-            "session" if seg is None else "segment",
-            _seconds(seg.start_ms) if seg else None,
-            _seconds(seg.end_ms) if seg else None,
-            clock(seg.start_ms) if seg else "",
-            clock(seg.end_ms) if seg else "",
-            clean_text(seg.episode or "") if seg else "",
-            r.dimension,
-            r.score,
-            data.band(r.dimension, r.score),
-            clean_text(seg.note) if seg else "",
-            saved.replace(tzinfo=None) if saved else None,
-        ]
-
-    sheet.rows = LazyRows(chosen, row)
-    return sheet
 
 
 def _mean(values: Sequence[float]) -> float | None:
@@ -183,10 +129,48 @@ def _mean(values: Sequence[float]) -> float | None:
 _COMPUTED = {"coders' mean", "consensus", "band"}
 
 
+def _item_ratings(ratings: Sequence[Rating]) -> list[Rating]:
+    """Each item score as a rating of "dimension/item", so an item's session score follows
+    the dimension's rule: the session rating's, else the mean of the segment ratings'."""
+    return [
+        replace(r, dimension=f"{r.dimension}/{key}", score=value, items=None)
+        for r in ratings
+        if r.items
+        for key, value in r.items.items()
+    ]
+
+
+def _item_columns(data: ExportData, dim: Dimension) -> list[Column]:
+    """Per item of ``dim``: a column per coder, then the coders' mean."""
+    columns: list[Column] = []
+    for item in dim.items:
+        label = f"{dim.label} / {item.label}"
+        columns.extend(
+            Column(
+                f"{dim.key}_{item.key}_{data.coder_label(c)}",
+                f"{label}: item score of {data.coder_label(c)} (session rating's, else the "
+                "mean of the coder's segment ratings')",
+                "number",
+                f"{label} – {data.coder_label(c)}",
+            )
+            for c in data.coders
+        )
+        columns.append(
+            Column(
+                f"{dim.key}_{item.key}_mean",
+                f"{label}: mean of the coders' item scores",
+                "number",
+                f"{label} – coders' mean",
+            )
+        )
+    return columns
+
+
 def sessions_sheet(data: ExportData) -> Sheet:
     """Wide format for SPSS/R: one row per video, a column per dimension × coder."""
     coders = data.coders
     scores = session_scores(data.snapshot.ratings, {c.id for c in coders})
+    items = session_scores(_item_ratings(data.snapshot.ratings), {c.id for c in coders})
     columns = [
         Column("participant", "De-identified dyad code"),
         Column("timepoint", "Timepoint label"),
@@ -230,6 +214,7 @@ def sessions_sheet(data: ExportData) -> Sheet:
         )
         per_dim.append((dim.key, group))
         columns.extend(group)
+        columns.extend(_item_columns(data, dim))
     # Computed columns get their names first, so a coder called "Mean" cannot take
     # sensitivity_mean: coder columns yield (sensitivity_mean_2), never the other way round.
     wanted = [variable_name(c.name) for c in columns]
@@ -254,6 +239,9 @@ def sessions_sheet(data: ExportData) -> Sheet:
             mean, agreed = _mean(present), data.consensus.get((video.id, key))
             row.extend(own)
             row.extend([mean, agreed, data.band(key, agreed if agreed is not None else mean)])
+            for item in data.scheme.dimension(key).items:
+                per_coder = [items.get((f"{key}/{item.key}", video.id, c.id)) for c in coders]
+                row.extend([*per_coder, _mean([s for s in per_coder if s is not None])])
         sheet.rows.append(row)
     return sheet
 
@@ -341,8 +329,8 @@ def segments_sheet(data: ExportData) -> Sheet:
                 clean_text(video.timepoint),
                 clean_text(video.name or ""),
                 data.coder_label(coder),
-                _seconds(s.start_ms),
-                _seconds(s.end_ms),
+                seconds(s.start_ms),
+                seconds(s.end_ms),
                 clock(s.start_ms),
                 clock(s.end_ms),
                 clean_text(s.episode or ""),

@@ -7,7 +7,7 @@ takes seconds, not minutes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -39,6 +39,8 @@ class ImportedRating:
     dimension: str
     score: float
     segment: Span | None
+    note: str = ""  # why this score (the segment's own note is in ``segment``)
+    items: dict[str, float] | None = field(default=None, compare=False)
 
     def identity(self) -> tuple[Any, ...]:
         """What makes two ratings the same rating (the score aside)."""
@@ -175,7 +177,8 @@ def apply_import(db: StudyDb, ratings: list[ImportedRating], source: str) -> Imp
                     "segment_id": segment_id,
                     "dimension": r.dimension,
                     "score": r.score,
-                    "items": None,
+                    "items": r.items or None,
+                    "note": r.note,
                     "updated_at": now,
                 }
             )

@@ -57,7 +57,9 @@ class Ratings:
         """Save one score (for a segment, or the whole session when segment_id is None).
 
         The score is validated before a transaction opens; on return it is committed. A note
-        of None keeps the note the rating had. Each save adds 1 to the rating's version.
+        of None keeps the note the rating had, and so do ``items`` of None keep its item
+        scores (a mapping replaces them all; an empty one clears them). Each save adds 1 to
+        the rating's version.
 
         ``expected_version`` is the version the editor last saw (0: it saw no rating). When
         the stored rating differs (changed, cleared or created by someone else meanwhile),
@@ -89,7 +91,9 @@ class Ratings:
                     session.add(row)
                 else:
                     row.version += 1
-                row.score, row.items, row.updated_at = value, item_scores, utcnow()
+                row.score, row.updated_at = value, utcnow()
+                if items is not None:  # a score typed alone must not wipe the items typed
+                    row.items = item_scores
                 if text is not None:
                     row.note = text
                 session.flush()

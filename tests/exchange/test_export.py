@@ -28,9 +28,11 @@ RATINGS_COLUMNS = [
     "segment_end",
     "episode",
     "dimension",
+    "item",
     "score",
     "band",
-    "note",
+    "score_note",
+    "segment_note",
     "saved_at",
 ]
 
@@ -44,17 +46,17 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     assert [c.value for c in ratings[1]] == RATINGS_COLUMNS
     assert ratings.freeze_panes == "A2"
     band_rules = ratings.conditional_formatting  # bands coloured, one rule per band
-    assert any(str(rule.sqref).startswith("M2:M") for rule in band_rules)
-    assert ratings.auto_filter.ref == f"A1:O{ratings.max_row}"
+    assert any(str(rule.sqref).startswith("N2:N") for rule in band_rules)
+    assert ratings.auto_filter.ref == f"A1:Q{ratings.max_row}"
     assert ratings.max_row == 1 + 2 * 2 * 2 * 6 * 2  # videos × coders × dimensions × levels
     rows = [
         dict(zip(RATINGS_COLUMNS, (c.value for c in row), strict=True))
         for row in ratings.iter_rows(min_row=2)
     ]
     for row, cells in zip(rows, ratings.iter_rows(min_row=2), strict=True):
-        assert cells[11].data_type == "n" and isinstance(row["score"], int | float)
-        assert {cells[13].data_type, cells[3].data_type} <= {"s", "inlineStr"}  # text, not "f"
-    notes = {row["note"] for row in rows}
+        assert cells[12].data_type == "n" and isinstance(row["score"], int | float)
+        assert {cells[15].data_type, cells[3].data_type} <= {"s", "inlineStr"}  # text, not "f"
+    notes = {row["segment_note"] for row in rows}
     assert notes == {HYPERLINK, AT_SUM, None}  # literal text, not formulas (None: no note)
     assert {row["coder"] for row in rows} == {"Ana", "+Ben"}
     segment_row = next(r for r in rows if r["level"] == "segment")
@@ -86,7 +88,10 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     assert sens[4] == pytest.approx((3.5 + 4.0) / 2)
     assert sens[6] == pytest.approx(sens[4] - sens[2])
     codebook = [r for r in book["Codebook"].iter_rows(min_row=2, values_only=True)]
-    assert ("Ratings", "score", "The score") in codebook
+    meanings = {(r[0], r[1]): r[2] for r in codebook}
+    assert meanings[("Ratings", "score")].startswith("The score")
+    assert "Why this score" in meanings[("Ratings", "score_note")]
+    assert "segment's note" in meanings[("Ratings", "segment_note")]
     assert any(r[0] == "Scheme" and "from 3.5" in str(r[2]) for r in codebook)
     reliability = [r for r in book["Reliability"].iter_rows(min_row=2, values_only=True)]
     assert len(reliability) == 6 and reliability[0][3] == "ICC2"
@@ -101,13 +106,13 @@ def test_csv_files_keep_formula_text_as_text(rated_study: Study, tmp_path: Path)
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     with (tmp_path / "out-Ratings.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    notes = {row["note"] for row in rows}
+    notes = {row["segment_note"] for row in rows}
     assert notes == {"'" + HYPERLINK, "'" + AT_SUM, ""}  # marked as text for spreadsheets
     assert not any(v.startswith(("=", "@", "+")) for row in rows for v in row.values())
     from eas_coder.exchange.reader import read_sheet
 
     back = read_sheet(tmp_path / "out-Ratings.csv")  # and our reader restores them exactly
-    assert {cells["note"] for _, cells in back.rows} == {HYPERLINK, AT_SUM, ""}
+    assert {cells["segment_note"] for _, cells in back.rows} == {HYPERLINK, AT_SUM, ""}
     assert {cells["coder"] for _, cells in back.rows} == {"Ana", "+Ben"}
 
 

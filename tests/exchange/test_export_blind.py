@@ -204,11 +204,15 @@ def test_coders_csv_files_hide_the_others_scores(blind_study: Path, tmp_path: Pa
 
 def test_coders_spss_file_hides_the_others_scores(blind_study: Path, tmp_path: Path) -> None:
     with Study.open(from_string(blind_study)) as study:
-        (path,) = export_study(study, tmp_path / "b.sav", viewer=_viewer(study, "B"))
-        (full,) = export_study(study, tmp_path / "all.sav")
+        path, long = export_study(study, tmp_path / "b.sav", viewer=_viewer(study, "B"))
+        full, _ = export_study(study, tmp_path / "all.sav")
     frame, _meta = pyreadstat.read_sav(str(path))
     v1 = frame[frame["video"] == "m01_t1"].iloc[0]
     assert math.isnan(v1["sensitivity_a"]) and v1["sensitivity_b"] == B_V1_SESSION
     assert math.isnan(v1["sensitivity_consensus"])
+    ratings, _meta = pyreadstat.read_sav(str(long))  # the long file beside it, as blind
+    seen = set(zip(ratings["video"], ratings["coder"], strict=True))
+    assert seen == {("m01_t1", "B"), ("m01_t2", "A"), ("m01_t2", "B")}
+    assert A_V1_NOTE not in set(ratings["segment_note"]) | set(ratings["score_note"])
     everything, _ = pyreadstat.read_sav(str(full))
     assert everything[everything["video"] == "m01_t1"].iloc[0]["sensitivity_a"] == A_V1_SESSION
