@@ -6,12 +6,15 @@ also exit 2).
 Who is asking: ``--coder NAME`` or ``--manager`` (before or after the command). In a study
 with a lab-manager passphrase, commands that change the study or compare coders are the
 lab manager's, and ``export`` gives a coder only what blind coding lets them see
-(``cli_support.require_manager`` and ``viewer_of``). Without a passphrase, all is open.
+(``cli_support.require_manager`` and ``viewer_of``). Without a passphrase, all is open,
+except that ``--coder NAME`` still gives that coder's own blind view. A coder the lab manager
+gave a passphrase (``coders passphrase NAME``) is asked for it.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import os
 import shlex
@@ -40,6 +43,7 @@ from eas_coder.cli_support import (
     check_who,
     open_study,
     require_manager,
+    terminal,
 )
 from eas_coder.errors import EasCoderError
 from eas_coder.location import ENV_VAR, Location, resolve
@@ -65,6 +69,29 @@ def cmd_coders_add(args: argparse.Namespace) -> int:
         require_manager(args, study, "adding coders")
         for coder in study.coders.add_many(args.names):  # all or none
             print(f"Added coder {coder.name} (id {coder.id})")
+    return 0
+
+
+def _new_passphrase(name: str) -> str:
+    """The new passphrase: typed twice (not echoed) at a terminal, else stdin's first line."""
+    if not terminal():
+        return sys.stdin.readline().rstrip("\r\n") if sys.stdin is not None else ""
+    first = getpass.getpass(f"New passphrase for {name}: ")
+    if getpass.getpass("The same again: ") != first:
+        raise UsageError("the two passphrases differ; nothing was changed")
+    return first
+
+
+def cmd_coders_passphrase(args: argparse.Namespace) -> int:
+    with open_study(args) as study:
+        require_manager(args, study, "setting a coder's passphrase")
+        coder = study.coders.get(args.name)
+        if args.clear:
+            study.coders.set_passphrase(coder.id, None)
+            print(f"Removed the passphrase of {coder.name}")
+            return 0
+        study.coders.set_passphrase(coder.id, _new_passphrase(coder.name))
+    print(f"Set the passphrase of {coder.name}; they are asked for it when signing in")
     return 0
 
 
@@ -204,6 +231,14 @@ def build_parser() -> argparse.ArgumentParser:
     coders_sub.add_parser("list", help="list coders", parents=[who]).set_defaults(
         func=cmd_coders_list
     )
+    c_pass = coders_sub.add_parser(
+        "passphrase",
+        help="set a coder's sign-in passphrase (lab manager; asked, or read from stdin)",
+        parents=[who],
+    )
+    c_pass.add_argument("name", metavar="NAME")
+    c_pass.add_argument("--clear", action="store_true", help="remove the passphrase instead")
+    c_pass.set_defaults(func=cmd_coders_passphrase)
 
     videos = sub.add_parser("videos", help="add or list videos")
     videos_sub = videos.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -278,13 +313,14 @@ def build_parser() -> argparse.ArgumentParser:
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser(
-        "import-ratings", help="import a long-format rating sheet (xlsx, csv)", parents=[who]
+        "import-ratings", help="import a long-format rating sheet (xlsx, csv, sav)", parents=[who]
     )
     imp.add_argument(
         "file",
         metavar="FILE",
         help="columns: participant, timepoint, coder, "
-        "dimension, score [, video, level, segment_start, segment_end, episode, note]",
+        "dimension, score [, video, level, segment_start, segment_end, episode, item, "
+        "score_note, segment_note]",
     )
     imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
     imp.set_defaults(func=cmd_import)

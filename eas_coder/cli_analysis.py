@@ -2,7 +2,8 @@
 
 Blind coding (a study with a lab-manager passphrase): what compares coders or changes the
 study is the lab manager's (``--manager``); the export is also open to a coder's own view
-(``--coder NAME``). A study without a passphrase is open to everyone, as before.
+(``--coder NAME``). A study without a passphrase is open to everyone, as before, except that
+``--coder NAME`` asks for that coder's own blind view (export, reliability, disagreements).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from eas_coder.cli_support import (
     PROG,
     UsageError,
+    comparing_viewer,
     open_study,
     require_manager,
     split_list,
@@ -30,9 +32,9 @@ def cmd_reliability(args: argparse.Namespace) -> int:
     from eas_coder import reliability, reliability_text  # numpy/scipy only when needed
 
     with open_study(args) as study:
-        require_manager(args, study, "reliability (it compares coders)")
+        viewer = comparing_viewer(args, study, "reliability (it compares coders)")
         report = reliability.compute(
-            study, split_list(args.coders), args.level, split_list(args.dimensions)
+            study, split_list(args.coders), args.level, split_list(args.dimensions), viewer
         )
     if args.json:
         print(json.dumps(report.to_json(), indent=2))
@@ -42,17 +44,24 @@ def cmd_reliability(args: argparse.Namespace) -> int:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from eas_coder.sampling import assign_sample
+    from eas_coder.sampling import draw_and_assign
 
     coders = split_list(args.coders) or []
     if len(coders) < 2:
         raise UsageError("name the two (or more) coders who double-code the sample: --coders A,B")
     with open_study(args) as study:
         require_manager(args, study, "drawing the reliability sample")
-        made = assign_sample(study, coders, args.share, args.seed, not args.no_stratify)
+        result = draw_and_assign(study, coders, args.share, args.seed, not args.no_stratify)
         labels = {v.id: v.label for v in study.videos.all()}
+    made = result.made
     for video_id in sorted({a.video_id for a in made}):
         print(f"Assigned {labels[video_id]}")
+    if result.left_out:
+        print(
+            f"Left out {len(result.left_out)} videos whose other coders' work a named coder "
+            "could already see (an earlier version showed it): "
+            + ", ".join(v.label for v in result.left_out)
+        )
     print(f"{len(made)} new assignments (share {args.share:g}, seed {args.seed})")
     return 0
 
@@ -134,8 +143,8 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
     from eas_coder.review import disagreements
 
     with open_study(args) as study:
-        require_manager(args, study, "disagreements (it compares coders)")
-        found = disagreements(study, split_list(args.coders), args.level, args.min)
+        viewer = comparing_viewer(args, study, "disagreements (it compares coders)")
+        found = disagreements(study, split_list(args.coders), args.level, args.min, viewer)
         labels = {v.id: v.label for v in study.videos.all()}
     if not found:
         print("No disagreements of that size.")

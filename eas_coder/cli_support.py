@@ -1,5 +1,6 @@
 """Shared pieces of the command line: the program name, usage errors, opening the study, and
-who is asking (a coder, or the lab manager with the study's passphrase)."""
+who is asking (a coder, with their passphrase when they have one, or the lab manager with the
+study's). Who is asking is also who the audit log names, beside the computer's login."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from typing import TypeVar
 
 from eas_coder.errors import EasCoderError, PasswordNeeded
 from eas_coder.location import Location, server_label, with_password
+from eas_coder.model import Coder
 from eas_coder.store.network_share import share_warning
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
 PROG = "eas-coder"
 PASSPHRASE_ENV = "EAS_CODER_MANAGER_PASSPHRASE"
+CODER_PASSPHRASE_ENV = "EAS_CODER_CODER_PASSPHRASE"  # for `--coder NAME` with a passphrase
 T = TypeVar("T")
 
 
@@ -79,7 +82,8 @@ def add_who_options(parser: argparse.ArgumentParser, suppress: bool = False) -> 
         "--coder",
         metavar="NAME",
         default=argparse.SUPPRESS if suppress else None,
-        help="act as this coder: see only what blind coding lets them see",
+        help="act as this coder: see only what blind coding lets them see (a coder with a "
+        f"passphrase: from ${CODER_PASSPHRASE_ENV}, else asked)",
     )
     group.add_argument(
         "--manager",
@@ -98,24 +102,47 @@ def check_who(args: argparse.Namespace) -> None:
         )
 
 
-def _passphrase() -> str:
-    given = os.environ.get(PASSPHRASE_ENV)
+def terminal() -> bool:
+    """True when someone at a terminal can be asked (stdin is a TTY)."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def _secret(env: str, prompt: str, missing: str) -> str:
+    """A passphrase from ``$env``, else asked (not echoed) at a terminal, else UsageError."""
+    given = os.environ.get(env)
     if given:
         return given
-    if sys.stdin is not None and sys.stdin.isatty():
+    if terminal():
         try:
-            return getpass.getpass("Lab-manager passphrase: ")
+            return getpass.getpass(prompt)
         except EOFError:
             return ""
-    raise UsageError(
-        f"--manager needs the lab-manager passphrase: set {PASSPHRASE_ENV}, "
-        "or run the command in a terminal to be asked for it"
-    )
+    raise UsageError(f"{missing}: set {env}, or run the command in a terminal to be asked for it")
 
 
 def _check_manager(study: Study) -> None:
-    if not study.manager.verify(_passphrase()):
+    passphrase = _secret(
+        PASSPHRASE_ENV, "Lab-manager passphrase: ", "--manager needs the lab-manager passphrase"
+    )
+    if not study.manager.verify(passphrase):
         raise UsageError("wrong lab-manager passphrase")
+    study.coders.act_as(None, manager=True)
+
+
+def sign_in_coder(study: Study, name: str) -> Coder:
+    """The coder ``--coder NAME`` names, after their passphrase when they have one; from now
+    on the audit log names them."""
+    coder = study.coders.get(name)
+    if study.coders.has_passphrase(coder.id):
+        passphrase = _secret(
+            CODER_PASSPHRASE_ENV,
+            f"Passphrase of {coder.name}: ",
+            f"{coder.name} signs in with a passphrase",
+        )
+        if not study.coders.verify(coder.id, passphrase):
+            raise UsageError(f"wrong passphrase for {coder.name}")
+    study.coders.act_as(coder)
+    return coder
 
 
 def _coder_name(args: argparse.Namespace) -> str | None:
@@ -130,8 +157,8 @@ def require_manager(args: argparse.Namespace, study: Study, what: str) -> None:
     """
     name = _coder_name(args)
     if not study.manager.has_passphrase():
-        if name is not None:
-            study.coders.get(name)  # a mistyped name is still worth saying
+        if name is not None:  # a mistyped name is still worth saying; the audit names them
+            sign_in_coder(study, name)
         return
     if name is not None:
         raise UsageError(f"{what} is for the lab manager, not a coder: use --manager, not --coder")
@@ -145,9 +172,8 @@ def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
     the ``--coder``'s (blind, as in the window, with or without a passphrase). Without a
     passphrase and without ``--coder`` nothing is protected: everything is shown."""
     name = _coder_name(args)
-    coder = None if name is None else study.coders.get(name)
-    if coder is not None:
-        return Viewer(coder, study.assignments.all())
+    if name is not None:
+        return Viewer(sign_in_coder(study, name), study.assignments.all())
     if not study.manager.has_passphrase():
         return Viewer.everyone()
     if not getattr(args, "manager", False):
@@ -157,3 +183,12 @@ def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
         )
     _check_manager(study)
     return Viewer.everyone()
+
+
+def comparing_viewer(args: argparse.Namespace, study: Study, what: str) -> Viewer:
+    """For commands that compare coders (reliability, disagreements): the lab manager's in a
+    study with a passphrase; in one without, a ``--coder``'s own blind view if asked for."""
+    if study.manager.has_passphrase():
+        require_manager(args, study, what)
+        return Viewer.everyone()
+    return viewer_of(args, study, what)

@@ -1,8 +1,10 @@
 """Rules of the coding workflow, on plain data: what a coder may see, what is missing before
 a video can be submitted, and where each coder stands with each video.
 
-Blind coding: a coder sees only their own segments and ratings of a video until every coder
-assigned to it has submitted; the lab manager sees everything.
+Blind coding: a coder sees only their own segments and ratings of a video until they and
+every other coder assigned to it have submitted; then they see the work of those assigned
+coders. A coder who is not assigned to a video sees nobody's work on it. The lab manager sees
+everything.
 """
 
 from __future__ import annotations
@@ -37,17 +39,32 @@ def all_submitted(assignments: Iterable[Assignment], video_id: int) -> bool:
     return bool(of_video) and all(a.status == AssignmentStatus.DONE for a in of_video)
 
 
+def revealed_to(assignments: Iterable[Assignment], video_id: int, viewer_id: int | None) -> bool:
+    """True when the viewer is assigned to the video and every coder assigned to it (the
+    viewer included) has submitted it: only then may they compare their work with others'."""
+    of_video = [a for a in assignments if a.video_id == video_id]
+    assigned = any(a.coder_id == viewer_id for a in of_video)
+    return assigned and all(a.status == AssignmentStatus.DONE for a in of_video)
+
+
 def visible_coders(
     assignments: Iterable[Assignment], video_id: int, viewer_id: int | None, manager: bool
 ) -> set[int] | None:
-    """Whose work on a video the viewer may see: None means everyone's.
+    """Whose work on a video the viewer may see: None means everyone's (the lab manager).
 
-    The lab manager sees all. A coder sees their own, and everyone's once every assigned
-    coder has submitted the video.
+    A coder sees their own; and another coder's only when both are assigned to the video and
+    every coder assigned to it has submitted (``revealed_to``). Being unassigned shows
+    nothing of anyone else, however finished the video is: a coder may be given it later
+    (e.g. in the reliability sample) and must code it blind.
     """
-    if manager or all_submitted(assignments, video_id):
+    if manager:
         return None
-    return set() if viewer_id is None else {viewer_id}
+    if viewer_id is None:
+        return set()
+    of_video = [a for a in assignments if a.video_id == video_id]
+    if revealed_to(of_video, video_id, viewer_id):
+        return {a.coder_id for a in of_video}
+    return {viewer_id}
 
 
 Record = TypeVar("Record", Segment, Rating)

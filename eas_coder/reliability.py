@@ -34,6 +34,7 @@ from eas_coder.stats import (
 )
 from eas_coder.stats.boundaries import BoundaryAgreement, match_segments
 from eas_coder.store.study import Study
+from eas_coder.viewer import Viewer
 
 Level = Literal["session", "segment"]
 LEVELS: tuple[Level, ...] = ("session", "segment")
@@ -229,14 +230,18 @@ def compute_tables(
     coders: Sequence[str] | None,
     level: Level,
     dimensions: Sequence[str] | None,
+    viewer: Viewer | None = None,
 ) -> tuple[list[Coder], dict[str, Table]]:
-    """The chosen coders and, per dimension key, their units × coders table."""
+    """The chosen coders and, per dimension key, their units × coders table; with a
+    ``viewer``, only the ratings that person may see (blind coding)."""
     if level not in LEVELS:
         raise StudyError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     chosen = _choose_coders(study, coders)
     keys = [d.key for d in _choose_dimensions(study, dimensions)]
     ids = [c.id for c in chosen]
     ratings = study.ratings.all()
+    if viewer is not None:
+        ratings = viewer.only_visible(ratings)
     if level == "session":
         return chosen, _session_tables(ratings, ids, keys)
     return chosen, _segment_tables(ratings, study.segments.all(), ids, keys)
@@ -247,9 +252,11 @@ def compute(
     coders: Sequence[str] | None = None,
     level: Level = "session",
     dimensions: Sequence[str] | None = None,
+    viewer: Viewer | None = None,
 ) -> ReliabilityReport:
-    """Reliability of the chosen coders (default: all) on the chosen dimensions (default: all)."""
-    chosen, tables = compute_tables(study, coders, level, dimensions)
+    """Reliability of the chosen coders (default: all) on the chosen dimensions (default: all),
+    from what ``viewer`` may see (default: everything, as the lab manager)."""
+    chosen, tables = compute_tables(study, coders, level, dimensions, viewer)
     dims = _choose_dimensions(study, dimensions)
     tolerance = float(study.settings.get("reliability.tolerance"))
     report = ReliabilityReport(

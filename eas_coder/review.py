@@ -13,6 +13,7 @@ import numpy as np
 
 from eas_coder.reliability import Level, compute_tables
 from eas_coder.store.study import Study
+from eas_coder.viewer import Viewer
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,15 @@ def disagreements(
     coders: Sequence[str] | None = None,
     level: Level = "session",
     minimum: float = 0.5,
+    viewer: Viewer | None = None,
 ) -> list[Disagreement]:
-    """Units every chosen coder scored, differing by at least ``minimum``, largest first."""
-    chosen, tables = compute_tables(study, coders, level, None)
+    """Units every chosen coder scored, differing by at least ``minimum``, largest first;
+    with a ``viewer``, only from what that person may see (blind coding)."""
+    chosen, tables = compute_tables(study, coders, level, None, viewer)
     agreed = {
-        (c.video_id, c.dimension): c.score for c in study.consensus.all() if c.segment_id is None
+        (c.video_id, c.dimension): c.score
+        for c in study.consensus.all()
+        if c.segment_id is None and (viewer is None or viewer.sees_all(c.video_id))
     }
     found = []
     for key, table in tables.items():

@@ -1,9 +1,10 @@
 """Who is looking at a study's data, and so whose work on each video they may see.
 
 The rule is blind coding (``eas_coder.coding.visible_coders``): a coder sees their own work
-on a video until every coder assigned to it has submitted; the lab manager sees everything.
-A ``Viewer`` applies that rule to whole lists of records, for the doors other than the
-window (export, the command line).
+on a video, and the other assigned coders' only once they themselves and every coder
+assigned to it have submitted; a coder not assigned to a video sees nobody's work on it. The
+lab manager sees everything. A ``Viewer`` applies that rule to whole lists of records, for
+the doors other than the window (export, reliability, disagreements, the command line).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
-from eas_coder.coding import visible_coders
+from eas_coder.coding import revealed_to, visible_coders
 from eas_coder.model import Assignment, Coder, Rating, Segment
 
 Record = TypeVar("Record", Segment, Rating)
@@ -55,8 +56,11 @@ class Viewer:
         return visible is None or coder_id in visible
 
     def sees_all(self, video_id: int) -> bool:
-        """True if this viewer may see every coder's work on the video (and what was agreed)."""
-        return self.visible(video_id) is None
+        """True if this viewer may see every assigned coder's work on the video, and so what
+        was agreed there (the lab manager; or a coder it was revealed to)."""
+        if self.coder is None:
+            return True
+        return revealed_to(self._by_video.get(video_id, ()), video_id, self.coder.id)
 
     def only_visible(self, records: Sequence[Record]) -> list[Record]:
         """The segments or ratings (of any videos) this viewer may see."""
@@ -70,5 +74,5 @@ class Viewer:
             return "lab manager: every coder's work"
         return (
             f"coder {self.coder.name}: own work, and other coders' work only on videos "
-            "every assigned coder has submitted"
+            f"assigned to {self.coder.name} that every assigned coder has submitted"
         )

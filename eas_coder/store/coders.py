@@ -1,16 +1,34 @@
-"""Coders: the people who rate videos."""
+"""Coders: the people who rate videos; optional passphrases; who the audit log names.
+
+A coder's passphrase, like the lab manager's, is stored only as a salted scrypt hash
+(``store/manager.py``). It keeps coders from signing in under each other's names; it is not a
+security boundary against someone who can read the study file itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from eas_coder.errors import Conflict, NotFound
+from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.model import Coder
 from eas_coder.store import convert
+from eas_coder.store.manager import MIN_LENGTH, hash_passphrase, passphrase_matches
 from eas_coder.store.tables import CoderRow
 from eas_coder.store.unit import NAME_LENGTH, StudyDb, checked_text
+
+ACTOR_LENGTH = 200  # audit_log.actor (tables.py)
+MANAGER = "lab manager"
+
+
+def actor_label(who: str, login: str) -> str:
+    """``Ana (login ana.s)``: the signed-in person and the computer's login, within the
+    audit column's width (a long name is cut, the login is kept)."""
+    suffix = f" (login {login})"
+    room = max(ACTOR_LENGTH - len(suffix), 1)
+    return (who if len(who) <= room else who[: room - 1] + "…") + suffix
 
 
 class Coders:
@@ -18,6 +36,7 @@ class Coders:
 
     def __init__(self, db: StudyDb) -> None:
         self._db = db
+        self._login = db.actor  # the computer's login (or the actor the study was opened as)
 
     def add(self, name: str) -> Coder:
         """Add a coder."""
@@ -52,10 +71,63 @@ class Coders:
     def get(self, name_or_id: str | int) -> Coder:
         """A coder by id or by name."""
         with self._db.read() as session:
-            if isinstance(name_or_id, int):
-                row = session.get(CoderRow, name_or_id)
-            else:
-                row = session.scalar(select(CoderRow).where(CoderRow.name == name_or_id))
-            if row is None:
-                raise NotFound(f"no coder {name_or_id!r} in this study")
-            return convert.coder(row)
+            return convert.coder(_row(session, name_or_id))
+
+    # --- passphrases ----------------------------------------------------------------------
+
+    def set_passphrase(self, name_or_id: str | int, passphrase: str | None) -> None:
+        """Set (or with None, remove) a coder's passphrase: the lab manager's decision.
+
+        The audit says that it changed, never what it is.
+        """
+        if passphrase is not None and (
+            not isinstance(passphrase, str) or len(passphrase.strip()) < MIN_LENGTH
+        ):
+            raise StudyError(f"a coder's passphrase needs at least {MIN_LENGTH} characters")
+        stored = None if passphrase is None else hash_passphrase(passphrase)
+        with self._db.write() as session:
+            row = _row(session, name_or_id)
+            had = row.passphrase_hash is not None
+            row.passphrase_hash = stored
+            new = {"set": stored is not None}
+            self._db.audit(session, "coder.passphrase", "coder", row.id, {"set": had}, new)
+
+    def has_passphrase(self, name_or_id: str | int) -> bool:
+        """True when signing in as this coder asks for a passphrase."""
+        with self._db.read() as session:
+            return _row(session, name_or_id).passphrase_hash is not None
+
+    def with_passphrase(self) -> set[str]:
+        """Names of the coders who have a passphrase (for the sign-in dialog)."""
+        with self._db.read() as session:
+            query = select(CoderRow.name).where(CoderRow.passphrase_hash.is_not(None))
+            return set(session.scalars(query))
+
+    def verify(self, name_or_id: str | int, passphrase: str) -> bool:
+        """True if the coder has no passphrase, or ``passphrase`` is theirs."""
+        with self._db.read() as session:
+            stored = _row(session, name_or_id).passphrase_hash
+        return stored is None or passphrase_matches(passphrase, stored)
+
+    # --- who is acting --------------------------------------------------------------------
+
+    def act_as(self, coder: Coder | None, manager: bool = False) -> None:
+        """Name the signed-in person (a coder, or the lab manager) in every audit entry from
+        now on, beside the computer's login; nobody (None, not manager): the login alone.
+        Callers check the passphrase first (``verify``, ``Manager.verify``)."""
+        if manager:
+            self._db.actor = actor_label(MANAGER, self._login)
+        elif coder is not None:
+            self._db.actor = actor_label(coder.name, self._login)
+        else:
+            self._db.actor = self._login
+
+
+def _row(session: Session, name_or_id: str | int) -> CoderRow:
+    if isinstance(name_or_id, int):
+        row = session.get(CoderRow, name_or_id)
+    else:
+        row = session.scalar(select(CoderRow).where(CoderRow.name == name_or_id))
+    if row is None:
+        raise NotFound(f"no coder {name_or_id!r} in this study")
+    return row

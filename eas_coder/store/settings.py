@@ -29,6 +29,10 @@ def _whole(low: int, high: int) -> Callable[[Any], str | None]:
     return check
 
 
+def _flag(value: Any) -> str | None:
+    return None if isinstance(value, bool) else "true or false"
+
+
 def _icc_form(value: Any) -> str | None:
     return None if value in _ICC_FORMS else f"one of {', '.join(_ICC_FORMS)}"
 
@@ -39,12 +43,15 @@ DEFAULTS: dict[str, Any] = {
     "reliability.target": 0.70,
     "reliability.tolerance": 1.0,
     "backups.keep": 10,  # SQLite studies: backups taken on open that are kept (store/backups.py)
+    # May a coder take an unassigned video (asked, audited)? Off: only the manager assigns.
+    "coding.self_assign": False,
 }
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.target_form": _icc_form,
     "reliability.target": _number(0.0, 1.0),
     "reliability.tolerance": _number(0.0, 100.0),
     "backups.keep": _whole(1, 100),
+    "coding.self_assign": _flag,
 }
 
 

@@ -112,6 +112,22 @@ class CoderRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # scrypt hash of the coder's own passphrase, when the lab manager set one
+    passphrase_hash: Mapped[str | None] = mapped_column(String(300))
+
+
+class SeenWorkRow(Base):
+    """A coder who could see other coders' work on a video (under the rule of versions before
+    schema 0007): the reliability sample never assigns them that video (sampling.py)."""
+
+    __tablename__ = "seen_work"
+
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("video.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class ParticipantRow(Base):

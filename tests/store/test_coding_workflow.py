@@ -40,6 +40,7 @@ def test_submit_locks_the_coders_work_and_reopen_unlocks(study: Study) -> None:
     video, ana, ben = _setup(study)
     segment = study.segments.add(video, ana, 0, 60_000)
     rating = study.ratings.set(video, ana, "sensitivity", 5, segment_id=segment.id)
+    study.assignments.add(video, ana)  # submitting never assigns (issue 14)
     study.assignments.submit(video, ana)
     for change in (
         lambda: study.ratings.set(video, ana, "sensitivity", 6, segment_id=segment.id),
