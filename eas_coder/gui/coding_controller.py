@@ -3,14 +3,16 @@ CodingSession. It holds what is selected, not what is true: the study is the tru
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
+from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating_panel import RatingPanel
+from eas_coder.gui.score_row import NoteEdit
 from eas_coder.gui.segment_table import SegmentTable
+from eas_coder.gui.submit_flow import ask_to_submit
 from eas_coder.gui.timeline import TimelineSegment, TimelineTrack
 from eas_coder.model import Segment
 from eas_coder.timecode import clock
@@ -41,11 +43,14 @@ class CodingController(QObject):
         segments.segmentSelected.connect(self._on_segment_selected)
         segments.jumpRequested.connect(player.player.seek_ms)
         segments.episodeEdited.connect(self._on_episode_edited)
+        segments.noteEdited.connect(self._on_segment_note_edited)
         segments.deleteRequested.connect(session.delete_segments)
         segments.mergeRequested.connect(session.merge_segments)
         segments.splitRequested.connect(self._on_split)
         rating.scoreChanged.connect(self._on_score)
         rating.noteChanged.connect(self._on_note)
+        for note in rating.findChildren(NoteEdit):
+            note.leaveRequested.connect(self.focus_player)
         timeline = player.timeline
         timeline.segmentClicked.connect(self._on_timeline_segment)
         timeline.segmentEdgeMoved.connect(self._on_edge_moved)
@@ -224,6 +229,11 @@ class CodingController(QObject):
         if found is not None:
             self.session.update_segment(found, episode=key)
 
+    def _on_segment_note_edited(self, segment_id: int, note: str) -> None:
+        found = self._segment(segment_id)
+        if found is not None:
+            self.session.update_segment(found, note=note)
+
     def _on_edge_moved(self, segment_id: int, start_ms: int, end_ms: int) -> None:
         found = self._segment(segment_id)
         if found is not None:
@@ -242,10 +252,15 @@ class CodingController(QObject):
             self._on_split(current.id)
 
     def _on_score(self, key: str, score: object) -> None:
-        if self.target is None or "/" in key:
+        if self.target is None:
             return
         segment_id = None if self.target == SESSION else self.target
-        self.session.set_score(key, score if score is None else float(score), segment_id)  # type: ignore[arg-type]
+        value = score if score is None else float(score)  # type: ignore[arg-type]
+        dimension, _, item = key.partition("/")  # "dimension/item" for an item's score
+        if item:
+            self.session.set_item(dimension, item, value, segment_id)
+        else:
+            self.session.set_score(key, value, segment_id)
 
     def _on_note(self, key: str, text: str) -> None:
         if self.target is not None:
@@ -329,19 +344,16 @@ class CodingController(QObject):
         first = next((k for k in keys if k not in scores), keys[0])
         self.rating.focus_dimension(first)
 
+    def focus_player(self) -> None:
+        """Give the keyboard back to the player (Escape in a note)."""
+        self.panel.surface.setFocus(Qt.FocusReason.OtherFocusReason)
+
     def submit(self) -> None:
-        """Ctrl+Enter: submit the open video, or say what is missing."""
-        if not self.session.can_code():
-            return
-        missing = self.session.submit()
-        if missing:
-            box = QMessageBox(QMessageBox.Icon.Information, "Not complete yet",
-                              "Rate every dimension before submitting. Missing:\n\n• "
-                              + "\n• ".join(missing), parent=self.window)  # fmt: skip
-            box.setObjectName("missingBox")
-            box.open()
-            return
-        self._status("Submitted — your coding of this video is locked")
+        """Ctrl+Enter: save whatever is being typed (a score's note here, a segment's note in
+        the table, committed as the keyboard leaves it), then say what is missing or ask."""
+        self.rating.commit_notes()
+        self.focus_player()
+        ask_to_submit(self.window, self.session, self._status)
 
     def reopen(self) -> None:
         """Lab manager: unlock a coder's submitted video."""

@@ -2,7 +2,8 @@
 
 The session is the window's one door to the study for coding: widgets ask it what to show
 (blind coding applied) and tell it what the coder did; it writes through the Study at once
-and announces what changed.
+and announces what changed. A coder codes only videos assigned to them: opening another one
+asks whether to take it, where the study allows that (``gui/unassigned.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from eas_coder.coding import (
     visible_coders,
 )
 from eas_coder.errors import StudyError
+from eas_coder.gui.unassigned import UnassignedVideo
 from eas_coder.gui.undo_commands import (
     AddSegmentCommand,
     DeleteSegmentsCommand,
@@ -53,14 +55,21 @@ class CodingSession(QObject):
         # (dimension, segment id) -> version of the rating last shown (0: none was shown);
         # an edit sends it along, so a score changed elsewhere meanwhile is never overwritten
         self._seen: dict[tuple[str, int | None], int] = {}
+        # (dimension, segment id) -> version this window's own last save produced
+        self._written: dict[tuple[str, int | None], int] = {}
+        self.unassigned = UnassignedVideo(self)
 
     # -- who and what ---------------------------------------------------------------------
 
     def sign_in(self, coder: Coder | None, manager: bool) -> None:
-        """Start coding as ``coder``, or as the lab manager (``coder`` None)."""
+        """Start coding as ``coder``, or as the lab manager (``coder`` None); the audit log
+        names them from now on (passphrases are checked before, by the sign-in dialog)."""
         self.coder, self.manager = coder, manager
+        self.study.coders.act_as(coder, manager)
+        self.unassigned.dismiss()
         self.undo_stack.clear()
         self._seen.clear()
+        self._written.clear()
         self.changed.emit("coder", None)
 
     def who(self) -> str:
@@ -75,16 +84,33 @@ class CodingSession(QObject):
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
         self._seen.clear()
-        if video is not None and self.coder is not None and not self.is_locked():
-            try:
-                self.study.templates.apply(video.id, self.coder.id)
-            except StudyError as exc:
-                self.report_failure(str(exc))
+        self._written.clear()
+        self.unassigned.dismiss()
+        if video is not None and self.coder is not None:
+            if not self.is_assigned():
+                self.unassigned.opened(video, self.coder)  # asks, or refuses (audited)
+            elif not self.is_locked():
+                self.apply_template()
         self.changed.emit("segments", None)
 
+    def apply_template(self) -> None:
+        """The coder's copy of the open video's shared episode template (once)."""
+        if self.video is not None and self.coder is not None:
+            try:
+                self.study.templates.apply(self.video.id, self.coder.id)
+            except StudyError as exc:
+                self.report_failure(str(exc))
+
+    def is_assigned(self) -> bool:
+        """True when the open video is assigned to the signed-in coder."""
+        if self.video is None or self.coder is None:
+            return False
+        coder_id = self.coder.id
+        return any(a.coder_id == coder_id for a in self.study.assignments.of_video(self.video.id))
+
     def can_code(self) -> bool:
-        """True when a coder (not the manager) has a video open."""
-        return self.coder is not None and self.video is not None
+        """True when a coder (not the manager) has a video assigned to them open."""
+        return self.coder is not None and self.video is not None and self.is_assigned()
 
     def require_coding(self) -> tuple[int, int]:
         """(video id, coder id) of the work being edited; StudyError if there is none."""
@@ -184,13 +210,24 @@ class CodingSession(QObject):
         """Record the version of a rating now on screen (0: no rating)."""
         self._seen[(dimension, segment_id)] = version
 
+    def wrote(self, dimension: str, segment_id: int | None, version: int) -> None:
+        """Record the version a save (or undo) from this window produced (0: cleared)."""
+        self._written[(dimension, segment_id)] = version
+        self.saw(dimension, segment_id, version)
+
+    def written_version(self, dimension: str, segment_id: int | None, default: int) -> int:
+        """The version this window's last save of a rating produced, else ``default``."""
+        return self._written.get((dimension, segment_id), default)
+
     # -- edits (each one undoable and saved at once) -----------------------------------------
 
     def set_score(self, dimension: str, score: float | None, segment_id: int | None) -> None:
         """Rate (or clear) one dimension of a segment or the whole session."""
         old = self.find_rating(dimension, segment_id)
-        old_state = None if old is None else ScoreState(old.score, old.note)
-        new_state = None if score is None else ScoreState(float(score), old.note if old else "")
+        old_state = None if old is None else _state(old)
+        new_state: ScoreState | None = None
+        if score is not None:  # a new score keeps the rating's note and item scores
+            new_state = replace(old_state or ScoreState(0.0), score=float(score))
         if old_state == new_state:
             return
         label = self.study.scheme.dimension(dimension).label
@@ -214,9 +251,38 @@ class CodingSession(QObject):
         label = self.study.scheme.dimension(dimension).label
         self._push(
             RatingCommand(
-                self, dimension, self.key_of(segment_id), ScoreState(old.score, old.note),
-                ScoreState(old.score, note.strip()), f"Note on {label}",
+                self, dimension, self.key_of(segment_id), _state(old),
+                replace(_state(old), note=note.strip()), f"Note on {label}",
                 self.seen_version(dimension, segment_id),
+            )
+        )  # fmt: skip
+
+    def set_item(
+        self, dimension: str, item: str, score: float | None, segment_id: int | None
+    ) -> None:
+        """Score (or clear) one item of a dimension; it is kept with the dimension's rating,
+        so that score comes first (as a note does)."""
+        dim = self.study.scheme.dimension(dimension)
+        label = f"{dim.label} / {dim.item(item).label}"
+        old = self.find_rating(dimension, segment_id)
+        if old is None:
+            if score is not None:
+                self.report_failure(f"give the {dim.label} score first, then its items")
+                self.touched("ratings")  # show the item empty again: nothing was saved
+            return
+        items = dict(old.items or {})
+        if score is None:
+            items.pop(item, None)
+        else:
+            items[item] = float(score)
+        if items == (old.items or {}):
+            return
+        text = f"Clear {label}" if score is None else f"{label} {score:g}"
+        self._push(
+            RatingCommand(
+                self, dimension, self.key_of(segment_id), _state(old),
+                replace(_state(old), items=items), text,
+                self.seen_version(dimension, segment_id), part=item,
             )
         )  # fmt: skip
 
@@ -282,6 +348,9 @@ class CodingSession(QObject):
         if self.coder is None or self.video is None:
             self.report_failure("sign in as a coder to code")
             return
+        if not self.is_assigned():
+            self.report_failure("this video is not assigned to you; the lab manager assigns videos")
+            return
         if self.is_locked():
             self.report_failure("this video is submitted; the lab manager can reopen it")
             return
@@ -337,7 +406,7 @@ class CodingSession(QObject):
         self.failed.emit(message)
 
     def scores_of(self, segment_id: int | None) -> tuple[dict[str, float], dict[str, str]]:
-        """The coder's scores and notes of one target."""
+        """The coder's scores (item scores as "dimension/item") and notes of one target."""
         scores: dict[str, float] = {}
         notes: dict[str, str] = {}
         for key in self.study.scheme.keys:
@@ -345,6 +414,7 @@ class CodingSession(QObject):
         for r in self.my_ratings():
             if r.segment_id == segment_id:
                 scores[r.dimension], notes[r.dimension] = r.score, r.note
+                scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
                 self.saw(r.dimension, segment_id, r.version)
         return scores, notes
 
@@ -355,3 +425,8 @@ class CodingSession(QObject):
             if r.segment_id is not None:
                 sums.setdefault(r.dimension, []).append(r.score)
         return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def _state(rating: Rating) -> ScoreState:
+    """What an undo step restores of a rating."""
+    return ScoreState(rating.score, rating.note, dict(rating.items or {}))

@@ -36,9 +36,8 @@ from eas_coder.gui.segment_table import SegmentTable
 from eas_coder.gui.shortcuts import apply_saved, capture_defaults
 from eas_coder.gui.study_actions import StudyActions
 from eas_coder.gui.video_list import (
-    CODER_FILTERS,
-    MANAGER_FILTERS,
     VideoFilter,
+    filters_for,
     status_row,
     status_rows,
 )
@@ -172,7 +171,7 @@ class MainWindow(QMainWindow):
             action = self.actions_by_name[name]
             action.setEnabled(manager)
             action.setStatusTip("" if manager else "Lab manager only (blind coding)")
-        filters = MANAGER_FILTERS if manager else CODER_FILTERS
+        filters = filters_for(self.session)  # a coder's: "Assigned to me" first
         self.statusFilter.blockSignals(True)
         self.statusFilter.clear()
         for label, key in filters:
@@ -193,6 +192,8 @@ class MainWindow(QMainWindow):
             study.manager.has_passphrase(),
             QSettings().value(self._last_coder_key()),  # type: ignore[arg-type]
             self,
+            verify_coder=study.coders.verify,
+            coders_with_passphrase=study.coders.with_passphrase(),
         )
         dialog.setObjectName("coderDialog")
         dialog.accepted.connect(lambda: self.sign_in(*dialog.choice()))

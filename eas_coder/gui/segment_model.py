@@ -1,7 +1,8 @@
 """Thin item model over one coder's segments of one video: rows to cells, no rules.
 
-Editing the episode changes nothing here: the model emits ``episodeEdited`` and the window
-saves through the study, then hands the fresh segments back with ``set_segments``.
+Editing the episode or the note changes nothing here: the model emits ``episodeEdited`` or
+``noteEdited`` and the window saves through the study, then hands the fresh segments back
+with ``set_segments``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class SegmentTableModel(QAbstractTableModel):
     HEADERS = ("#", "Start", "End", "Duration", "Episode", "Rated", "Note")
 
     episodeEdited = Signal(int, object)  # segment_id, episode key | None
+    noteEdited = Signal(int, str)  # segment_id, the segment's note
 
     def __init__(self, scheme: Scheme, parent: Any = None) -> None:
         super().__init__(parent)
@@ -97,7 +99,7 @@ class SegmentTableModel(QAbstractTableModel):
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        if index.isValid() and index.column() == COL_EPISODE and self._editable:
+        if index.isValid() and index.column() in (COL_EPISODE, COL_NOTE) and self._editable:
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -110,6 +112,8 @@ class SegmentTableModel(QAbstractTableModel):
             return self._display(row, segment, column)
         if role == _Role.EditRole and column == COL_EPISODE:
             return segment.episode
+        if role == _Role.EditRole and column == COL_NOTE:
+            return segment.note
         if role == _Role.ToolTipRole and segment.note:
             return segment.note
         if role == _Role.BackgroundRole and column == COL_RATED:
@@ -124,12 +128,17 @@ class SegmentTableModel(QAbstractTableModel):
         return None
 
     def setData(self, index: _Index, value: Any, role: int = _Role.EditRole) -> bool:
-        """Report an edited episode by ``episodeEdited``; the model itself stays as it is."""
-        if not index.isValid() or index.column() != COL_EPISODE or role != _Role.EditRole:
+        """Report an edited episode or note by ``episodeEdited`` or ``noteEdited``; the model
+        itself stays as it is."""
+        if not index.isValid() or index.column() not in (COL_EPISODE, COL_NOTE):
             return False
-        if not self._editable:
+        if role != _Role.EditRole or not self._editable:
             return False
         segment = self._segments[index.row()]
+        if index.column() == COL_NOTE:
+            if str(value or "") != segment.note:
+                self.noteEdited.emit(segment.id, str(value or ""))
+            return True
         key = value or None
         if key != segment.episode:
             self.episodeEdited.emit(segment.id, key)

@@ -136,6 +136,7 @@ class SegmentTable(QWidget):
     jumpRequested = Signal(int)  # start_ms, on double-click or Enter on a row
     segmentSelected = Signal(object)  # Segment | None, when the current segment changes
     episodeEdited = Signal(int, object)  # segment_id, episode key | None
+    noteEdited = Signal(int, str)  # segment_id, note (double-click or F2 on the Note cell)
     deleteRequested = Signal(list)  # [segment_id, ...]
     mergeRequested = Signal(list)  # [segment_id, ...], two or more
     splitRequested = Signal(int)  # segment_id of the current row, to split at the playhead
@@ -194,6 +195,7 @@ class SegmentTable(QWidget):
         # Queued, so the editor has closed before the window reloads the table: a reset under
         # an open editor of a column delegate makes Qt commit the dead editor again.
         self._model.episodeEdited.connect(self.episodeEdited, Qt.ConnectionType.QueuedConnection)
+        self._model.noteEdited.connect(self.noteEdited, Qt.ConnectionType.QueuedConnection)
         self._update_buttons()
 
     def _button(self, text: str, tip: str) -> QToolButton:

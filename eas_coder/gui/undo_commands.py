@@ -8,7 +8,8 @@ so older commands on the stack still find their segment.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QUndoCommand
@@ -22,10 +23,11 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ScoreState:
-    """A rating's value: score and note (None = no rating)."""
+    """A rating's value: score, note and item scores (None = no rating)."""
 
     score: float
     note: str = ""
+    items: Mapping[str, float] = field(default_factory=dict)
 
 
 class StudyCommand(QUndoCommand):
@@ -63,13 +65,14 @@ class StudyCommand(QUndoCommand):
 
 
 class RatingCommand(StudyCommand):
-    """Set, change or clear one score (and its note) of one target.
+    """Set, change or clear one score (its note, or one item score) of one target.
 
     Typing ``5`` then ``.5`` within a moment saves twice but is one undo step.
 
-    Every save sends the rating's version as this command last saw it (``seen`` on the first
-    redo, then the version its own previous redo or undo produced), so a score changed
-    elsewhere meanwhile is refused with StaleEdit instead of overwritten.
+    Every save sends the rating's version as this window last knew it (``seen`` on the first
+    redo; later, the version this window's own last save of the rating produced, as several
+    commands of one stack may edit one rating: a score, its items, its note), so a score
+    changed elsewhere meanwhile is refused with StaleEdit instead of overwritten.
     """
 
     MERGE_ID = 1
@@ -85,12 +88,15 @@ class RatingCommand(StudyCommand):
         new: ScoreState | None,
         text: str,
         seen: int = 0,
+        part: str = "",
     ) -> None:
         super().__init__(session, text)
         self.video_id, self.coder_id = session.require_coding()
         self.dimension, self.segment_key = dimension, segment_key
+        self.part = part  # "" for the score and note, the item's key for an item score
         self.old, self.new = old, new
         self.version = seen  # of the stored rating as this command last knew it (0: none)
+        self.applied = False
         self.at = time.monotonic()
 
     def id(self) -> int:
@@ -99,7 +105,9 @@ class RatingCommand(StudyCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         if not isinstance(other, RatingCommand) or other.isObsolete():
             return False
-        same = (other.dimension, other.segment_key) == (self.dimension, self.segment_key)
+        same = (other.dimension, other.segment_key, other.part) == (
+            self.dimension, self.segment_key, self.part,
+        )  # fmt: skip
         if not same or other.at - self.at > self.MERGE_SECONDS:
             return False
         self.new, self.at, self.version = other.new, other.at, other.version
@@ -109,6 +117,8 @@ class RatingCommand(StudyCommand):
     def _apply(self, state: ScoreState | None) -> None:
         segment_id = self.session.resolve(self.segment_key)
         study = self.session.study
+        if self.applied:  # a later command may have saved this rating since
+            self.version = self.session.written_version(self.dimension, segment_id, self.version)
         if state is None:
             found = self.session.find_rating(self.dimension, segment_id)
             if found is not None:  # (already cleared elsewhere: nothing to keep)
@@ -117,10 +127,11 @@ class RatingCommand(StudyCommand):
         else:
             saved = study.ratings.set(
                 self.video_id, self.coder_id, self.dimension, state.score, segment_id,
-                note=state.note, expected_version=self.version,
+                dict(state.items), note=state.note, expected_version=self.version,
             )  # fmt: skip
             self.version = saved.version
-        self.session.saw(self.dimension, segment_id, self.version)
+        self.applied = True
+        self.session.wrote(self.dimension, segment_id, self.version)
         self.session.touched("ratings")
 
     def _redo(self) -> None:

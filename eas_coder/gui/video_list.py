@@ -1,4 +1,9 @@
-"""The Videos dock: coding status per video, search and status filter (blind coding kept)."""
+"""The Videos dock: coding status per video, search and status filter (blind coding kept).
+
+A coder's list shows the videos assigned to them ("Assigned to me", the first filter); "All
+videos" is offered only where the study lets coders take unassigned videos
+(``coding.self_assign``), and those show as "not assigned to you".
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,12 @@ from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.models import VideoTableModel
 from eas_coder.model import Assignment, AssignmentStatus, Video
 
-# (label, key) of the status filter; "" shows every video
+# (label, key) of the status filter. For a coder, "" is their assigned videos (rows keyed
+# NOT_MINE are hidden) and ALL shows every video; for the lab manager "" shows every video.
+NOT_MINE = "not mine"
+ALL = "all"
 CODER_FILTERS = (
-    ("All videos", ""),
+    ("Assigned to me", ""),
     ("Not started", CodingStatus.NOT_STARTED.value),
     ("In progress", CodingStatus.IN_PROGRESS.value),
     ("Submitted", CodingStatus.SUBMITTED.value),
@@ -25,6 +33,22 @@ MANAGER_FILTERS = (
     ("Waiting for coders", "open"),
     ("All coders submitted", "complete"),
 )
+
+
+def filters_for(session: CodingSession) -> tuple[tuple[str, str], ...]:
+    """The status filters of whoever is signed in; "All videos" for a coder only where the
+    study allows self-assignment."""
+    if session.manager:
+        return MANAGER_FILTERS
+    if session.coder is not None and session.study.settings.get("coding.self_assign"):
+        return (*CODER_FILTERS, ("All videos", ALL))
+    return CODER_FILTERS
+
+
+def _coder_row(status: CodingStatus, assigned: bool) -> tuple[str, str]:
+    if assigned:
+        return status.value, status.value
+    return "not assigned to you", NOT_MINE
 
 
 def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[str, str]]:
@@ -47,8 +71,10 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
             rows.append((text, "complete" if done else "open"))
         return rows
     statuses = session.statuses()
-    values = [statuses.get(v.id, CodingStatus.NOT_STARTED).value for v in videos]
-    return [(value, value) for value in values]
+    if session.coder is None:  # nobody signed in yet: nothing is anyone's
+        return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
+    mine = {a.video_id for a in session.study.assignments.all(session.coder.id)}
+    return [_coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in mine) for v in videos]
 
 
 def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
@@ -56,8 +82,11 @@ def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
     if session.manager:
         return _manager_row(session, {c.id: c.name for c in session.study.coders.all()},
                             session.study.assignments.of_video(video.id))  # fmt: skip
-    value = session.status_of(video.id).value
-    return value, value
+    if session.coder is None:
+        return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
+    coder_id = session.coder.id
+    assigned = any(a.coder_id == coder_id for a in session.study.assignments.of_video(video.id))
+    return _coder_row(session.status_of(video.id), assigned)
 
 
 def _manager_row(
@@ -100,16 +129,22 @@ class VideoFilter(QSortFilterProxyModel):
             update()
             self.invalidateFilter()
 
+    def _status_matches(self, key: object) -> bool:
+        if self._status == ALL:
+            return True
+        if self._status:
+            return key == self._status
+        return key != NOT_MINE  # a coder's own videos (the lab manager's rows are all shown)
+
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
         model = self.sourceModel()
         if not isinstance(model, VideoTableModel):
             return True
-        if self._status:
-            key = model.data(model.index(source_row, 2), VideoTableModel.STATUS_KEY_ROLE)
-            if key != self._status:
-                return False
+        key = model.data(model.index(source_row, 2), VideoTableModel.STATUS_KEY_ROLE)
+        if not self._status_matches(key):
+            return False
         if not self._text:
             return True
         video = model.video(source_row)

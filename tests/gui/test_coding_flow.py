@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import NEW_CODER
@@ -98,6 +98,18 @@ def rate_all(qtbot: QtBot, window: MainWindow, scores: tuple[str, ...]) -> None:
         press(qtbot, Qt.Key.Key_Return)
 
 
+def submit_with_keys(qtbot: QtBot, window: MainWindow) -> None:
+    """Ctrl+Enter, then S in the question that names what gets locked (Cancel is default)."""
+    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    box = QApplication.activeModalWidget()
+    assert window.session.coder is not None and window.session.coder.name in box.text()  # type: ignore[union-attr]
+    qtbot.keyClick(box, Qt.Key.Key_S)
+    qtbot.waitUntil(window.session.is_locked)
+    window.activateWindow()  # offscreen, closing the box does not give the window back
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+
+
 def test_a_coder_codes_a_video_with_the_keyboard_and_finds_it_again(
     qtbot: QtBot, demo_study_file: Path
 ) -> None:
@@ -130,9 +142,9 @@ def test_a_coder_codes_a_video_with_the_keyboard_and_finds_it_again(
     )
     qtbot.waitUntil(lambda: session.scores_of(second.id)[0].get(keys[-1]) == 7.0)
 
-    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)  # submit
-    qtbot.waitUntil(lambda: session.is_locked())
+    submit_with_keys(qtbot, window)
     assert "submitted" in window.codingValue.text()
+    window.ratingPanel.focus_dimension(keys[0])
     press(qtbot, "1")  # locked: a digit changes nothing
     assert session.scores_of(second.id)[0][keys[0]] == 2.0
     expected = {(s.start_ms, s.end_ms): session.scores_of(s.id)[0] for s in session.my_segments()}
@@ -188,10 +200,9 @@ def test_blind_coding_between_two_coders(qtbot: QtBot, demo_study_file: Path) ->
     mark_segment(qtbot, window, 0, 40)
     rate_all(qtbot, window, SCORES_ONE)
     assert window.session.others_segments() == {}  # still blind while C codes
-    press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(window.session.is_locked)
+    submit_with_keys(qtbot, window)
     # every coder assigned to D002 T1 has submitted: now each sees the other's work
-    choose_video(qtbot, window, "D001", "T1 pre")
+    choose_video(qtbot, window, "D003", "T1 pre")  # away (C's list: C's videos only) and back
     choose_video(qtbot, window, "D002", "T1 pre")
     others = window.session.others_segments()
     assert others.get(coder_a)

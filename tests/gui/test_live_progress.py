@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtWidgets import QProgressBar
@@ -82,13 +81,29 @@ def test_the_manager_sees_another_workstation_submit_within_seconds(
     assert (_ben_bar(win).value(), _ben_bar(win).format()) == (0, "0 of 1")
     assert dock.table.item(1, 1).text() == "1"  # Ben: one video not started
 
+    batches: list[list[str]] = []  # what each live update brought, after the save
+    win.live.updates.changed.connect(lambda entries: batches.append([e.action for e in entries]))
     subprocess.run(
         [sys.executable, "-c", _CODER_ELSEWHERE, _url(db_location)], check=True, timeout=60
     )
-    saved = time.monotonic()
-    qtbot.waitUntil(lambda: _ben_bar(win).value() == 1, timeout=10_000)
-    assert time.monotonic() - saved < 5.0
-    assert dock.feed.item(0).text().endswith("Ben submitted: D002 · T1 pre")
+    submitted = "Ben submitted: D002 · T1 pre"
+    # Waited for by condition, not by the clock: the table may count the submission from an
+    # earlier batch (it reads the study) before the feed has the entry itself.
+    qtbot.waitUntil(
+        lambda: (
+            _ben_bar(win).value() == 1
+            and dock.feed.count() > 0
+            and dock.feed.item(0).text().endswith(submitted)
+        ),
+        timeout=60_000,
+    )
+    # "Within seconds", counted in the watcher's looks rather than in seconds: the submission
+    # comes with the first look after the save, at the latest in the third delivery (all that
+    # was queued while this thread waited in subprocess.run arrives as one; a look that read
+    # just before the save may deliver once more; the next look reads the submission).
+    arrived = next(n for n, actions in enumerate(batches, 1) if "assignment.submit" in actions)
+    assert arrived <= 3, batches
+    assert win.live.updates.poll_s <= 1.0  # and the watcher looks every second
     assert all("5" not in dock.feed.item(i).text().split("  ", 1)[1] for i in range(7))
     assert dock.table.item(1, 1).text() == "0" and dock.table.item(1, 4).text() != "–"
     model = win.videoTable.model()

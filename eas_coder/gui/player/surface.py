@@ -18,6 +18,9 @@ class VideoSurface(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 135)
         self.setObjectName("videoSurface")
+        # A click on the picture takes the keyboard back from a note or list, so the next
+        # key is a player or coding shortcut again, not typed text (shortcuts are window-wide).
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     def sizeHint(self) -> QSize:
         return QSize(640, 360)

@@ -71,25 +71,46 @@ def test_paused_seeks_show_matching_frames_in_both_angles(
 def test_playback_keeps_angles_within_a_frame(
     qtbot: QtBot, panel: PlayerPanel, two_angles: tuple[Path, Path]
 ) -> None:
+    """While the main video plays, the angle is driven frame by frame: every picture it shows
+    is exactly its frame for a main frame that was on screen (nothing in between, no drift),
+    never ahead of the main video, each newer than the last; paused, it is exact at once.
+
+    Checked by frames, not by the clock, so it holds at any machine load: how many main
+    frames go by while the angle decodes one is a matter of speed, measured against the
+    budget of one frame at 1x by ``benchmarks/angles.py``. (At load average 7 on 2 cores the
+    GUI thread handles several queued main frames back to back and the angle then trails by
+    2-6 frames for a moment: a bound in frames behind, or a count of pictures, fails there.)
+    """
     main, other = two_angles
-    with qtbot.waitSignal(panel.player.mediaOpened, timeout=15_000):
+    with qtbot.waitSignal(panel.player.mediaOpened, timeout=30_000):
         panel.open_video(main, angles=[(other, OFFSET_MS)])
     angle = panel.angles.angles[0]
-    qtbot.waitUntil(lambda: angle.player.frame_index is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: angle.player.frame_index is not None, timeout=30_000)
     panel.player.seek_frame(30)
-    qtbot.waitUntil(lambda: angle.player.position() == 5)
-    gaps: list[int] = []
-    panel.player.positionChanged.connect(
-        lambda frame, _ms: gaps.append(frame - 25 - angle.player.position())
-    )
+    qtbot.waitUntil(lambda: angle.player.position() == 5, timeout=30_000)
+    asked: list[tuple[int, int]] = []  # (main frame, angle frame asked for) per main frame
+    gaps: list[int] = []  # main frame - 25 - angle frame, as each main frame is shown
+    pictures: list[int] = []  # the angle's frames shown while the main video played
+
+    def on_main(frame: int, _ms: int) -> None:
+        asked.append((frame, angle.requested))
+        gaps.append(frame - 25 - angle.player.position())
+
+    def on_angle(_image: object) -> None:
+        if panel.player.is_playing():
+            pictures.append(angle.player.position())
+
+    panel.player.positionChanged.connect(on_main)
+    angle.player.frameShown.connect(on_angle)
     panel.player.play()
-    qtbot.waitUntil(lambda: panel.player.position() >= 70, timeout=10_000)
+    qtbot.waitUntil(lambda: panel.player.position() >= 70, timeout=60_000)
     panel.player.pause()
-    assert angle.frames_shown >= 30  # the angle moved with the main video
-    # each main frame is compared with the angle's picture still on screen: at most the one
-    # frame its decoding takes behind, never ahead
-    assert gaps and max(gaps) <= 1 and min(gaps) >= 0, gaps
-    qtbot.waitUntil(lambda: angle.player.position() == panel.player.position() - 25, timeout=5_000)
+    assert gaps and min(gaps) >= 0, gaps  # never ahead of the main video
+    assert pictures and angle.frames_shown == len(pictures)  # it moved while playing
+    assert all(wanted == frame - 25 for frame, wanted in asked), asked  # asked at once, exact
+    assert set(pictures) <= {wanted for _, wanted in asked}, (pictures, asked)
+    assert pictures == sorted(set(pictures)), pictures  # each picture newer than the last
+    qtbot.waitUntil(lambda: angle.player.position() == panel.player.position() - 25, timeout=30_000)
 
 
 def test_two_angles_from_one_source_with_a_tone_burst(
