@@ -8,6 +8,8 @@ token of the edit that made it, so an older value (a lost edit) or a value no ed
 key made (a phantom) is caught; the audit log must hold each token once (never doubled).
 Shared ratings, which both writers save over with ``expected_version``, must show versions
 1, 2, ... n in the audit log (no update lost between the two) and end at the last one.
+Menu actions (tests/store/soak_actions.py) set no key; they are counted, and a video an
+action reported added must be in the study once (an unconfirmed add: once or not at all).
 """
 
 from __future__ import annotations
@@ -64,6 +66,8 @@ class Report:
     lost: int = 0
     doubled: int = 0
     phantom: int = 0
+    actions: Counter[str] = field(default_factory=Counter)  # saved menu actions by kind
+    videos_added: int = 0  # of them, videos added
     problems: list[str] = field(default_factory=list)
 
     def problem(self, kind: str, text: str) -> None:
@@ -122,7 +126,7 @@ def _allowed(journals: dict[str, Journal], dimensions: tuple[str, ...]) -> dict[
     allowed: dict[Key, list[Value]] = {}
     for journal in journals.values():
         for edit in sorted(journal.edits, key=lambda e: e.n):
-            if edit.op == "shared" or edit.outcome == "stale":
+            if edit.op in ("shared", "action") or edit.outcome == "stale":
                 continue
             for key, value in _effects(edit, dimensions).items():
                 if edit.outcome == "saved":
@@ -202,6 +206,7 @@ def verify(study: Study, journals: dict[str, Journal]) -> Report:
                 "doubled", f"rating {token}: version {version}, saved as {versions[token]}"
             )
     _check_shared(study, audit, edits, versions, report)
+    _check_actions(study, edits, report)
     return report
 
 
@@ -233,3 +238,24 @@ def _check_shared(
             expected = edit.result["seen"] + 1
             if (edit.result["ver"], versions.get(edit.token)) != (expected, expected):
                 report.problem("lost", f"{edit.token}: saved as {edit.result}, audit differs")
+
+
+def _check_actions(study: Study, edits: list[Edit], report: Report) -> None:
+    """Count the menu actions; every video an action added is in the study once."""
+    adds = []
+    for edit in edits:
+        if edit.op == "action":
+            report.actions[edit.params["what"]] += edit.outcome == "saved"
+            if edit.params["what"] == "add_videos":
+                adds.append(edit)
+    found = Counter(v.fingerprint for v in study.videos.all() if v.path is not None)
+    for edit in adds:
+        copies = found[edit.params["fp"]]
+        added = edit.outcome == "saved" and edit.result["added"]
+        report.videos_added += added
+        if copies > 1:
+            report.problem("doubled", f"{edit.token}: {edit.params['file']} added {copies} times")
+        elif added and copies == 0:
+            report.problem("lost", f"{edit.token}: {edit.params['file']} was added; not there")
+    for print_ in found.keys() - {e.params["fp"] for e in adds}:
+        report.problem("phantom", f"a video no action added, fingerprint {print_}")

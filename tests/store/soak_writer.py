@@ -1,6 +1,8 @@
 """A coder at full speed: random edits through the Study API, each one journaled.
 
     python -m tests.store.soak_writer LOCATION CODER SEED JOURNAL --stop-file PATH [--no-fsync]
+        [--actions FOLDER]
+    python -m tests.store.soak_writer --reader LOCATION LOG --stop-file PATH
     python -m tests.store.soak_writer --zygote   (forks writers on request, see zygote())
 
 Before each edit a ``try`` line goes to the journal and after the call returns an ``ok`` line
@@ -14,6 +16,12 @@ slot at most, so segments never overlap), so every key it touches is its own and
 value of each key follows from its journal (tests/store/soak_check.py). Every edit that
 leaves a value carries a unique token, ``CODER#N``, as the first word of its note. Shared
 ratings (coder ``SHARED``, session level) are edited by both writers with ``expected_version``.
+
+With ``--actions`` a writer now and then also runs one of the window's file-touching menu
+actions (tests/store/soak_actions.py) beside its open study, journaled like an edit. The
+reader (``--reader``) is a terminal beside the window: it opens the study, reads, closes it,
+again and again, so a process that dropped SQLite's locks on the study has its ``-wal``
+deleted by the reader's close, and the check finds that process's later edits lost.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from eas_coder.location import from_string
 from eas_coder.model import Rating, Segment, VideoInfo
 from eas_coder.scheme import Scheme
 from eas_coder.store.study import Study
+from tests.store.soak_actions import WindowActions, actions_tried
 
 SLOTS = 12  # segment slots per video and coder
 SLOT_MS = 20_000
@@ -54,6 +63,7 @@ MIX = (
     ("seg_move", 10),
     ("seg_del", 6),
     ("shared", 17),
+    ("action", 0.5),  # a menu action: ~50 in a soak, a few seconds of its time
 )
 
 
@@ -101,11 +111,19 @@ def next_edit_number(path: Path) -> int:
 class Writer:
     """One coder's in-memory view of their own work, read back from the study on start."""
 
-    def __init__(self, study: Study, coder: str, rng: random.Random, journal: Journal) -> None:
-        self.study, self.rng, self.journal = study, rng, journal
+    def __init__(
+        self,
+        study: Study,
+        coder: str,
+        rng: random.Random,
+        journal: Journal,
+        actions: WindowActions | None = None,
+    ) -> None:
+        self.study, self.rng, self.journal, self.actions = study, rng, journal, actions
         self.coder = study.coders.get(coder)
         self.shared = study.coders.get(SHARED)
-        self.videos = [v.id for v in study.videos.all()]
+        # the file-less sessions create_study made; videos added by actions are not coded
+        self.videos = [v.id for v in study.videos.all() if v.path is None]
         self.keys = study.scheme.keys
         self.episodes: list[str | None] = [None, *study.scheme.episode_keys()]
         self.scores = [1 + i * 0.5 for i in range(13)]  # the scheme's 1..7 in halves
@@ -126,9 +144,12 @@ class Writer:
         start = slot * SLOT_MS + self.rng.randint(0, SLOT_MS // 2)
         return start, start + self.rng.randint(1_000, SLOT_MS // 2 - 1)
 
-    def edit(self, number: int) -> None:
-        """Choose one edit, journal the attempt, make it, journal the outcome."""
-        op = self.rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+    def edit(self, number: int, op: str | None = None) -> None:
+        """Choose one edit (unless ``op`` names it), journal the attempt, make it, journal
+        the outcome."""
+        op = op or self.rng.choices([m[0] for m in MIX], [m[1] for m in MIX])[0]
+        if op == "action" and self.actions is None:
+            op = "rate"
         free = [(v, s) for v in self.videos for s in range(SLOTS) if (v, s) not in self.segs]
         if op in ("rate", "seg_move", "seg_del") and not self.segs:
             op = "seg_add"
@@ -189,8 +210,13 @@ class Writer:
             for dim in self.keys:
                 self.ratings.pop((video, slot, dim), None)
             saved()
-        else:
+        elif op == "shared":
             self.edit_shared(number, token, attempt, saved)
+        else:
+            assert op == "action" and self.actions is not None, op
+            params = self.actions.next(number)
+            attempt(**params)
+            saved(**self.actions.run(number, params))
 
     def edit_shared(
         self, number: int, token: str, attempt: Callable[..., None], saved: Callable[..., None]
@@ -225,13 +251,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stop-file", type=Path, required=True)
     parser.add_argument("--go-file", type=Path, help="wait for this file before editing")
     parser.add_argument("--no-fsync", action="store_true", help="journal without fsync")
+    parser.add_argument("--actions", type=Path, help="run menu actions, files in this folder")
     args = parser.parse_args(argv)
     number = next_edit_number(args.journal)
     journal = Journal(args.journal, sync=not args.no_fsync)
     # backup=False: restarted 20 times, the writer would otherwise spend its time copying
     # the study into rotating backups (tested in test_backups) instead of editing.
     with Study.open(from_string(args.location), actor=args.coder, backup=False) as study:
-        writer = Writer(study, args.coder, random.Random(args.seed * 1_000_003 + number), journal)
+        actions = None
+        if args.actions is not None:
+            actions = WindowActions(study, args.coder, args.actions, actions_tried(args.journal))
+        rng = random.Random(args.seed * 1_000_003 + number)
+        writer = Writer(study, args.coder, rng, journal, actions)
         journal.write(k="start", n=number - 1, pid=os.getpid())
         while args.go_file is not None and not args.go_file.exists():
             time.sleep(0.005)
@@ -246,13 +277,33 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def reader(argv: list[str]) -> int:
+    """A terminal beside the window running ``eas-coder`` commands: open the study, count
+    its ratings, close it, until the stop file exists; then one line in LOG says how often."""
+    parser = argparse.ArgumentParser(description=reader.__doc__)
+    parser.add_argument("location")
+    parser.add_argument("log", type=Path)
+    parser.add_argument("--stop-file", type=Path, required=True)
+    args = parser.parse_args(argv)
+    location = from_string(args.location)
+    opens = ratings = 0
+    while not args.stop_file.exists():
+        with Study.open(location, actor="terminal", backup=False) as study:
+            ratings = len(study.ratings.all())
+        opens += 1
+        time.sleep(0.1)  # a person types the next command; leave the writers their CPU
+    Journal(args.log, sync=False).write(k="reader", opens=opens, ratings=ratings)
+    return 0
+
+
 def zygote() -> int:
     """Fork writers on request from this process, which has already imported everything.
 
     The soak restarts writers 20 times; a fresh interpreter spends ~1 s of CPU on imports
     each time, taken from the writer still editing. Requests on stdin, one JSON a line:
     ``{"argv": [...], "stderr": PATH}`` answers the new writer's pid, ``{"wait": PID}`` its
-    exit code once it has ended (-9 when killed). Nothing is opened before the fork.
+    exit code once it has ended (-9 when killed). Nothing is opened before the fork. An argv
+    starting with ``--reader`` forks a reader (``reader()``) instead of a writer.
     """
     for line in sys.stdin:
         request = json.loads(line)
@@ -273,7 +324,7 @@ def _child(argv: list[str], stderr: str) -> NoReturn:
         os.dup2(quiet, 0)
         os.dup2(quiet, 1)
         os.dup2(os.open(stderr, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644), 2)
-        code = main(argv)
+        code = reader(argv[1:]) if argv[:1] == ["--reader"] else main(argv)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else 1
     except BaseException:
@@ -284,4 +335,6 @@ def _child(argv: list[str], stderr: str) -> NoReturn:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--reader"]:
+        sys.exit(reader(sys.argv[2:]))
     sys.exit(zygote() if sys.argv[1:] == ["--zygote"] else main())
