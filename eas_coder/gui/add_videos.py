@@ -251,6 +251,8 @@ class VideoAdder(QObject):
     def start(self, entries: Sequence[VideoEntry]) -> None:
         """Add ``entries`` in the background with a progress dialog (Cancel stops early)."""
         job = AddVideosJob(self._location(), entries, self._actor())
+        if self.progress is not None:
+            self.progress.deleteLater()  # the previous one, closed
         self.progress = QProgressDialog("Adding videos…", "Stop", 0, len(entries), self._window)
         self.progress.setWindowModality(Qt.WindowModality.WindowModal)
         self.progress.setMinimumDuration(0)
@@ -270,9 +272,10 @@ class VideoAdder(QObject):
             self.progress.setValue(done)
 
     def _close_progress(self) -> None:
+        self._job, self._runner = None, None  # the runner deletes itself
         if self.progress is not None:
             self.progress.canceled.disconnect()  # closing must not count as "Stop"
-            self.progress.close()
+            self.progress.close()  # kept until the next start, which deletes it
 
     def _on_succeeded(self, summary: AddVideosSummary) -> None:
         self._close_progress()

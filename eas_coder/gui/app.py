@@ -17,6 +17,7 @@ from eas_coder.gui.main_window import MainWindow
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.recent import RecentStudies
 from eas_coder.gui.server_password import open_asking_password
+from eas_coder.gui.workers import collect_on_gui_thread
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
 from eas_coder.store.study import Study
@@ -26,7 +27,8 @@ _QUIET_MULTIMEDIA = "qt.multimedia.*=false"
 
 
 def application(argv: list[str] | None = None) -> QApplication:
-    """The QApplication, created once, with our name, icon and stylesheet."""
+    """The QApplication, created once, with our name, icon and stylesheet; from here on
+    garbage is collected on its thread only (``gui/workers.py`` says why)."""
     os.environ.setdefault("QT_LOGGING_RULES", _QUIET_MULTIMEDIA)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
@@ -35,6 +37,7 @@ def application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "eas-coder.svg")))
     app.setStyleSheet((resources_dir() / "style.qss").read_text(encoding="utf-8"))
+    collect_on_gui_thread(app)
     return app
 
 

@@ -43,28 +43,35 @@ class ExchangeActions(QObject):
         title: str,
         work: Callable[[Study, ProgressCallback], Any],
         done: Callable[[Any], None],
+        writes: bool = False,
     ) -> None:
         location = self._location()
 
         def job(progress: ProgressCallback) -> Any:
-            with Study.open(location) as study:  # this thread's own connection
+            # this thread's own Study, closed (engine disposed) here before the plain result
+            # goes back; a read-only look leaves the backups as they are
+            with Study.open(location, backup=writes) as study:
                 return work(study, progress)
 
-        self.progress = QProgressDialog(title, "", 0, 0, self._window)
-        self.progress.setCancelButton(None)
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(0)
+        progress = QProgressDialog(title, "", 0, 0, self._window)
+        progress.setCancelButton(None)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        self.progress = progress
         runner = JobRunner(job, self)
         runner.progressed.connect(self._on_progress)
         runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
         runner.failed.connect(lambda exc: self._finish(lambda: self._on_failed(exc)))
         self._runner = runner
-        self.progress.show()
+        progress.show()
         runner.start()
 
     def _finish(self, then: Callable[[], None]) -> None:
+        self._runner = None  # it deletes itself
         if self.progress is not None:
             self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
         then()
 
     def _on_progress(self, what: str, done: int, total: int) -> None:
@@ -113,7 +120,7 @@ class ExchangeActions(QObject):
     def import_sheet(self) -> None:
         """Ask for a sheet; validate it in the background, confirm, then import."""
         name, _ = QFileDialog.getOpenFileName(
-            self._window, "Import ratings", "", "Rating sheets (*.xlsx *.csv)"
+            self._window, "Import ratings", "", "Rating sheets (*.xlsx *.csv *.sav)"
         )
         if not name:
             return
@@ -142,4 +149,5 @@ class ExchangeActions(QObject):
             "Importing…",
             lambda study, progress: import_ratings(study, path)[1],
             self.imported.emit,
+            writes=True,
         )

@@ -85,6 +85,7 @@ class ManagerJob(QObject):
         runner.start()
 
     def _finish(self, then: Callable[[], None]) -> None:
+        self._runner = None  # it deletes itself
         if self.progress is not None:
             self.progress.blockSignals(True)  # closing it is not stopping the next job
             self.progress.close()

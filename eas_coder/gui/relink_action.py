@@ -63,9 +63,10 @@ class RelinkAction(ManagerJob):
             return
         folder = Path(name)
         self._stop.clear()
+        stopped = self._stop.is_set  # the worker gets the Event, not this QObject
         self._run(
             f"Looking for the missing files in {folder.name or folder}…",
-            lambda study, progress: find_moved(study, folder, progress, self._stop.is_set),
+            lambda study, progress: find_moved(study, folder, progress, stopped),
             self._on_searched,
             stop=self._stop.set,
         )

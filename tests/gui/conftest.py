@@ -1,18 +1,47 @@
-"""GUI fixtures: a demo study built once per session (videos take a moment to write)."""
+"""GUI fixtures: a demo study built once per session (videos take a moment to write);
+faulthandler on, and garbage collected on the GUI thread as in the app."""
 
 from __future__ import annotations
 
+import faulthandler
+import gc
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import build_demo
 from eas_coder.gui.app import application, open_window
 from eas_coder.gui.main_window import MainWindow
+from eas_coder.gui.workers import GuiThreadCollector
 from eas_coder.location import from_string
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fault_dumps() -> None:
+    """A crash of the window prints every thread's Python stack. pytest's faulthandler
+    plugin has it on already, writing to the terminal past the output capture; this covers a
+    run with ``-p no:faulthandler`` (best effort: that stderr may be captured)."""
+    if not faulthandler.is_enabled() and sys.__stderr__ is not None:
+        faulthandler.enable(file=sys.__stderr__, all_threads=True)
+
+
+@pytest.fixture(scope="package", autouse=True)
+def collection_back_to_cpython() -> Iterator[None]:
+    """GUI tests collect garbage on the GUI thread, as the app does (``application()``);
+    the tests after them run no event loop to do it, so CPython's automatic collection
+    comes back at the end of this package."""
+    yield
+    app = QApplication.instance()
+    collector = app.findChild(GuiThreadCollector) if app is not None else None
+    if isinstance(collector, GuiThreadCollector):
+        collector.stop()
+    gc.enable()
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,7 @@ Usage: python xvfb_window.py STUDY_FILE OUTPUT_PNG [playing|coding]
 
 from __future__ import annotations
 
+import faulthandler
 import subprocess
 import sys
 from pathlib import Path
@@ -38,6 +39,7 @@ def _newest(window: object) -> str:
 
 
 def main() -> int:
+    faulthandler.enable()  # a crash prints every thread's stack (also without -X faulthandler)
     study_file, output = Path(sys.argv[1]), Path(sys.argv[2])
     mode = sys.argv[3] if len(sys.argv) > 3 else "playing"
     coding = mode in ("coding", "progress")
