@@ -27,10 +27,16 @@ class ExchangeActions(QObject):
     imported = Signal(object)  # the ImportSummary
     failed = Signal(str)  # the message shown
 
-    def __init__(self, window: QWidget, location: Callable[[], Location]) -> None:
+    def __init__(
+        self,
+        window: QWidget,
+        location: Callable[[], Location],
+        actor: Callable[[], str | None] = lambda: None,
+    ) -> None:
         super().__init__(window)
         self._window = window
         self._location = location
+        self._actor = actor
         self._runner: JobRunner | None = None
         self.progress: QProgressDialog | None = None
 
@@ -45,12 +51,12 @@ class ExchangeActions(QObject):
         done: Callable[[Any], None],
         writes: bool = False,
     ) -> None:
-        location = self._location()
+        location, actor = self._location(), self._actor()
 
         def job(progress: ProgressCallback) -> Any:
             # this thread's own Study, closed (engine disposed) here before the plain result
             # goes back; a read-only look leaves the backups as they are
-            with Study.open(location, backup=writes) as study:
+            with Study.open(location, actor, backup=writes) as study:
                 return work(study, progress)
 
         progress = QProgressDialog(title, "", 0, 0, self._window)

@@ -154,11 +154,13 @@ class MergeAction(ManagerJob):
     def _run(
         self, title: str, main: Location, path: Path, dry_run: bool, done: Callable[[Any], None]
     ) -> None:
+        actor = self.window.study.actor  # the merge is written as the person signed in
+
         def job(_progress: ProgressCallback) -> MergeReport:
             # this thread's own connections; the copy is only read, so it is not backed up,
             # and the main study is backed up (as on every opening) only before a real merge
             with (
-                Study.open(main, backup=not dry_run) as study,
+                Study.open(main, actor, backup=not dry_run) as study,
                 Study.open(from_string(path), backup=False) as other,
             ):
                 return merge_study(study, other, dry_run=dry_run)

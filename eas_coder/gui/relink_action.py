@@ -149,10 +149,10 @@ class RelinkAction(ManagerJob):
         done: Callable[[Any], None],
         stop: Callable[[], None] | None = None,
     ) -> None:
-        location = self.window.study.location
+        location, actor = self.window.study.location, self.window.study.actor
 
         def job(progress: ProgressCallback) -> Any:
-            with Study.open(location) as study:  # this thread's own connection
+            with Study.open(location, actor) as study:  # this thread's own connection
                 return work(study, progress)
 
         self.run(title, job, done, self._on_failed, stop)

@@ -38,8 +38,12 @@ class StudyActions(QObject):
         super().__init__(window)
         self.window = window
         self.recent = RecentStudies()
-        self.exchange = ExchangeActions(window, lambda: window.study.location)
-        self.adder = VideoAdder(window, lambda: window.study.location, lambda: window.session.who())
+        # background jobs open their own connection and write as the person signed in (the
+        # window's study names them beside the computer's login in the audit log)
+        self.exchange = ExchangeActions(
+            window, lambda: window.study.location, lambda: window.study.actor
+        )
+        self.adder = VideoAdder(window, lambda: window.study.location, lambda: window.study.actor)
         self.drops = VideoDropFilter(window)  # installs itself and accepts drops
         self.drops.filesDropped.connect(self._on_dropped)
         self.adder.finished.connect(lambda _summary: window.refresh_videos())
