@@ -10,7 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from eas_coder.errors import EasCoderError
-from eas_coder.sampling import assign_sample
+from eas_coder.sampling import draw_and_assign
 
 if TYPE_CHECKING:
     from eas_coder.gui.main_window import MainWindow
@@ -89,16 +89,27 @@ class ManagerActions(QObject):
         if not ok:
             return
         try:
-            made = assign_sample(window.study, [coder], share / 100.0, SAMPLE_SEED)
+            result = draw_and_assign(window.study, [coder], share / 100.0, SAMPLE_SEED)
         except EasCoderError as exc:
             QMessageBox.warning(window, "Reliability sample", str(exc))
             return
         window.session.changed.emit("status", None)
-        window.statusBar().showMessage(
-            f"Reliability sample: {len(made)} videos assigned to {coder} "
-            f"({share:g}%, stratified by timepoint, seed {SAMPLE_SEED})",
-            10_000,
+        message = (
+            f"Reliability sample: {len(result.made)} videos assigned to {coder} "
+            f"({share:g}%, stratified by timepoint, seed {SAMPLE_SEED})"
         )
+        window.statusBar().showMessage(message, 10_000)
+        if result.left_out:
+            # the manager must know why the share came out smaller, and which tapes it avoided
+            names = ", ".join(f"{v.participant_code} {v.timepoint}" for v in result.left_out)
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Reliability sample",
+                f"{message}.\n\nLeft out, because {coder} could already have seen other "
+                f"coders' work on them (under an earlier version's rule): {names}.",
+                QMessageBox.StandardButton.Ok, window,
+            )  # fmt: skip
+            box.setObjectName("sampleLeftOutBox")
+            box.open()
 
     def make_template(self) -> None:
         """Copy one coder's segments of the open video into its shared template."""
