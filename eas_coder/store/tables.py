@@ -6,6 +6,7 @@ describe it for queries and must match the newest revision (a test compares them
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -94,6 +95,8 @@ class StudyRow(Base):
     app_version: Mapped[str] = mapped_column(String(50))
     # scrypt hash of the lab manager's passphrase (never the passphrase itself)
     manager_hash: Mapped[str | None] = mapped_column(String(300))
+    # A random identity: restore tells this study's backups from another study's.
+    uid: Mapped[str | None] = mapped_column(String(36), default=lambda: str(uuid.uuid4()))
 
 
 class SettingRow(Base):
@@ -160,6 +163,10 @@ class VideoRow(Base):
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
     # How people and sheets name the recording (its file name, or a sheet's "video" column).
     name: Mapped[str | None] = mapped_column(String(200))
+    # The frame-accuracy check run on add / relink (JSON text; see media.accuracy).
+    accuracy: Mapped[str | None] = mapped_column(Text)
+    # SHA-256 of the whole file: relink refuses any changed byte.
+    full_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class SegmentRow(Base):
@@ -220,6 +227,7 @@ class AttachmentRow(Base):
     file_size: Mapped[int | None] = mapped_column(BigInteger)
     fingerprint: Mapped[str | None] = mapped_column(String(64), index=True)
     added_at: Mapped[datetime] = mapped_column(default=utcnow)
+    full_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class TemplateSegmentRow(Base):
@@ -252,6 +260,8 @@ class ConsensusRow(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Raised on every save; a save naming an older version is refused (as ratings).
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class AssignmentRow(Base):
