@@ -38,6 +38,17 @@ def fingerprint(path: Path) -> str:
     return digest.hexdigest()
 
 
+def full_hash(path: Path, chunk: int = 1024 * 1024) -> str:
+    """SHA-256 (hex) of the whole file: computed once when a file is added, so relink can
+    refuse any changed byte (the sampled fingerprint only finds candidates quickly)."""
+    refuse_study_file(path, "read it as a video")
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def require_media_file(path: str | os.PathLike[str]) -> int:
     """The size of a media file that exists, is a file and is not empty; else
     VideoUnreadable naming the file and which of those it is not."""
