@@ -15,6 +15,9 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -qq -e '.[test]'
+	# irrCAC, the test-only reference for Gwet's AC1/AC2, pins scipy==1.12 and pandas<3 in
+	# its metadata while pingouin needs scipy>=1.15; it runs on both, so install it unpinned.
+	$(BIN)/python -m pip install -qq --no-deps irrcac==0.4.4
 	touch $@ $(VENV)/.installed-run
 
 ## run: install and open the app (on the demo study if no study is open yet)
@@ -46,8 +49,10 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.two_writers
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.live_updates
 	$(BIN)/python -m benchmarks.exchange
+	$(BIN)/python -m benchmarks.import_limits
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.player
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.coding
+	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.thumbnails
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts

@@ -1,6 +1,8 @@
-"""Reliability speed: 1,000 double-coded videos x 6 dimensions, every statistic with its
-intervals (budget: <= 0.5 s). Measured twice: the statistics alone on ready tables, and the
-whole `reliability.compute` (reading the ratings from the study included).
+"""Reliability speed: 1,000 double-coded videos x 6 dimensions, each coder with a session
+rating and a rated segment per video; every statistic with its intervals (ICC with F tests,
+kappa, alpha, Gwet's AC1/AC2, Brennan–Prediger). Budget (issue 18): <= 0.3 s at 1,000
+videos, <= 3 s at 10,000. Measured: the statistics alone on ready tables, and the whole
+`reliability.compute` at session level (reading the ratings from the study included).
 
 Usage: python -m benchmarks.bench_reliability [--videos N] [--json PATH]
 """
@@ -20,11 +22,19 @@ import sqlalchemy as sa
 from benchmarks.report import print_table, write_json
 from eas_coder import reliability
 from eas_coder.location import from_string
+from eas_coder.reliability_design import chance_values
 from eas_coder.scheme import load_scheme
 from eas_coder.stats import icc
 from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
-from eas_coder.store.tables import CoderRow, ParticipantRow, RatingRow, VideoRow, utcnow
+from eas_coder.store.tables import (
+    CoderRow,
+    ParticipantRow,
+    RatingRow,
+    SegmentRow,
+    VideoRow,
+    utcnow,
+)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "reliability.json"
 
@@ -52,6 +62,23 @@ def populate(study: Study, videos: int, seed: int = 3) -> None:
             ],
         )
         truth = rng.integers(2, 13, size=(videos, len(keys))) / 2 + 1
+        conn.execute(
+            sa.insert(SegmentRow),
+            [
+                {
+                    "id": c * videos + v + 1,
+                    "video_id": v + 1,
+                    "coder_id": c + 1,
+                    "start_ms": 0,
+                    "end_ms": 4000,
+                    "episode": "free_play",
+                    "note": "",
+                    "created_at": now,
+                }
+                for c in range(2)
+                for v in range(videos)
+            ],
+        )
         rows = []
         for coder in (1, 2):
             noisy = np.clip(np.round((truth + rng.normal(0, 0.5, truth.shape)) * 2) / 2, 1, 7)
@@ -68,8 +95,16 @@ def populate(study: Study, videos: int, seed: int = 3) -> None:
                             "updated_at": now,
                         }
                     )
+                    rows.append(
+                        rows[-1] | {"segment_id": (coder - 1) * videos + v + 1}
+                    )  # the coder's segment of that video, rated too
         conn.execute(sa.insert(RatingRow), rows)
     engine.dispose()
+
+
+def budget_ms(videos: int) -> float:
+    """300 ms at 1,000 videos, growing linearly (3 s at 10,000)."""
+    return 300.0 * max(videos, 1000) / 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
                     scores = tables[dim.key].scores
                     icc(scores)
                     reliability.score_table(scores, dim, 1.0)
+                    chance_values(scores, dim)
                 stats_only.append((time.perf_counter() - started) * 1000)
                 started = time.perf_counter()
                 report = reliability.compute(study)
@@ -104,9 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         "statistics_only_median_ms": statistics.median(stats_only),
         "compute_with_loading_median_ms": statistics.median(whole),
         "compute_with_loading_max_ms": max(whole),
-        "budget_ms": 500.0,
+        "budget_ms": budget_ms(args.videos),
     }
-    result["within_budget"] = result["compute_with_loading_median_ms"] <= 500.0
+    result["within_budget"] = result["compute_with_loading_median_ms"] <= result["budget_ms"]
     print_table(
         [
             (
@@ -117,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
             (
                 f"reliability.compute, {units} videos, incl. reading ratings (median)",
                 f"{result['compute_with_loading_median_ms']:.1f} ms",
-                "<= 500 ms",
+                f"<= {result['budget_ms']:.0f} ms",
             ),
         ]
     )

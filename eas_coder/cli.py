@@ -35,6 +35,7 @@ from eas_coder.cli_analysis import (
 from eas_coder.cli_backups import add_backup_parsers
 from eas_coder.cli_files import add_merge_parser, add_relink_parser
 from eas_coder.cli_media import add_attach_parser
+from eas_coder.cli_report import add_report_parser
 from eas_coder.cli_support import (
     PROG,
     UsageError,
@@ -42,6 +43,7 @@ from eas_coder.cli_support import (
     asking_password,
     check_who,
     open_study,
+    refuse_odd_location,
     require_manager,
     terminal,
 )
@@ -106,23 +108,31 @@ def cmd_coders_list(args: argparse.Namespace) -> int:
 
 
 def cmd_videos_add(args: argparse.Namespace) -> int:
-    from eas_coder.media.probe import probe  # OpenCV loads only for commands that need it
+    # OpenCV and PyAV load only for commands that need them
+    from eas_coder.adding_videos import DamagedVideo, VideoEntry, add_checked, inspect_for_adding
 
     files = [Path(f) for f in args.files]
     with open_study(args) as study:
         require_manager(args, study, "adding videos")
-        # Probe every file before writing anything: one unreadable file adds none of them.
-        infos = []
+        # Check and probe every file before writing anything: one bad file adds none of them.
+        checked = []
         for file in files:
-            infos.append(probe(file))
-        for file, info in zip(files, infos, strict=True):
-            video = study.videos.add(
-                args.participant, args.timepoint, file, info, allow_duplicate=args.allow_duplicate
-            )
+            try:
+                checked.append((file, *inspect_for_adding(file, args.accept_damaged)))
+            except DamagedVideo as exc:
+                raise UsageError(
+                    f"{exc}. Nothing was added. If this is all there is of the recording, "
+                    "add it anyway with --accept-damaged"
+                ) from None
+        for file, accuracy, info in checked:
+            entry = VideoEntry(file, args.participant, args.timepoint)
+            video = add_checked(study, entry, accuracy, info, args.allow_duplicate)
             print(
                 f"Added {video.label}: {file.name} ({clock(info.duration_ms)}, "
                 f"{info.fps:.3g} fps, {info.frame_count} frames, {info.width}×{info.height})"
             )
+            for problem in accuracy.problems:
+                print(f"  warning: {problem}")
     return 0
 
 
@@ -152,8 +162,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from eas_coder.adding_videos import recheck_videos  # PyAV only for this command
+    from eas_coder.file_contents import verify_contents
+
     with open_study(args) as study:
         report = study.check()
+        findings = recheck_videos(study)  # every file present, checked again and stored
+        for video, problems in findings:
+            for problem in problems:
+                print(f"video {video.label}: {problem}")
         for message in report.database_messages:
             print(f"database: {message}")
         for video in report.missing_files:
@@ -162,8 +179,11 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"file changed size: {video.label}: {study.videos.file_of(video)}")
         for problem in report.attachment_problems:
             print(problem)
-    if report.ok:
-        print("Study OK: database intact, every video file present.")
+        content = verify_contents(study)  # whole-file hashes (file_contents.py)
+        for line in content.lines():
+            print(line)
+    if report.ok and not findings and content.ok:
+        print("Study OK: database intact, every video file present and readable to the end.")
         return 0
     return 1
 
@@ -253,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="add a file even if the same recording is already in the study",
     )
+    v_add.add_argument(
+        "--accept-damaged",
+        action="store_true",
+        help="add a truncated or damaged file anyway (the lab manager accepts what is missing)",
+    )
     v_add.set_defaults(func=cmd_videos_add)
     videos_sub.add_parser("list", help="list videos", parents=[who]).set_defaults(
         func=cmd_videos_list
@@ -322,7 +347,23 @@ def build_parser() -> argparse.ArgumentParser:
         "dimension, score [, video, level, segment_start, segment_end, episode, item, "
         "score_note, segment_note]",
     )
-    imp.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
+    imp.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check everything and list the coders, participants and videos it would "
+        "create; write nothing",
+    )
+    imp.add_argument(
+        "--allow-new",
+        action="store_true",
+        help="confirm new coders and participants whose names are one letter from "
+        "existing ones (otherwise refused as likely typos)",
+    )
+    imp.add_argument(
+        "--encoding",
+        metavar="NAME",
+        help="a CSV sheet's encoding, e.g. cp1252 (default: UTF-8, with or without BOM)",
+    )
     imp.set_defaults(func=cmd_import)
 
     check = sub.add_parser(
@@ -332,6 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_backup_parsers(sub, who)
     add_relink_parser(sub, who)
     add_merge_parser(sub, who)
+    add_report_parser(sub, who)
     return parser
 
 
@@ -344,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         check_who(args)
         args.location, args.location_explicit = resolve(args.db)
+        refuse_odd_location(args.location)  # a pipe would hang, a folder is never a study
         status: int = args.func(args)
     except BrokenPipeError:  # output piped into `head`: stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

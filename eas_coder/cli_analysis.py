@@ -16,6 +16,7 @@ from pathlib import Path
 from eas_coder.cli_support import (
     PROG,
     UsageError,
+    checked_id,
     comparing_viewer,
     open_study,
     require_manager,
@@ -86,7 +87,7 @@ def _video_ids(value: str | None) -> tuple[int, ...]:
     parts = split_list(value) or []
     if not all(part.isdigit() for part in parts):
         raise UsageError(f"--videos takes video ids (see `videos list`), not {value!r}")
-    return tuple(int(part) for part in parts)
+    return tuple(checked_id(int(part), "--videos", "video") for part in parts)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -115,7 +116,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     with open_study(args) as study:
         require_manager(args, study, "importing ratings")
         try:
-            plan, summary = import_ratings(study, Path(args.file), dry_run=args.dry_run)
+            plan, summary = import_ratings(
+                study, Path(args.file), dry_run=args.dry_run,
+                allow_new=args.allow_new, encoding=args.encoding,
+            )  # fmt: skip
         except ImportRejected as exc:
             print(
                 f"{PROG}: error: {args.file}: {len(exc.problems)} problem(s), nothing imported",
@@ -130,12 +134,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     if summary is None:
         verb = "Would import" if args.dry_run else "Imported"
         print(f"{verb} {len(plan.ratings)} ratings; {plan.skipped} rows already in the study")
-    else:
-        print(
-            f"Imported {summary.ratings} ratings ({summary.coders} new coders, "
-            f"{summary.participants} participants, {summary.videos} videos, "
-            f"{summary.segments} segments); {plan.skipped} rows already in the study"
-        )
+        return 0
+    verb = "Would import" if args.dry_run else "Imported"
+    print(
+        f"{verb} {summary.ratings} ratings ({summary.coders} new coders, "
+        f"{summary.participants} participants, {summary.videos} videos, "
+        f"{summary.segments} segments); {plan.skipped} rows already in the study"
+    )
+    if args.dry_run:  # every identity it would create, for the person to check by eye
+        for kind, made in (
+            ("coder", summary.new_coders),
+            ("participant", summary.new_participants),
+            ("video", summary.new_videos),
+        ):
+            for name in made:
+                print(f"  new {kind}: {name}")
     return 0
 
 
@@ -157,9 +170,10 @@ def cmd_disagreements(args: argparse.Namespace) -> int:
 
 
 def cmd_consensus(args: argparse.Namespace) -> int:
+    video_id = checked_id(args.video, "VIDEO_ID", "video")
     with open_study(args) as study:
         require_manager(args, study, "recording a consensus score")
-        video = study.videos.get(args.video)
+        video = study.videos.get(video_id)
         result = study.consensus.set(video.id, args.dimension, args.score, note=args.note)
     print(f"Consensus for {video.label}, {result.dimension}: {result.score:g}")
     return 0

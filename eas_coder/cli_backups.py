@@ -156,7 +156,9 @@ def _restore_on_server(args: argparse.Namespace) -> int:
     broken = _unopenable(args, "restoring a backup")
     if broken is not None:
         raise broken
-    result = restore_snapshot(location, backup, keep_in=backup.resolve().parent)
+    result = restore_snapshot(
+        location, backup, keep_in=backup.resolve().parent, replace_study=args.replace_study
+    )
     print(f"Kept what the study held until now as {result.before_restore}")
     print(f"Restored {location.display()} from {result.source}.")
     return 0
@@ -176,7 +178,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
         )
     elif broken is not None:
         print(f"There is no study file at {path}; restoring the backup there.")
-    result = restore(path, backup)
+    result = restore(path, backup, replace_study=args.replace_study)
     if result.before_restore is not None:
         print(f"Kept the file it replaced as {result.before_restore}")
     print(f"Restored {path} from {result.source}.")
@@ -212,5 +214,11 @@ def add_backup_parsers(sub: argparse._SubParsersAction, who: argparse.ArgumentPa
         metavar="BACKUP",
         help="a backup file or its name as `backups` lists it (default: the newest good one); "
         "for a server study, a snapshot file taken with `backup`",
+    )
+    back.add_argument(
+        "--replace-study",
+        action="store_true",
+        help="accept a backup or snapshot of another study: it replaces this study "
+        "(refused without this; the current study is kept first)",
     )
     back.set_defaults(func=cmd_restore)

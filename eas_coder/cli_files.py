@@ -1,4 +1,5 @@
-"""``eas-coder relink FOLDER``: find moved or renamed video files by fingerprint and relink.
+"""``eas-coder relink FOLDER``: find moved or renamed video files by fingerprint and relink
+those whose whole content is the recorded one.
 
 Exit status: 0 when every missing file was found (and relinked), 1 when some remain missing,
 2 on bad input (as every command).
@@ -46,6 +47,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
         outcome = apply_plan(study, plan)
     for match, reason in outcome.refused:
         print(f"  refused:    {match.missing.label}: {reason}")
+    for match, note in outcome.notes:
+        print(f"  note:       {match.missing.label}: {note}")
     left = total - len(outcome.relinked)
     print(
         f"Relinked {len(outcome.relinked)} of {total} missing file(s)"
@@ -85,12 +88,14 @@ def cmd_merge(args: argparse.Namespace) -> int:
         print(f"not in this study (no video with the same content): {label}")
     for conflict in report.conflicts:
         print(f"conflict: {conflict}")
+    for refusal in report.refused:  # the study's own rules said no: never counted
+        print(f"refused: {refusal}")
     print(
         f"{report.segments_added} segment(s) and {report.ratings_added} rating(s) {verb} "
         f"merged; {report.unchanged} already here; {len(report.conflicts)} conflict(s) left "
-        "as they are here"
+        f"as they are here; {len(report.refused)} refused"
     )
-    return 1 if report.conflicts else 0
+    return 1 if report.conflicts or report.refused else 0
 
 
 def add_merge_parser(sub: argparse._SubParsersAction, who: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -5,24 +5,28 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from eas_coder.cli_support import open_study, require_manager
+from eas_coder.cli_support import checked_id, open_study, require_manager
 
 
 def cmd_videos_attach(args: argparse.Namespace) -> int:
     """Attach FILE to video VIDEO_ID as another camera angle (or ``--audio``) with an offset."""
-    from eas_coder.media.probe import fingerprint, probe, probe_audio
+    from eas_coder.media.probe import fingerprint, full_hash, probe, probe_audio
 
     file = Path(args.file)
     kind = "audio" if args.audio else "angle"
+    video_id = checked_id(args.video, "VIDEO_ID", "video")
     with open_study(args) as study:
         require_manager(args, study, "attaching media")
-        video = study.videos.get(args.video)
+        video = study.videos.get(video_id)
         if kind == "angle":
             info = probe(file)  # must decode as a video
             size, print_ = info.file_size, info.fingerprint
         else:
             size, print_ = probe_audio(file)
-        attached = study.attachments.attach(video.id, file, kind, args.offset, size, print_)
+        whole = full_hash(file)  # relinking later refuses any changed byte
+        attached = study.attachments.attach(
+            video.id, file, kind, args.offset, size, print_, full_hash=whole
+        )
     shown = "an audio track" if kind == "audio" else "a camera angle"
     print(
         f"Attached {file.name} to {video.label} as {shown}, offset {attached.offset_ms:+d} ms "

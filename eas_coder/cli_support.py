@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import os
+import stat
 import sys
 from collections.abc import Callable
 from typing import TypeVar
@@ -22,10 +23,48 @@ PROG = "eas-coder"
 PASSPHRASE_ENV = "EAS_CODER_MANAGER_PASSPHRASE"
 CODER_PASSPHRASE_ENV = "EAS_CODER_CODER_PASSPHRASE"  # for `--coder NAME` with a passphrase
 T = TypeVar("T")
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 class UsageError(EasCoderError):
     """A command was called with arguments that do not make sense together."""
+
+
+def checked_id(value: int, name: str, what: str) -> int:
+    """An id given on the command line, refused (UsageError, one line) unless 1..MAX_ID:
+    a database would fail on a 20-digit number with a traceback instead of an answer."""
+    if not 1 <= value <= MAX_ID:
+        raise UsageError(
+            f"{name} {value} is not a {what} id: ids are whole numbers from 1 to {MAX_ID} "
+            f"(see `{PROG} {what}s list`)"
+        )
+    return value
+
+
+_ODD_FILES = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_odd_location(location: Location) -> None:
+    """Refuse at once a study path that exists but is not a regular file (a pipe would block
+    the first read forever; a folder or a device is never a study). URLs pass."""
+    if location.path is None:
+        return
+    try:
+        mode = os.stat(location.path).st_mode  # follows links: a link to a study is fine
+    except OSError:
+        return  # missing: `init` creates it, every other command says it is not there
+    for test, kind in _ODD_FILES:
+        if test(mode):
+            raise UsageError(
+                f"{location.path}: is {kind}, not a study file; give a study file "
+                "(.sqlite) or a database URL with --db"
+            )
 
 
 def open_study(args: argparse.Namespace) -> Study:

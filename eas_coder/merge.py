@@ -6,16 +6,26 @@ elsewhere), coders by name. The merge only adds: a segment of the same span, or 
 of the same target with the same score, is already there; a rating whose score differs on
 the two sides is a conflict, reported and left as it is in the main study, never resolved
 silently. Merging the same copy twice therefore changes nothing.
+
+The whole merge is one transaction of the main study, and every segment and rating goes in
+through the study's own services, so the window's rules hold (submitted work is locked,
+segments may not overlap or run past the video's end, scores are in the scheme's range): a
+write they refuse is undone alone and listed as refused, never counted. What cannot be
+merged at all (another scheme version, a coder whose name differs from one here only in
+case) is refused before anything is written. A dry run is the same transaction rolled back,
+so it tells exactly what the merge would do.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from eas_coder.errors import EasCoderError
+from eas_coder.errors import EasCoderError, StudyError
 from eas_coder.model import Coder, Rating, Segment, Video
+from eas_coder.names import name_key
 from eas_coder.store.study import Study
 
 Span = tuple[int, int]
@@ -30,7 +40,8 @@ class MergeReport:
     segments_added: int = 0
     ratings_added: int = 0
     unchanged: int = 0
-    conflicts: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)  # scores that differ: kept as here
+    refused: list[str] = field(default_factory=list)  # refused by the study's rules
     unmatched_videos: list[str] = field(default_factory=list)
 
     @property
@@ -39,14 +50,25 @@ class MergeReport:
         return bool(self.coders_added or self.segments_added or self.ratings_added)
 
 
+def _spelling(name: str) -> str:
+    """A name as written, canonically: NFC with single spaces (``José`` composed or
+    decomposed is one spelling; ``ana`` and ``Ana`` are two)."""
+    return unicodedata.normalize("NFC", " ".join(name.split()))
+
+
+def _label_key(video: Video) -> tuple[str, str, str]:
+    return (name_key(video.participant_code), video.timepoint.casefold(),
+            (video.name or "").casefold())  # fmt: skip
+
+
 def _match_videos(main: Study, other: Study, report: MergeReport) -> dict[int, Video]:
     by_print = {v.fingerprint: v for v in main.videos.all() if v.fingerprint}
-    by_label = {(v.participant_code, v.timepoint, v.name): v for v in main.videos.all()}
+    by_label = {_label_key(v): v for v in main.videos.all()}
     matched: dict[int, Video] = {}
     for video in other.videos.all():
         found = by_print.get(video.fingerprint) if video.fingerprint else None
         if found is None and video.fingerprint is None:  # sheet-only sessions: by label
-            found = by_label.get((video.participant_code, video.timepoint, video.name))
+            found = by_label.get(_label_key(video))
         if found is None:
             report.unmatched_videos.append(video.label)
         else:
@@ -54,62 +76,100 @@ def _match_videos(main: Study, other: Study, report: MergeReport) -> dict[int, V
     return matched
 
 
+def _check_mergeable(main: Study, other: Study) -> dict[str, Coder]:
+    """The main study's coder for each of the copy's coder names that it has; StudyError,
+    before anything is written, when the copy cannot be merged at all."""
+    here, there = main.info, other.info
+    if (here.scheme_id, here.scheme_version) != (there.scheme_id, there.scheme_version):
+        raise StudyError(
+            f"{other.location.display()}: the copy was coded with the scheme "
+            f"{there.scheme_id} {there.scheme_version}, this study uses {here.scheme_id} "
+            f"{here.scheme_version}; scores of two scheme versions cannot be merged. "
+            "Nothing was changed"
+        )
+    by_key = {name_key(c.name): c for c in main.coders.all()}
+    matched: dict[str, Coder] = {}
+    clashes: list[str] = []
+    seen: dict[str, str] = {}
+    for coder in other.coders.all():
+        key = name_key(coder.name)
+        if key in seen:
+            clashes.append(f"{coder.name!r} and {seen[key]!r} (both in the copy)")
+        seen[key] = coder.name
+        mine = by_key.get(key)
+        if mine is None:
+            continue
+        if _spelling(mine.name) != _spelling(coder.name):
+            clashes.append(f"{coder.name!r} in the copy, {mine.name!r} here")
+        matched[coder.name] = mine
+    if clashes:
+        raise StudyError(
+            f"{other.location.display()}: coder names that differ only in case or spacing: "
+            f"{'; '.join(clashes)}. Is it one person? Give the coder the same name in both "
+            "studies (or clearly different ones), then merge again. Nothing was changed"
+        )
+    return matched
+
+
 def merge_study(main: Study, other: Study, dry_run: bool = False) -> MergeReport:
     """Bring ``other``'s segments and ratings into ``main``; see the module docstring."""
+    coders = _check_mergeable(main, other)
     report = MergeReport()
     videos = _match_videos(main, other, report)
-    main_coders: dict[str, Coder] = {c.name: c for c in main.coders.all()}
-    for theirs_coder in other.coders.all():
-        if theirs_coder.name not in main_coders:
-            report.coders_added.append(theirs_coder.name)
-            if not dry_run:
-                main_coders[theirs_coder.name] = main.coders.add(theirs_coder.name)
-    other_names = {c.id: c.name for c in other.coders.all()}
+    other_coders = other.coders.all()
     other_segments = {s.id: s for s in other.segments.all()}
-    for other_video_id, video in videos.items():
-        for coder_id, name in other_names.items():
-            coder = main_coders.get(name)  # None only in a dry run, for a new coder
-            theirs = [s for s in other_segments.values() if
-                      s.video_id == other_video_id and s.coder_id == coder_id]  # fmt: skip
-            ratings = other.ratings.all(video_id=other_video_id, coder_id=coder_id)
-            if not theirs and not ratings:
-                continue
-            where = f"{video.label} / {name}"
-            spans = _merge_segments(main, video, coder.id if coder else None, theirs,
-                                    report, where, dry_run)  # fmt: skip
-            _merge_ratings(main, video, coder.id if coder else None, ratings,
-                           other_segments, spans, report, where, dry_run)  # fmt: skip
+    with main.transaction(commit=not dry_run):
+        for theirs_coder in other_coders:
+            if theirs_coder.name not in coders:
+                added = _attempt(report, f"coder {theirs_coder.name!r}", main.coders.add,
+                                 theirs_coder.name)  # fmt: skip
+                if added is not None:
+                    report.coders_added.append(added.name)
+                    coders[theirs_coder.name] = added
+        for other_video_id, video in videos.items():
+            for theirs_coder in other_coders:
+                coder = coders.get(theirs_coder.name)
+                pair = (other_video_id, theirs_coder.id)
+                theirs = [s for s in other_segments.values() if (s.video_id, s.coder_id) == pair]
+                ratings = other.ratings.all(video_id=other_video_id, coder_id=theirs_coder.id)
+                if not theirs and not ratings:
+                    continue
+                where = f"{video.label} / {theirs_coder.name}"
+                if coder is None:  # the coder was refused: listed once above
+                    report.refused.append(
+                        f"{where}: {len(theirs)} segment(s) and {len(ratings)} rating(s) not "
+                        "merged (the coder could not be added)"
+                    )
+                    continue
+                spans = _merge_segments(main, video, coder.id, theirs, report, where)
+                _merge_ratings(main, video, coder.id, ratings, other_segments, spans,
+                               report, where)  # fmt: skip
     return report
 
 
 def _merge_segments(
     main: Study,
     video: Video,
-    coder_id: int | None,
+    coder_id: int,
     theirs: list[Segment],
     report: MergeReport,
     where: str,
-    dry_run: bool,
 ) -> dict[Span, int | None]:
-    """Main-study segment id per span (None in a dry run for a segment not yet added)."""
-    mine = [] if coder_id is None else main.segments.all(video_id=video.id, coder_id=coder_id)
+    """Main-study segment id per span; None for a span whose segment was refused."""
+    mine = main.segments.all(video_id=video.id, coder_id=coder_id)
     spans: dict[Span, int | None] = {(s.start_ms, s.end_ms): s.id for s in mine}
-    for segment in theirs:
+    for segment in sorted(theirs, key=lambda s: (s.start_ms, s.end_ms)):
         span = (segment.start_ms, segment.end_ms)
         if span in spans:
             report.unchanged += 1
             continue
-        if dry_run or coder_id is None:
-            spans[span] = None
-            report.segments_added += 1
-            continue
         s = segment
         added = _attempt(
-            report, f"{where}: segment {span}", main.segments.add,
+            report, f"{where}: segment {_span(s)}", main.segments.add,
             video.id, coder_id, s.start_ms, s.end_ms, s.episode, s.note,
         )  # fmt: skip
+        spans[span] = None if added is None else added.id
         if added is not None:
-            spans[span] = added.id
             report.segments_added += 1
     return spans
 
@@ -117,28 +177,24 @@ def _merge_segments(
 def _merge_ratings(
     main: Study,
     video: Video,
-    coder_id: int | None,
+    coder_id: int,
     ratings: list[Rating],
     other_segments: dict[int, Segment],
     spans: dict[Span, int | None],
     report: MergeReport,
     where: str,
-    dry_run: bool,
 ) -> None:
     existing: dict[tuple[int | None, str], Rating] = {}
-    if coder_id is not None:
-        for rating in main.ratings.all(video_id=video.id, coder_id=coder_id):
-            existing[(rating.segment_id, rating.dimension)] = rating
+    for rating in main.ratings.all(video_id=video.id, coder_id=coder_id):
+        existing[(rating.segment_id, rating.dimension)] = rating
     for rating in ratings:
         target: int | None = None
+        what = f"{where}: {rating.dimension} {_target(rating, other_segments)}"
         if rating.segment_id is not None:
             segment = other_segments[rating.segment_id]
-            span = (segment.start_ms, segment.end_ms)
-            if span not in spans:
-                continue  # its segment could not be added: already reported
-            target = spans[span]
-            if target is None:  # dry run: the segment is new, so is its rating
-                report.ratings_added += 1
+            target = spans.get((segment.start_ms, segment.end_ms))
+            if target is None:
+                report.refused.append(f"{what}: not merged (its segment was refused)")
                 continue
         found = existing.get((target, rating.dimension))
         if found is not None:
@@ -146,32 +202,35 @@ def _merge_ratings(
                 report.unchanged += 1
             else:
                 report.conflicts.append(
-                    f"{where}: {rating.dimension} {_target(rating, other_segments)} is "
-                    f"{found.score:g} here and {rating.score:g} in the copy (kept {found.score:g})"
+                    f"{what} is {found.score:g} here and {rating.score:g} in the copy "
+                    f"(kept {found.score:g})"
                 )
             continue
-        report.ratings_added += 1
-        if dry_run or coder_id is None:
-            continue
         r = rating
-        _attempt(
-            report, f"{where}: {r.dimension}", main.ratings.set,
+        saved = _attempt(
+            report, what, main.ratings.set,
             video.id, coder_id, r.dimension, r.score, target, r.items, note=r.note,
         )  # fmt: skip
+        if saved is not None:
+            report.ratings_added += 1
+
+
+def _span(segment: Segment) -> str:
+    return f"{segment.start_ms}–{segment.end_ms} ms"
 
 
 def _target(rating: Rating, segments: dict[int, Segment]) -> str:
     if rating.segment_id is None:
         return "(whole session)"
-    s = segments[rating.segment_id]
-    return f"(segment {s.start_ms}–{s.end_ms} ms)"
+    return f"(segment {_span(segments[rating.segment_id])})"
 
 
 def _attempt(
     report: MergeReport, what: str, action: Callable[..., T], *args: Any, **kwargs: Any
 ) -> T | None:
+    """``action`` through the study's rules; a refusal is undone alone and listed."""
     try:
         return action(*args, **kwargs)
     except EasCoderError as exc:  # e.g. submitted (locked) here, or overlapping segments
-        report.conflicts.append(f"{what}: not merged ({exc})")
+        report.refused.append(f"{what}: not merged ({exc})")
         return None

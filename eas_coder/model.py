@@ -155,6 +155,7 @@ class Consensus:
     segment_id: int | None = None
     note: str = ""
     decided_by: str = ""
+    version: int = field(default=1, compare=False)  # +1 on every save (stale-edit check)
 
 
 @dataclass(frozen=True)

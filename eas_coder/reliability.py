@@ -18,9 +18,26 @@ from typing import Any, Literal
 import numpy as np
 
 from eas_coder.errors import StudyError
-from eas_coder.model import Coder, Rating, Segment
+from eas_coder.model import Coder, Segment
+from eas_coder.reliability_columns import segment_cube, session_cube, visible_columns
+from eas_coder.reliability_design import (
+    chance_values,
+    design_note,
+    design_of,
+    f_tests_json,
+    idle_note,
+    intervals_json,
+    quality_label,
+    rated_columns,
+)
+from eas_coder.reliability_extras import CoderBias, DStudy, dimension_extras, extras_json
 from eas_coder.scheme import Dimension
-from eas_coder.session_scores import session_scores
+from eas_coder.segment_matching import (
+    SegmentMatching,
+    group_segments,
+    summarise,
+    units_of_segments,
+)
 from eas_coder.stats import (
     ICC_FORMS,
     IccTable,
@@ -72,6 +89,12 @@ class DimensionResult:
     icc: IccTable
     values: dict[str, float]
     pairs: tuple[PairResult, ...] = ()
+    bias: tuple[CoderBias, ...] = ()  # each coder's mean difference from the others
+    dstudy: DStudy | None = None  # Spearman–Brown projections, units for a CI width
+    quality: str = ""  # Koo & Li's word for the target ICC, or "too few units (n = …)"
+    design: str = "complete"  # "incomplete": not every coder rated every unit
+    notes: tuple[str, ...] = ()  # which units and coders the statistics used, in words
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 95% CIs by key
 
     def flagged(self, form: str, target: float) -> bool:
         """True when the target ICC form is below target (or undefined)."""
@@ -86,6 +109,7 @@ class PairResult:
     coders: tuple[str, str]
     n_units: int
     values: dict[str, float]
+    intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 95% CIs by key
 
 
 @dataclass(frozen=True)
@@ -98,15 +122,23 @@ class ReliabilityReport:
     target: float
     tolerance: float
     dimensions: dict[str, DimensionResult] = field(default_factory=dict)
+    segment_matching: SegmentMatching | None = None  # segment level: how segments met
+    min_n: int = 10  # below it a value is "too few units", not good or poor
+    notes: tuple[str, ...] = ()  # e.g. coders left out for having rated nothing
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape; NaN becomes null."""
-        return {
+        out = {
             "coders": list(self.coders),
             "level": self.level,
             "target": {"form": self.target_form, "value": self.target},
+            "min_n": self.min_n,
+            "notes": list(self.notes),
             "dimensions": {key: _dimension_json(d) for key, d in self.dimensions.items()},
         }
+        if self.segment_matching is not None:
+            out["segment_matching"] = self.segment_matching.to_json()
+        return out
 
 
 def _clean(value: float) -> float | None:
@@ -115,6 +147,9 @@ def _clean(value: float) -> float | None:
 
 def _dimension_json(result: DimensionResult) -> dict[str, Any]:
     out: dict[str, Any] = {"n_units": result.n_units, "n_dropped": result.n_dropped}
+    out |= {"n_units_one_way": result.icc.n_for("ICC1"), "design": result.design}
+    out |= {"label": result.quality, "notes": list(result.notes)}
+    out |= f_tests_json(result.icc, ICC_FORMS) | intervals_json(result.intervals)
     for form in ICC_FORMS:
         out[form] = _clean(result.icc[form].value)
     for form in ICC_FORMS:
@@ -124,8 +159,10 @@ def _dimension_json(result: DimensionResult) -> dict[str, Any]:
     out["pairs"] = [
         {"coders": list(p.coders), "n_units": p.n_units}
         | {name: _clean(v) for name, v in p.values.items()}
+        | intervals_json(p.intervals)
         for p in result.pairs
     ]
+    out.update(extras_json(result.bias, result.dstudy))
     return out
 
 
@@ -177,40 +214,35 @@ def score_table(scores: np.ndarray, dim: Dimension, tolerance: float) -> dict[st
 
 
 def _session_tables(
-    ratings: Sequence[Rating], coder_ids: Sequence[int], keys: Sequence[str]
+    study: Study, coder_ids: Sequence[int], keys: Sequence[str], viewer: Viewer | None
 ) -> dict[str, Table]:
-    column = {cid: i for i, cid in enumerate(coder_ids)}
-    return _tabulate(session_scores(ratings, column, keys), column, keys)
+    """One query of five columns, then numpy (eas_coder.reliability_columns): fast at lab
+    scale, where building every rating as an object took seconds (issue 18)."""
+    columns = visible_columns(study.ratings.columns(coder_ids, keys), viewer)
+    videos, cube = session_cube(columns, coder_ids, len(keys))
+    tables = {}
+    for k, key in enumerate(keys):
+        rows = ~np.isnan(cube[k]).all(axis=1)
+        tables[key] = Table(tuple(int(v) for v in videos[rows]), cube[k][rows])
+    return tables
 
 
 def _segment_tables(
-    ratings: Sequence[Rating],
-    segments: Sequence[Segment],
+    study: Study,
     coder_ids: Sequence[int],
     keys: Sequence[str],
+    viewer: Viewer | None,
+    groups: Sequence[dict[int, Segment]],
 ) -> dict[str, Table]:
-    column = {cid: i for i, cid in enumerate(coder_ids)}
-    spans = {s.id: (s.video_id, s.start_ms, s.end_ms, s.episode) for s in segments}
-    values: dict[tuple[str, Hashable, int], float] = {}
-    for r in ratings:
-        if r.segment_id is None or r.coder_id not in column or r.dimension not in keys:
-            continue
-        values[(r.dimension, spans[r.segment_id], r.coder_id)] = r.score
-    return _tabulate(values, column, keys)
-
-
-def _tabulate(
-    values: dict[tuple[str, Any, int], float], column: dict[int, int], keys: Sequence[str]
-) -> dict[str, Table]:
-    per_key: dict[str, dict[Hashable, np.ndarray]] = {k: {} for k in keys}
-    for (key, unit, coder_id), score in values.items():
-        row = per_key[key].setdefault(unit, np.full(len(column), np.nan))
-        row[column[coder_id]] = score
+    """Coders meet on segments that overlap within tolerance (eas_coder.segment_matching);
+    the ratings come as columns, as at session level (one query, no rating objects)."""
+    columns = visible_columns(study.ratings.columns(coder_ids, keys), viewer)
+    units, cube = segment_cube(columns, coder_ids, len(keys), units_of_segments(groups))
     tables = {}
-    for key, rows in per_key.items():
-        units = tuple(sorted(rows, key=repr))
-        scores = np.array([rows[u] for u in units]) if units else np.empty((0, len(column)))
-        tables[key] = Table(units, scores)
+    for k, key in enumerate(keys):
+        rows = ~np.isnan(cube[k]).all(axis=1)
+        tables[key] = Table(tuple(u for u, kept in zip(units, rows, strict=True) if kept),
+                            cube[k][rows])  # fmt: skip
     return tables
 
 
@@ -234,17 +266,42 @@ def compute_tables(
 ) -> tuple[list[Coder], dict[str, Table]]:
     """The chosen coders and, per dimension key, their units × coders table; with a
     ``viewer``, only the ratings that person may see (blind coding)."""
+    chosen, tables, _ = _gather(study, coders, level, dimensions, viewer, matching=False)
+    return chosen, tables
+
+
+def _gather(
+    study: Study,
+    coders: Sequence[str] | None,
+    level: Level,
+    dimensions: Sequence[str] | None,
+    viewer: Viewer | None,
+    matching: bool = True,
+) -> tuple[list[Coder], dict[str, Table], SegmentMatching | None]:
+    """``compute_tables``, and at segment level how the segments met (from the same groups:
+    matching them twice cost a fifth of the time)."""
     if level not in LEVELS:
         raise StudyError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
     chosen = _choose_coders(study, coders)
     keys = [d.key for d in _choose_dimensions(study, dimensions)]
     ids = [c.id for c in chosen]
-    ratings = study.ratings.all()
-    if viewer is not None:
-        ratings = viewer.only_visible(ratings)
     if level == "session":
-        return chosen, _session_tables(ratings, ids, keys)
-    return chosen, _segment_tables(ratings, study.segments.all(), ids, keys)
+        return chosen, _session_tables(study, ids, keys, viewer), None
+    segments, tolerance = _segments(study, viewer), _tolerance(study)
+    groups = group_segments(segments, ids, tolerance)
+    met = (
+        summarise(segments, ids, [c.name for c in chosen], tolerance, groups) if matching else None
+    )
+    return chosen, _segment_tables(study, ids, keys, viewer, groups), met
+
+
+def _segments(study: Study, viewer: Viewer | None) -> list[Segment]:
+    segments = study.segments.all()
+    return segments if viewer is None else viewer.only_visible(segments)
+
+
+def _tolerance(study: Study) -> int:
+    return int(study.settings.get("reliability.boundary_tolerance_ms"))
 
 
 def compute(
@@ -256,39 +313,67 @@ def compute(
 ) -> ReliabilityReport:
     """Reliability of the chosen coders (default: all) on the chosen dimensions (default: all),
     from what ``viewer`` may see (default: everything, as the lab manager)."""
-    chosen, tables = compute_tables(study, coders, level, dimensions, viewer)
+    chosen, tables, matching = _gather(study, coders, level, dimensions, viewer)
     dims = _choose_dimensions(study, dimensions)
     tolerance = float(study.settings.get("reliability.tolerance"))
+    names = tuple(c.name for c in chosen)
+    rated = np.zeros(len(chosen), dtype=bool)
+    for dim in dims:
+        rated |= rated_columns(tables[dim.key].scores)
     report = ReliabilityReport(
-        coders=tuple(c.name for c in chosen),
+        coders=names,
         level=level,
         target_form=str(study.settings.get("reliability.target_form")),
         target=float(study.settings.get("reliability.target")),
         tolerance=tolerance,
+        min_n=int(study.settings.get("reliability.min_n")),
+        segment_matching=matching,
+        notes=idle_note([n for n, r in zip(names, rated, strict=True) if not r]),
     )
     for dim in dims:
-        scores = tables[dim.key].scores
+        # coders who rated nothing of this dimension carry no information: left out
+        active = rated_columns(tables[dim.key].scores)
+        if active.sum() < 2:  # nothing to compare either way: keep the table as chosen
+            active[:] = True
+        scores = tables[dim.key].scores[:, active]
+        who = [c for c, a in zip(chosen, active, strict=True) if a]
         table = icc(scores)
+        chance, intervals = chance_values(scores, dim)
         pairs: tuple[PairResult, ...] = ()
         if len(chosen) > 2:
-            pairs = tuple(
-                PairResult(
-                    (chosen[i].name, chosen[j].name),
-                    int((~np.isnan(scores[:, [i, j]]).any(axis=1)).sum()),
-                    score_table(scores[:, [i, j]], dim, tolerance),
-                )
-                for i, j in itertools.combinations(range(len(chosen)), 2)
-            )
+            pairs = tuple(_pair(scores[:, [i, j]], (who[i].name, who[j].name), dim, tolerance)
+                          for i, j in itertools.combinations(range(len(who)), 2))  # fmt: skip
+        design = design_of(scores)
+        idle = [n for n, r, a in zip(names, rated, active, strict=True) if r and not a]
         report.dimensions[dim.key] = DimensionResult(
             key=dim.key,
             label=dim.label,
             n_units=table.n_units,
             n_dropped=table.n_dropped,
             icc=table,
-            values=score_table(scores, dim, tolerance),
+            values=score_table(scores, dim, tolerance) | chance,
             pairs=pairs,
+            **dimension_extras(
+                study, tuple(c.name for c in who), report.target_form, report.target, table, scores
+            ),
+            quality=quality_label(
+                table[report.target_form].value, table.n_for(report.target_form), report.min_n
+            ),
+            design=design,
+            notes=idle_note(idle, "of this dimension")
+            + design_note(design, table.n_units, table.n_for("ICC1")),
+            intervals=intervals,
         )
     return report
+
+
+def _pair(
+    scores: np.ndarray, names: tuple[str, str], dim: Dimension, tolerance: float
+) -> PairResult:
+    """Two-coder statistics of one pair, chance-corrected coefficients with their CIs."""
+    chance, intervals = chance_values(scores, dim)
+    n_units = int((~np.isnan(scores).any(axis=1)).sum())
+    return PairResult(names, n_units, score_table(scores, dim, tolerance) | chance, intervals)
 
 
 def boundary_agreement(

@@ -3,8 +3,11 @@
 A folder is searched recursively (hidden folders skipped). Only files whose size equals a
 missing file's recorded size are read, so a folder of thousands of files is searched in
 the time it takes to list it. Two identical copies of a recording are reported, never
-guessed between; and every relink is checked again by the store, which refuses a file
-whose fingerprint differs from the one recorded when the video was added.
+guessed between. The fingerprint only samples a file, so it only finds candidates: before a
+file is relinked its whole content is hashed (SHA-256) and compared with the hash recorded
+when it was added, and any changed byte is refused; the store then checks the size and
+fingerprint again. ``verify_contents`` makes the same comparison for the files in place
+(``eas-coder check``).
 
     plan = find_moved(study, Path("/Volumes/lab-drive/videos"))
     for match in plan.matches:
@@ -20,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from eas_coder.errors import StudyError
-from eas_coder.media.probe import fingerprint
+from eas_coder.media.probe import fingerprint, full_hash
 from eas_coder.store.study import Study
 from eas_coder.store.study_files import held_study
 
@@ -28,6 +31,7 @@ Progress = Callable[[str, int, int], None]  # what, done, total (0: not known ye
 Stop = Callable[[], bool]
 
 _LISTING_REPORT_EVERY = 500  # files listed between progress reports
+FINGERPRINT_ONLY = "relinked by its sampled fingerprint only"  # how such a note begins
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class RelinkOutcome:
 
     relinked: tuple[RelinkMatch, ...]
     refused: tuple[tuple[RelinkMatch, str], ...]
+    notes: tuple[tuple[RelinkMatch, str], ...] = ()  # said of files relinked
 
 
 def missing_files(study: Study) -> list[MissingFile]:
@@ -132,7 +137,7 @@ def missing_files(study: Study) -> list[MissingFile]:
     missing: list[MissingFile] = []
     for video in videos:
         path = study.videos.file_of(video)
-        problem = None if path is None else _problem(path, video.file_size)
+        problem = None if path is None else file_problem(path, video.file_size)
         if path is not None and problem is not None:
             missing.append(
                 MissingFile("video", video.id, video.id, video.label, path, video.file_size,
@@ -140,7 +145,7 @@ def missing_files(study: Study) -> list[MissingFile]:
             )  # fmt: skip
     for attached in study.attachments.all():
         path = study.attachments.file_of(attached)
-        problem = _problem(path, attached.file_size)
+        problem = file_problem(path, attached.file_size)
         if problem is not None:
             label = f"{labels.get(attached.video_id, attached.video_id)}, {attached.kind} " + (
                 attached.name or path.name
@@ -152,7 +157,8 @@ def missing_files(study: Study) -> list[MissingFile]:
     return missing
 
 
-def _problem(path: Path, size: int | None) -> str | None:
+def file_problem(path: Path, size: int | None) -> str | None:
+    """ "missing", "changed size" (from the recorded size), or None when the file is there."""
     try:
         if not path.is_file():
             return "missing"
@@ -270,29 +276,87 @@ class _Listing:
 def apply_plan(study: Study, plan: RelinkPlan, progress: Progress | None = None) -> RelinkOutcome:
     """Relink every missing file the plan found, one audited write each.
 
-    Each file's fingerprint is read again first (it may have changed since the search) and
-    the store refuses any that is not the recorded recording; refusals are collected, not
-    raised, so one changed file does not keep the others from being relinked.
+    Each file is read whole first and its SHA-256 compared with the one recorded when it was
+    added (a file changed between the fingerprint's samples is refused); then the store
+    checks its size and fingerprint. Refusals are collected, not raised, so one changed file
+    does not keep the others from being relinked. A file added before whole-file hashes were
+    recorded is relinked on its fingerprint alone, and its hash is recorded then (a note
+    says so); a relinked video's accuracy check is run and stored again.
     """
     if plan.stopped:
         raise StudyError("the search was stopped before it finished; search again to relink")
     relinked: list[RelinkMatch] = []
     refused: list[tuple[RelinkMatch, str]] = []
+    notes: list[tuple[RelinkMatch, str]] = []
     found = plan.found
     for done, match in enumerate(found):
         path = match.found
         assert path is not None  # plan.found holds only matches with one file
         if progress is not None:
-            progress(f"Relinking {path.name}", done, len(found))
-        missing = match.missing
+            progress(f"Checking and relinking {path.name}", done, len(found))
         try:
-            print_ = fingerprint(path)
-            if missing.kind == "video":
-                study.videos.relink(missing.record_id, path, print_)
-            else:
-                study.attachments.relink(missing.record_id, path, print_)
+            notes.extend((match, note) for note in _relink_one(study, match.missing, path))
         except (StudyError, OSError) as exc:
             refused.append((match, str(exc)))
         else:
             relinked.append(match)
-    return RelinkOutcome(tuple(relinked), tuple(refused))
+    # The accuracy checks come after every relink: they take longest, and the window
+    # reloads its list on the relinks, not on the checks.
+    for done, match in enumerate(m for m in relinked if m.missing.kind == "video"):
+        path = match.found
+        assert path is not None
+        if progress is not None:
+            progress(f"Checking {path.name}", done, len(relinked))
+        notes.extend((match, note) for note in _recheck(study, match.missing.record_id, path))
+    return RelinkOutcome(tuple(relinked), tuple(refused), tuple(notes))
+
+
+def _relink_one(study: Study, missing: MissingFile, path: Path) -> list[str]:
+    """Compare the whole file, relink it, record its hash when none was; the notes to show."""
+    print_, whole = fingerprint(path), full_hash(path)
+    video = missing.kind == "video"
+    recorded = _recorded_hash(study, missing)
+    if recorded is not None and recorded != whole:
+        raise StudyError(
+            f"{path}: its content differs from the file the coders rated ({missing.recorded}): "
+            "the sampled fingerprint matches, but the whole file does not. It is not "
+            "relinked; find the original recording, or a faithful copy of it"
+        )
+    if video:
+        study.videos.relink(missing.record_id, path, print_)
+    else:
+        study.attachments.relink(missing.record_id, path, print_)
+    notes = []
+    if recorded is None:
+        # Added before whole-file hashes were kept: the fingerprint is all there is to go on.
+        # Recording the hash now catches any change from here on.
+        if video:
+            study.videos.set_full_hash(missing.record_id, whole)
+        else:
+            study.attachments.set_full_hash(missing.record_id, whole)
+        notes.append(
+            f"{FINGERPRINT_ONLY} (no whole-file hash was recorded when it was added, so its "
+            "whole content could not be compared); its hash is recorded now, and any later "
+            "change is caught"
+        )
+    return notes
+
+
+def _recorded_hash(study: Study, missing: MissingFile) -> str | None:
+    if missing.kind == "video":
+        return study.videos.full_hash_of(missing.record_id)
+    return study.attachments.full_hash_of(missing.record_id)
+
+
+def _recheck(study: Study, video_id: int, path: Path) -> list[str]:
+    """Run and store the relinked video's accuracy check; its problems as notes."""
+    from eas_coder.adding_videos import store_accuracy  # PyAV only when a video is relinked
+    from eas_coder.errors import VideoUnreadable
+    from eas_coder.media.accuracy import check_video
+
+    try:
+        accuracy = check_video(path)
+    except VideoUnreadable as exc:
+        return [f"its accuracy check could not read it: {exc.reason}"]
+    store_accuracy(study, video_id, accuracy)
+    return list(accuracy.problems)

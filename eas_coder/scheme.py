@@ -32,6 +32,12 @@ DEFAULT_SCHEME_ID = "eas-direct"
 STEP_TOLERANCE = 1e-6
 _DECIMALS = 9  # stored scores are rounded so 1.7 stays 1.7, not 1.7000000000000002
 MAX_STEPS = 1000  # a scale with more points is a typo, not a rating scale
+# Size limits of a scheme file (the EAS has 6 dimensions; a scheme of thousands is a
+# generated or mistaken file, and its exports would pass Excel's 16,384 columns).
+MAX_DIMENSIONS = 100
+MAX_ITEMS = 50  # per dimension
+MAX_EPISODES = 100
+MAX_BANDS = 20
 
 
 @dataclass(frozen=True)

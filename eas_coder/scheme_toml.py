@@ -12,6 +12,10 @@ from typing import Any
 
 from eas_coder.errors import SchemeError
 from eas_coder.scheme import (
+    MAX_BANDS,
+    MAX_DIMENSIONS,
+    MAX_EPISODES,
+    MAX_ITEMS,
     MAX_STEPS,
     SIDES,
     STEP_TOLERANCE,
@@ -137,7 +141,28 @@ class SchemeReader:
             raise self.fail(key, "needs at least one entry")
         return value
 
+    def sizes(self, data: dict[str, Any]) -> None:
+        """Refuse an oversized scheme before building it, naming the limit (new schemes
+        only: a study's stored snapshot keeps opening)."""
+        for array, limit in (
+            ("dimensions", MAX_DIMENSIONS),
+            ("episodes", MAX_EPISODES),
+            ("bands", MAX_BANDS),
+        ):
+            value = data.get(array)
+            if isinstance(value, list) and len(value) > limit:
+                raise self.fail(array, f"{len(value):,} entries, more than {limit} (the limit)")
+        for i, dim in enumerate(data.get("dimensions") or []):
+            items = dim.get("items") if isinstance(dim, dict) else None
+            if isinstance(items, list) and len(items) > MAX_ITEMS:
+                raise self.fail(
+                    f"dimensions[{i}].items",
+                    f"{len(items):,} items, more than {MAX_ITEMS} (the limit)",
+                )
+
     def scheme(self, data: dict[str, Any], text: str) -> Scheme:
+        if self.strict:
+            self.sizes(data)
         self.known(data, "", "")
         head = self.table(data, "scheme", "")
         self.known(head, "scheme", "scheme.")

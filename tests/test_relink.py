@@ -90,9 +90,10 @@ def test_moved_and_renamed_files_are_found_and_relinked(lab: Study, tmp_path: Pa
     angle, audio = lab.attachments.of_video(1)
     assert lab.attachments.file_of(angle) == moved["d1-cam2.mp4"]
     assert lab.attachments.file_of(audio) == moved["d1.wav"]
-    actions = [entry.action for entry in lab.audit_log(limit=5)]
+    # (the files carry no whole-file hash: their hashes and accuracy checks are recorded too)
+    actions = [e.action for e in lab.audit_log(limit=20) if e.action.endswith(".relink")]
     assert sorted(actions) == ["attachment.relink"] * 2 + ["video.relink"] * 3
-    entry = next(e for e in lab.audit_log(limit=5) if e.action == "video.relink")
+    entry = next(e for e in lab.audit_log(limit=20) if e.action == "video.relink")
     assert entry.old is not None and "videos/" in entry.old and "archive/" in (entry.new or "")
 
 

@@ -1,8 +1,19 @@
-"""Reading the cells of a rating sheet: text, notes, numbers and times as people type them."""
+"""Reading the cells of a rating sheet: text, notes, numbers and times as people type them;
+and text that a spreadsheet must never evaluate, made safe in CSV and read back exactly.
+
+A spreadsheet that opens a CSV file may split it at another separator than ours (``;`` in
+much of Europe, a tab, a space, a pipe) or ignore our quotes; any piece of text that then
+starts a cell with ``=`` ``+`` ``-`` ``@`` (or a tab or carriage return) is a formula. So
+every place where a cell could start -- the start of the text, and after any separator,
+quote or line break -- gets an apostrophe before such a character: ``x;=1+1`` is written
+``x;'=1+1``. Apostrophes already typed there get one more (``'=1`` -> ``''=1``), so
+``unmark_text`` can remove exactly one from each such run and give back the text as typed.
+"""
 
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from eas_coder.exchange.reader import UnsavedFormula
@@ -57,3 +68,25 @@ def cell_time_ms(value: Any) -> int:
     if ms > _MAX_TIME_MS:
         raise ValueError(f"{value!r} is longer than 48 hours")
     return ms
+
+
+TEXT_MARK = "'"  # Excel's own "this is text" mark
+# Where a spreadsheet may start a cell, whatever separator it splits at or quotes it ignores.
+_CELL_STARTS = ',;|\t "\r\n'
+_TRIGGERS = "=+@\t\r-"  # "-" last: a range otherwise
+_AT_A_CELL_START = rf"(?:^|(?<=[{_CELL_STARTS}]))"
+_UNSAFE = re.compile(rf"{_AT_A_CELL_START}('*)(?=[{_TRIGGERS}])")
+_MARKED = re.compile(rf"{_AT_A_CELL_START}'('*)(?=[{_TRIGGERS}])")
+
+
+def neutralise_formulas(text: str) -> str:
+    """``text`` with an apostrophe before every formula character that could start a cell
+    (see the module docstring); ``unmark_text`` undoes exactly this."""
+    return _UNSAFE.sub(r"\1'", text)
+
+
+def unmark_text(value: Any) -> Any:
+    """Undo ``neutralise_formulas`` on a cell read from CSV (other values pass unchanged)."""
+    if isinstance(value, str) and TEXT_MARK in value:
+        return _MARKED.sub(r"\1", value)
+    return value

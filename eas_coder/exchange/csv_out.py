@@ -1,32 +1,33 @@
 """Write each sheet to its own CSV file: UTF-8 with a BOM so Excel reads accents right.
 
-A spreadsheet evaluates CSV text starting with = + - @ as a formula; such text is written
-with a leading apostrophe (Excel's own "this is text" mark), which our importer removes.
+Every text field is quoted, and text a spreadsheet could evaluate as a formula -- at its
+start, or after any separator, quote or line break, since a spreadsheet may split the file
+at another separator than ours -- gets Excel's "this is text" apostrophe there
+(``cells.neutralise_formulas``), which our importer removes exactly (``cells.unmark_text``).
 """
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from eas_coder.exchange.naming import looks_like_formula
 from eas_coder.exchange.sheets import Sheet
 from eas_coder.exchange.targets import private_new_file, settle_mode
 
-TEXT_MARK = "'"
+TEXT_MARK = "'"  # as cells.TEXT_MARK (kept here: the reader imports it from this module)
 
 
-def _cell(value: Any) -> Any:
+def _cell(value: Any, safe: Callable[[str], str]) -> Any:
     if value is None:
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
-    if looks_like_formula(value):
-        return TEXT_MARK + value
+    if isinstance(value, str):
+        return safe(value)
     return value
 
 
@@ -41,6 +42,9 @@ def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
     Every file is written under a temporary name first and all are renamed at the end, so
     a failure leaves the previous export's files as they were, not a mix.
     """
+    # cells imports the reader, which imports this module: imported here, once per export
+    from eas_coder.exchange.cells import neutralise_formulas
+
     base.parent.mkdir(parents=True, exist_ok=True)
     staged: list[tuple[Path, Path]] = []
     try:
@@ -50,10 +54,11 @@ def write_csv(sheets: Sequence[Sheet], base: Path) -> list[Path]:
             temp.unlink(missing_ok=True)  # left by a killed export
             staged.append((temp, path))
             with open(private_new_file(temp), "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
+                # every text field quoted (numbers stay numbers)
+                writer = csv.writer(handle, quoting=csv.QUOTE_NONNUMERIC)
                 writer.writerow([c.name for c in sheet.columns])
                 for row in sheet.rows:
-                    writer.writerow([_cell(v) for v in row])
+                    writer.writerow([_cell(v, neutralise_formulas) for v in row])
         for path in (final for _, final in staged):
             if path.is_dir():
                 raise IsADirectoryError(21, "a folder is in the way", str(path))

@@ -15,12 +15,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from eas_coder.errors import EasCoderError, ScoreError
+from eas_coder.errors import EasCoderError, ScoreError, StudyError
 from eas_coder.exchange.cells import cell_note, cell_number, cell_text, cell_time_ms
 from eas_coder.exchange.reader import UnsavedFormula, read_sheet
 from eas_coder.model import Rating, StudySnapshot
+from eas_coder.names import name_key, normalise_name
 from eas_coder.scheme import Scheme
-from eas_coder.store.bulk import ImportedRating, ImportSummary
+from eas_coder.store.bulk import NEAR_NAME, ImportedRating, ImportSummary, RowsRefused
 from eas_coder.store.study import Study
 from eas_coder.store.unit import LABEL_LENGTH, NAME_LENGTH
 
@@ -84,7 +85,7 @@ class _Validator:
         self.existing = _existing_ratings(snapshot)
         self.sessions: dict[tuple[str, str], int] = {}
         for video in snapshot.videos:
-            place = (video.participant_code, video.timepoint)
+            place = (name_key(video.participant_code), video.timepoint)
             self.sessions[place] = self.sessions.get(place, 0) + 1
         self.seen: dict[tuple[Any, ...], tuple[int, float]] = {}
         self.seen_items: dict[tuple[Any, ...], tuple[int, float]] = {}
@@ -105,6 +106,12 @@ class _Validator:
                 continue
             if not texts[name]:
                 self.fail(number, name, "empty")
+            elif name in ("participant", "coder"):
+                # names are identities: the one normaliser every writer uses
+                try:
+                    texts[name] = normalise_name(cells.get(name), f"the {name}", _LIMITS[name])
+                except StudyError as exc:
+                    self.fail(number, name, str(exc))
             elif len(texts[name]) > _LIMITS.get(name, 200):
                 self.fail(number, name, f"longer than {_LIMITS.get(name, 200)} characters")
         key = self.by_label.get(texts["dimension"].casefold())
@@ -136,7 +143,8 @@ class _Validator:
         if len(self.problems) > before or key is None or score is None:
             return False
         video = cell_text(cells.get("video")) or None
-        if video is None and self.sessions.get((texts["participant"], texts["timepoint"]), 0) > 1:
+        place = (name_key(texts["participant"]), texts["timepoint"])
+        if video is None and self.sessions.get(place, 0) > 1:
             self.fail(number, "video", "several videos at this timepoint: name the video")
             return False
         rating = ImportedRating(
@@ -264,7 +272,7 @@ class _Validator:
 
 
 def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], Rating]:
-    coders = {c.id: c.name.casefold() for c in snapshot.coders}
+    coders = {c.id: name_key(c.name) for c in snapshot.coders}
     videos = {v.id: v for v in snapshot.videos}
     segments = {s.id: s for s in snapshot.segments}
     existing = {}
@@ -272,8 +280,9 @@ def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], Rating]:
         video = videos[r.video_id]
         seg = segments.get(r.segment_id) if r.segment_id is not None else None
         span = None if seg is None else (seg.start_ms, seg.end_ms)
-        identity = (video.participant_code, video.timepoint, (video.name or "").casefold(),
-                    coders[r.coder_id], span, r.dimension)  # fmt: skip
+        identity = (name_key(video.participant_code), video.timepoint,
+                    (video.name or "").casefold(), coders[r.coder_id], span,
+                    r.dimension)  # fmt: skip
         existing[identity] = r
         if video.name:  # a sheet without a video column names the session only
             existing.setdefault((*identity[:2], "", *identity[3:]), r)
@@ -305,10 +314,28 @@ def _check_header(path: Path, columns: list[str]) -> None:
         raise ImportRejected(str(path), problems)
 
 
-def plan_import(study: Study, path: Path) -> ImportPlan:
+def is_near_name(problem: Problem) -> bool:
+    """A problem that confirming new names (``allow_new``) would lift."""
+    return problem.column in ("coder", "participant") and NEAR_NAME in problem.reason
+
+
+def _check_scheme(study: Study, path: Path, named: str | None) -> None:
+    """A workbook exported under another scheme (or version) has other ranges and meanings:
+    refuse it rather than read its scores against this study's scheme."""
+    ours = f"{study.info.scheme_id} version {study.info.scheme_version}"
+    if named is not None and named.casefold() != ours.casefold():
+        why = (
+            f"the sheet's scores were given under the scheme {named!r}; this study uses "
+            f"{ours!r}. Import it into a study with that scheme"
+        )
+        raise ImportRejected(str(path), [Problem(1, "scheme", why)])
+
+
+def plan_import(study: Study, path: Path, encoding: str | None = None) -> ImportPlan:
     """Read and validate the whole sheet; raise ImportRejected listing every problem."""
-    sheet = read_sheet(path)
+    sheet = read_sheet(path, encoding)
     _check_header(path, sheet.columns)
+    _check_scheme(study, path, sheet.scheme)
     validator = _Validator(study.scheme, study.load(), sheet.columns)
     plan = ImportPlan()
     items: list[ItemScore] = []
@@ -332,12 +359,23 @@ def import_ratings(
     path: Path,
     dry_run: bool = False,
     progress: Callable[[str], None] | None = None,
+    allow_new: bool = False,
+    encoding: str | None = None,
 ) -> tuple[ImportPlan, ImportSummary | None]:
-    """Validate, then (unless ``dry_run``) write everything in one transaction."""
-    plan = plan_import(study, path)
+    """Validate, then write everything in one transaction under the window's rules.
+
+    A dry run goes through the same transaction and rolls it back: its summary says what
+    the import would create. Names one edit from an existing coder or participant are
+    refused unless ``allow_new``. Returns (plan, summary); the summary is None when there
+    is nothing to write.
+    """
+    plan = plan_import(study, path, encoding)
     if progress:
         progress(f"validated {len(plan.ratings) + plan.skipped} rows")
-    if dry_run or not plan.ratings:
+    if not plan.ratings:
         return plan, None
-    summary = study.bulk_import(plan.ratings, source=path.name)
+    try:
+        summary = study.bulk_import(plan.ratings, path.name, allow_new, dry_run)
+    except RowsRefused as exc:
+        raise ImportRejected(str(path), [Problem(*p) for p in exc.problems]) from exc
     return plan, summary

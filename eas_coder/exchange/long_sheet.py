@@ -24,6 +24,18 @@ RATINGS_COLUMNS = (
     Column("segment_end_s", "Segment end in seconds", "seconds"),
     Column("segment_start", "Segment start as hh:mm:ss.fff"),
     Column("segment_end", "Segment end as hh:mm:ss.fff"),
+    Column(
+        "segment_start_frame",
+        "First frame of the segment, from 0 (the frame on screen at its start; empty without "
+        "the video's file; not read on import)",
+        "integer",
+    ),
+    Column(
+        "segment_end_frame",
+        "Last frame inside the segment (end - start + 1 frames; empty without the video's "
+        "file; not read on import)",
+        "integer",
+    ),
     Column("episode", "Episode label of the segment"),
     Column("dimension", "Dimension key of the coding scheme"),
     Column(
@@ -85,6 +97,7 @@ def ratings_sheet(data: ExportData) -> Sheet:
             seconds(seg.end_ms) if seg else None,
             clock(seg.start_ms) if seg else "",
             clock(seg.end_ms) if seg else "",
+            *(data.frames.span(seg) if seg else (None, None)),
             clean_text(seg.episode or "") if seg else "",
             r.dimension,
             item or "",

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from eas_coder import __version__, reliability
 from eas_coder.errors import StudyError
+from eas_coder.exchange.frames import FRAMES_NOTE, missing_notes, video_frames
 from eas_coder.exchange.long_sheet import ratings_sheet
 from eas_coder.exchange.sheets import (
     Column,
@@ -18,6 +19,8 @@ from eas_coder.exchange.sheets import (
     segments_sheet,
     sessions_sheet,
 )
+from eas_coder.stats import ICC_FORMS
+from eas_coder.stats.icc import IccResult
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
@@ -39,13 +42,24 @@ def reliability_sheet(study: Study, data: ExportData, viewer: Viewer | None = No
             Column("icc", "ICC of that form", "number"),
             Column("ci95_low", "Lower bound of its 95% confidence interval", "number"),
             Column("ci95_high", "Upper bound of its 95% confidence interval", "number"),
-            Column("label", "Koo & Li (2016): poor < .50 <= moderate < .75 <= good < .90"),
+            Column(
+                "label",
+                "Koo & Li (2016): poor < .50 <= moderate < .75 <= good < .90; "
+                "'too few units (n = …)' below the study's reliability.min_n",
+            ),
+            Column("icc_f", "F ratio of that ICC form's test (ICC = 0)", "number"),
+            Column("icc_df1", "Its numerator degrees of freedom", "number"),
+            Column("icc_df2", "Its denominator degrees of freedom", "number"),
+            Column("icc_p", "Its p value", "number"),
             Column("below_target", "yes when the ICC is below the study's target"),
-            Column("icc3", "ICC(3,1), two-way mixed, consistency", "number"),
             Column("kappa_quadratic", "Cohen's kappa, quadratic weights (two coders)", "number"),
             Column("alpha_interval", "Krippendorff's alpha, interval", "number"),
+            Column("gwet_ac1", "Gwet's AC1 (2014), unweighted", "number"),
+            Column("gwet_ac2_ordinal", "Gwet's AC2, ordinal weights", "number"),
+            Column("bp_quadratic", "Brennan–Prediger, quadratic weights", "number"),
             Column("exact_agreement", "Share of videos with identical scores", "number"),
             Column("within_tolerance", "Share of videos within the study's tolerance", "number"),
+            *_form_columns(),
         ],
     )
     if viewer is not None and not viewer.manager:
@@ -59,7 +73,8 @@ def reliability_sheet(study: Study, data: ExportData, viewer: Viewer | None = No
         return sheet
 
     def clean(value: float) -> float | None:
-        return None if value != value else round(value, 6)
+        # NaN, and an infinite F (no variance within videos), are empty cells
+        return None if value != value or abs(value) == float("inf") else round(value, 6)
 
     for key, result in report.dimensions.items():
         main = result.icc[report.target_form]
@@ -72,16 +87,55 @@ def reliability_sheet(study: Study, data: ExportData, viewer: Viewer | None = No
                 clean(main.value),
                 clean(main.ci[0]),
                 clean(main.ci[1]),
-                reliability.koo_li_label(main.value),
+                result.quality,
+                clean(main.f),
+                clean(main.df1),
+                clean(main.df2),
+                clean(main.p),
                 "yes" if result.flagged(report.target_form, report.target) else "no",
-                clean(result.icc["ICC3"].value),
                 clean(result.values["kappa_quadratic"]),
                 clean(result.values["alpha_interval"]),
+                clean(result.values["gwet_ac1"]),
+                clean(result.values["gwet_ac2_ordinal"]),
+                clean(result.values["bp_quadratic"]),
                 clean(result.values["exact_agreement"]),
                 clean(result.values["within_one"]),
+                *(clean(value) for form in ICC_FORMS for value in _form_values(result.icc[form])),
             ]
         )
     return sheet
+
+
+# Every ICC form with its interval and F test, as in `reliability --json` (issue 19); the
+# names are lower case: SPSS reads variable names without regard to case.
+_FORM_NAMES = {
+    "ICC1": "ICC(1,1), one-way random, single coder",
+    "ICC2": "ICC(2,1), two-way random, absolute agreement, single coder",
+    "ICC3": "ICC(3,1), two-way mixed, consistency, single coder",
+    "ICC1k": "ICC(1,k), one-way random, mean of the coders",
+    "ICC2k": "ICC(2,k), two-way random, absolute agreement, mean of the coders",
+    "ICC3k": "ICC(3,k), two-way mixed, consistency, mean of the coders",
+}
+
+
+def _form_columns() -> list[Column]:
+    columns = []
+    for form in ICC_FORMS:
+        name, what = form.lower(), _FORM_NAMES[form]
+        columns += [
+            Column(name, what, "number"),
+            Column(f"{name}_ci95_low", f"Lower bound of the 95% CI of {form}", "number"),
+            Column(f"{name}_ci95_high", f"Upper bound of the 95% CI of {form}", "number"),
+            Column(f"{name}_f", f"F ratio of the test of {what} (ICC = 0)", "number"),
+            Column(f"{name}_df1", f"Numerator degrees of freedom of {form}'s F test", "number"),
+            Column(f"{name}_df2", f"Denominator degrees of freedom of {form}'s F test", "number"),
+            Column(f"{name}_p", f"p value of {form}'s F test", "number"),
+        ]
+    return columns
+
+
+def _form_values(result: IccResult) -> tuple[float, ...]:
+    return (result.value, *result.ci, result.f, result.df1, result.df2, result.p)
 
 
 def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
@@ -98,6 +152,10 @@ def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
     for sheet in sheets:
         for column in sheet.columns:
             book.rows.append([sheet.name, column.name, column.meaning])
+    book.rows.append(["", "", ""])
+    book.rows.append(["Frames", "segment_start_frame, segment_end_frame", FRAMES_NOTE])
+    for what, which in missing_notes(data.frames, {v.id: v.label for v in data.videos}):
+        book.rows.append(["Frames", what, which])
     scheme = data.scheme
     book.rows.append(["", "", ""])
     book.rows.append(["Scheme", scheme.id, f"{scheme.name}, version {scheme.version}"])
@@ -175,6 +233,10 @@ def build_sheets(
         # An agreed score says what the others gave: shown only where all of it may be seen.
         consensus = {key: score for key, score in consensus.items() if viewer.sees_all(key[0])}
     data = ExportData(snapshot, study.scheme, options, study.ratings.saved_times(), consensus)
+    # Frame numbers only for videos with exported segments: a file-less study reads no file.
+    coded = {s.video_id for s in snapshot.segments} & {v.id for v in data.videos}
+    frames = video_frames(study, [v for v in data.videos if v.id in coded], progress=progress)
+    data = replace(data, frames=frames)
     sheets = []
     builders: list[Callable[[], Sheet]] = [
         lambda: ratings_sheet(data),

@@ -3,6 +3,7 @@ numbers."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
@@ -12,16 +13,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-
 from eas_coder.errors import EasCoderError
-from eas_coder.exchange.csv_out import TEXT_MARK
-from eas_coder.exchange.naming import FORMULA_TRIGGERS
+from eas_coder.exchange.xlsx_limits import CELL_LIMIT, CSV_BYTE_LIMIT, workbook_zip_problem
+from eas_coder.exchange.xlsx_rows import SheetTooWide, SheetXmlError, Workbook
 from eas_coder.store.study_files import held_study
 
 
 class SheetUnreadable(EasCoderError):
     """The file is missing, of the wrong type, or not a table we can read."""
+
+
+# Limits checked before or while parsing, so a hostile or mistaken file is refused quickly
+# with little memory. Excel's own sheet holds at most 1,048,576 rows; our sheets have about
+# 20 columns (the limit leaves room for a lab's own extra columns, which are ignored).
+ROW_LIMIT = 1_048_576
+COLUMN_LIMIT = 256
 
 
 _CANONICAL = {
@@ -61,10 +67,13 @@ class UnsavedFormula:
 
 @dataclass(frozen=True)
 class SheetRows:
-    """A sheet's normalised column names and its data rows (with spreadsheet row numbers)."""
+    """A sheet's normalised column names and its data rows (with spreadsheet row numbers);
+    ``scheme`` is what the export's About sheet says the scores were given under
+    (``"<id> version <version>"``), when the file carries it."""
 
     columns: list[str]
     rows: list[tuple[int, dict[str, Any]]]
+    scheme: str | None = None
 
 
 def normalise_header(name: object) -> str:
@@ -78,10 +87,10 @@ def normalise_header(name: object) -> str:
 
 
 def _unmark(value: Any) -> Any:
-    # Undo the apostrophe our CSV export puts before text a spreadsheet would evaluate.
-    if isinstance(value, str) and value.startswith(TEXT_MARK) and value[1:2] in FORMULA_TRIGGERS:
-        return value[1:]
-    return value
+    # Undo exactly the apostrophes our CSV export adds (cells.py; imported here: it imports us)
+    from eas_coder.exchange.cells import unmark_text
+
+    return unmark_text(value)
 
 
 def _keep(value: Any) -> Any:
@@ -89,10 +98,23 @@ def _keep(value: Any) -> Any:
 
 
 def _table(source: str, raw_rows: Iterator[tuple[Any, ...]], unmark: bool) -> SheetRows:
-    clean = _unmark if unmark else _keep
+    from eas_coder.exchange.cells import unmark_text  # cells imports this module
+
+    clean = unmark_text if unmark else _keep
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
     for number, raw in enumerate(raw_rows, start=1):
+        if number > ROW_LIMIT:
+            raise SheetUnreadable(
+                f"{source}: more than {ROW_LIMIT:,} rows (the limit, Excel's own); "
+                "split the sheet and import the parts"
+            )
+        if len(raw) > COLUMN_LIMIT and any(v not in (None, "") for v in raw[COLUMN_LIMIT:]):
+            raise SheetUnreadable(
+                f"{source}: row {number} has more than {COLUMN_LIMIT} columns (the limit); "
+                "keep the rating columns and delete the others"
+            )
+        raw = raw[:COLUMN_LIMIT]
         if header is None:
             if not any(v not in (None, "") for v in raw):
                 continue  # blank lines above the header
@@ -113,78 +135,107 @@ def _table(source: str, raw_rows: Iterator[tuple[Any, ...]], unmark: bool) -> Sh
 
 
 def _read_xlsx(path: Path) -> SheetRows:
+    problem = workbook_zip_problem(path)  # sizes first: a zip bomb never reaches openpyxl
+    if problem is not None:
+        raise SheetUnreadable(f"{path}: {problem}")
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = Workbook(str(path))
     except Exception as exc:  # openpyxl raises many kinds (zip, XML, KeyError) for bad files
         raise SheetUnreadable(f"{path}: not a readable Excel workbook ({exc})") from exc
     try:
-        names = {name.casefold(): name for name in workbook.sheetnames}
-        sheet = workbook[names["ratings"]] if "ratings" in names else workbook.active
-        if sheet is None:
+        names = {name.casefold(): name for name in workbook.sheets}
+        if not names:
             raise SheetUnreadable(f"{path}: the workbook has no sheet")
-        title = sheet.title
-        table = _table(str(path), sheet.iter_rows(values_only=True), unmark=False)
+        title = names.get("ratings", next(iter(workbook.sheets)))
+        rows = workbook.rows(title, COLUMN_LIMIT)
+        table = _table(str(path), rows, unmark=False)
+        about = names.get("about")
+        scheme = _about_scheme(workbook.rows(about, 2, max_rows=50)) if about else None
+    except SheetTooWide as exc:
+        raise SheetUnreadable(f"{path}: the sheet {title!r} {exc}") from exc
+    except SheetXmlError as exc:
+        raise SheetUnreadable(
+            f"{path}: not a readable Excel workbook (the sheet {title!r}: {exc})"
+        ) from exc
     except SheetUnreadable:
         raise
     except Exception as exc:  # damaged XML inside the zip surfaces only while reading rows
         raise SheetUnreadable(f"{path}: the workbook is damaged ({type(exc).__name__})") from exc
     finally:
         workbook.close()
-    _mark_unsaved_formulas(path, title, table)
-    return table
+    return SheetRows(table.columns, table.rows, scheme)
 
 
-def _mark_unsaved_formulas(path: Path, title: str, table: SheetRows) -> None:
-    """Cells that read as empty may be formulas without a saved result: look at those cells
-    again, in the formulas, and mark them. A good sheet has no empty cells in the rated
-    columns, so only a sheet about to be refused is read twice."""
-    empty = {n: [h for h, v in cells.items() if v is None] for n, cells in table.rows}
-    empty = {n: names for n, names in empty.items() if names}
-    if not empty:
-        return
-    by_number = dict(table.rows)
-    workbook = load_workbook(path, read_only=True, data_only=False)
-    try:
-        for number, raw in enumerate(workbook[title].iter_rows(values_only=True), start=1):
-            for name in empty.get(number, ()):
-                column = table.columns.index(name)
-                value = raw[column] if column < len(raw) else None
-                if isinstance(value, str) and value.startswith("="):
-                    by_number[number][name] = UnsavedFormula(value)
-            if number >= max(empty):
-                break
-    finally:
-        workbook.close()
+def _about_scheme(rows: Iterator[tuple[Any, ...]]) -> str | None:
+    """The ``scheme`` row of an export's About sheet (first 50 rows), if any."""
+    for row in rows:
+        if len(row) >= 2 and str(row[0] or "").strip().casefold() == "scheme" and row[1]:
+            return str(row[1]).strip()
+    return None
 
 
-def _decode(path: Path) -> str:
+def _decode(path: Path, encoding: str | None) -> str:
+    """The file's text: UTF-8 (a BOM is dropped) unless ``encoding`` is declared. Bytes that
+    are not valid in the encoding are refused naming their row and column, never guessed
+    (decoding a UTF-8 sheet as cp1252 turns José into JosÃ©)."""
     data = path.read_bytes()
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if encoding is None and data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise SheetUnreadable(f"{path}: UTF-16 text; save the sheet as CSV UTF-8")
+    name = "utf-8-sig" if encoding is None or codecs.lookup(encoding).name == "utf-8" else encoding
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Older Excel "CSV" on Windows; latin-1 decodes any byte, so nothing is lost.
-        try:
-            return data.decode("cp1252")
-        except UnicodeDecodeError:
-            return data.decode("latin-1")
+        return data.decode(name)
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        row = before.count(b"\n") + 1
+        line = before[before.rfind(b"\n") + 1 :]
+        column = line.count(b",") + line.count(b";") + line.count(b"\t") + 1
+        shown = "UTF-8" if name == "utf-8-sig" else name
+        raise SheetUnreadable(
+            f"{path}: row {row}, column {column}: byte {data[exc.start]:#04x} is not valid "
+            f"{shown}; save the sheet as CSV UTF-8, or name its encoding (--encoding cp1252)"
+        ) from exc
 
 
-def _read_csv(path: Path) -> SheetRows:
-    text = _decode(path)
+def _read_csv(path: Path, encoding: str | None = None) -> SheetRows:
+    size = path.stat().st_size
+    if size > CSV_BYTE_LIMIT:
+        raise SheetUnreadable(
+            f"{path}: {size / 1e6:,.0f} MB, more than {CSV_BYTE_LIMIT // 10**6} MB "
+            "(the limit); split the sheet and import the parts"
+        )
+    text = _decode(path, encoding)
     first = text.split("\n", 1)[0]
     # Only the delimiter is guessed, from the header line; quotes are always double quotes
     # (letting a sniffer pick the quote character can swallow rows after an apostrophe).
     delimiter = max(",;\t", key=first.count) if first else ","
-    csv.field_size_limit(2**31 - 1)
+    csv.field_size_limit(CELL_LIMIT)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        rows = [
-            tuple(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        return _table(str(path), (tuple(row) for row in reader), unmark=True)
     except csv.Error as exc:
+        if "field larger" in str(exc):
+            raise SheetUnreadable(
+                f"{path}: row {reader.line_num}: a cell longer than {CELL_LIMIT:,} "
+                "characters (the limit)"
+            ) from exc
         raise SheetUnreadable(f"{path}: not a readable CSV file ({exc})") from exc
-    return _table(str(path), iter(rows), unmark=True)
+
+
+def _csv_scheme(path: Path) -> str | None:
+    """The scheme an exported CSV set names in its ``…-About.csv`` beside ``…-Ratings.csv``."""
+    if not path.stem.casefold().endswith("-ratings"):
+        return None
+    about = path.with_name(path.stem[: -len("-ratings")] + "-About.csv")
+    if not about.is_file() or about.stat().st_size > 100_000:
+        return None
+    try:
+        rows = list(csv.reader(io.StringIO(about.read_text(encoding="utf-8-sig"), newline="")))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    for row in rows:
+        if len(row) >= 2 and str(_unmark(row[0])).strip().casefold() == "scheme" and row[1]:
+            return str(_unmark(row[1])).strip()
+    return None
 
 
 def _plain(value: Any) -> Any:
@@ -204,7 +255,16 @@ def _read_sav(path: Path) -> SheetRows:
     import pyreadstat  # pandas loads only for SPSS files
 
     try:
+        _, meta = pyreadstat.read_sav(str(path), metadataonly=True)
+        counts = (meta.number_rows or 0, meta.number_columns or 0)
+        if counts[0] >= ROW_LIMIT or counts[1] > COLUMN_LIMIT:
+            raise SheetUnreadable(
+                f"{path}: {counts[0]:,} rows and {counts[1]:,} columns; the limits are "
+                f"{ROW_LIMIT - 1:,} rows and {COLUMN_LIMIT} columns"
+            )
         frame, _meta = pyreadstat.read_sav(str(path))
+    except SheetUnreadable:
+        raise
     except Exception as exc:  # pyreadstat raises its own types for damaged or foreign files
         raise SheetUnreadable(f"{path}: not a readable SPSS file ({exc})") from exc
     rows = [tuple(frame.columns)]
@@ -212,17 +272,31 @@ def _read_sav(path: Path) -> SheetRows:
     return _table(str(path), iter(rows), unmark=False)
 
 
-def read_sheet(path: Path) -> SheetRows:
-    """Rows of an .xlsx (its "Ratings" sheet, else the first), a .csv or a .sav file."""
+def read_sheet(path: Path, encoding: str | None = None) -> SheetRows:
+    """Rows of an .xlsx (its "Ratings" sheet, else the first), a .csv or a .sav file.
+
+    A CSV file is UTF-8 (with or without BOM) unless ``encoding`` names another."""
     if not path.is_file():
         raise SheetUnreadable(f"{path}: file not found")
     if held_study(path) is not None:
         raise SheetUnreadable(f"{path}: that is a study file open in this program, not a sheet")
     suffix = path.suffix.lower()
+    if encoding is not None and suffix in (".xlsx", ".xlsm", ".sav"):
+        # refused, not ignored: the person chose the option believing it would act
+        raise SheetUnreadable(
+            f"{path}: --encoding is for CSV sheets only; an Excel or SPSS file records its "
+            "own text encoding. Import it again without --encoding"
+        )
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix in (".csv", ".txt"):
-        return _read_csv(path)
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError as exc:
+                raise SheetUnreadable(f"{path}: unknown encoding {encoding!r}") from exc
+        table = _read_csv(path, encoding)
+        return SheetRows(table.columns, table.rows, _csv_scheme(path))
     if suffix == ".sav":
         return _read_sav(path)
     raise SheetUnreadable(

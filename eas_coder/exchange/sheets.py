@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
+from eas_coder.exchange.frames import VideoFrames
 from eas_coder.exchange.naming import clean_text, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Dimension, Scheme
@@ -83,6 +84,7 @@ class ExportData:
     options: ExportOptions
     saved_at: dict[int, datetime]
     consensus: dict[tuple[int, str], float]  # session-level (video_id, dimension) -> score
+    frames: VideoFrames = field(default_factory=VideoFrames)  # for segments' frame numbers
 
     @property
     def coders(self) -> list[Coder]:
@@ -313,6 +315,16 @@ def segments_sheet(data: ExportData) -> Sheet:
             Column("end_s", "End in seconds", "seconds"),
             Column("start", "Start as hh:mm:ss.fff"),
             Column("end", "End as hh:mm:ss.fff"),
+            Column(
+                "segment_start_frame",
+                "First frame of the segment (from 0; empty without the video's file)",
+                "integer",
+            ),
+            Column(
+                "segment_end_frame",
+                "Last frame inside the segment (empty without the video's file)",
+                "integer",
+            ),
             Column("episode", "Episode label"),
             Column("note", "The coder's note"),
         ],
@@ -333,6 +345,7 @@ def segments_sheet(data: ExportData) -> Sheet:
                 seconds(s.end_ms),
                 clock(s.start_ms),
                 clock(s.end_ms),
+                *data.frames.span(s),
                 clean_text(s.episode or ""),
                 clean_text(s.note),
             ]

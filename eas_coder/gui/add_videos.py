@@ -1,6 +1,8 @@
 """Add videos to the study: pick or drop files and folders, check the guessed dyad code and
-timepoint of each (form in ``ui/add_videos_dialog.ui``), then probe and register them in the
-background (``eas_coder/adding_videos.py``), with progress; bad files are listed after.
+timepoint of each (form in ``ui/add_videos_dialog.ui``), then check, probe and register them
+in the background (``eas_coder/adding_videos.py``), with progress; bad files are listed
+after. Truncated or damaged files are refused by the job; the lab manager is then shown each
+one's problem and asked whether to add them anyway.
 """
 
 from __future__ import annotations
@@ -55,6 +57,46 @@ def show_summary(parent: QWidget | None, summary: AddVideosSummary) -> QMessageB
         box.setDetailedText(details)
     box.open()
     return box
+
+
+def ask_damaged(parent: QWidget | None, summary: AddVideosSummary) -> QMessageBox:
+    """Ask the lab manager whether to add the damaged files anyway, naming each file's
+    problem; "Don't Add" is the default (Escape too)."""
+    lines = [f"{entry.path.name}: {'; '.join(found.problems)}" for entry, found in
+             summary.damaged]  # fmt: skip
+    count = len(lines)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Add Videos",
+        f"{count} file{'s are' if count != 1 else ' is'} damaged or truncated: coders would "
+        "see only what is left of the recording. Add anyway?",
+        QMessageBox.StandardButton.NoButton,
+        parent,
+    )
+    box.setObjectName("damagedVideosBox")
+    box.setInformativeText(
+        "\n".join(lines[:8]) + (f"\n… and {count - 8} more" if count > 8 else "")
+    )
+    box.setDetailedText("\n\n".join(
+        f"{entry.path}:\n{found.describe()}" for entry, found in summary.damaged
+    ))  # fmt: skip
+    add = box.addButton("Add Anyway", QMessageBox.ButtonRole.AcceptRole)
+    add.setObjectName("addDamagedButton")
+    skip = box.addButton("Don't Add", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(skip)
+    box.setEscapeButton(skip)
+    return box
+
+
+def _merged(first: AddVideosSummary, second: AddVideosSummary) -> AddVideosSummary:
+    """The first run's result with the accepted damaged files' second run folded in."""
+    accepted = {entry.path for entry, _found in first.damaged}
+    return AddVideosSummary(
+        added=first.added + second.added,
+        failures=[f for f in first.failures if f[0] not in accepted] + second.failures,
+        cancelled=first.cancelled or second.cancelled,
+        findings=first.findings + second.findings,
+    )
 
 
 # --- the dialog ------------------------------------------------------------------------------
@@ -216,6 +258,8 @@ class VideoAdder(QObject):
         self._job: AddVideosJob | None = None
         self.progress: QProgressDialog | None = None
         self.summary_box: QMessageBox | None = None
+        self.damaged_box: QMessageBox | None = None
+        self._earlier: AddVideosSummary | None = None  # the run whose damaged files we add
 
     def busy(self) -> bool:
         """True while videos are being added."""
@@ -248,9 +292,10 @@ class VideoAdder(QObject):
             return
         self.start(dialog.entries())
 
-    def start(self, entries: Sequence[VideoEntry]) -> None:
-        """Add ``entries`` in the background with a progress dialog (Cancel stops early)."""
-        job = AddVideosJob(self._location(), entries, self._actor())
+    def start(self, entries: Sequence[VideoEntry], accept_damaged: bool = False) -> None:
+        """Add ``entries`` in the background with a progress dialog (Cancel stops early);
+        ``accept_damaged``: the lab manager accepted their damage."""
+        job = AddVideosJob(self._location(), entries, self._actor(), accept_damaged)
         if self.progress is not None:
             self.progress.deleteLater()  # the previous one, closed
         self.progress = QProgressDialog("Adding videos…", "Stop", 0, len(entries), self._window)
@@ -279,6 +324,25 @@ class VideoAdder(QObject):
 
     def _on_succeeded(self, summary: AddVideosSummary) -> None:
         self._close_progress()
+        if self._earlier is not None:  # the accepted damaged files are in
+            summary, self._earlier = _merged(self._earlier, summary), None
+        elif summary.damaged and not summary.cancelled:
+            self.damaged_box = ask_damaged(self._window, summary)
+            self.damaged_box.finished.connect(lambda _r: self._on_damaged_answered(summary))
+            self.damaged_box.open()
+            return
+        self.summary_box = show_summary(self._window, summary)
+        self.finished.emit(summary)
+
+    def _on_damaged_answered(self, summary: AddVideosSummary) -> None:
+        box = self.damaged_box
+        accepted = box is not None and box.buttonRole(box.clickedButton()) == (
+            QMessageBox.ButtonRole.AcceptRole
+        )
+        if accepted:
+            self._earlier = summary
+            self.start([entry for entry, _found in summary.damaged], accept_damaged=True)
+            return
         self.summary_box = show_summary(self._window, summary)
         self.finished.emit(summary)
 

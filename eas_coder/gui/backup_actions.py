@@ -31,6 +31,7 @@ from eas_coder.gui.manager_job import ManagerJob
 from eas_coder.gui.study_actions import STUDY_FILTER
 from eas_coder.location import Location
 from eas_coder.store.backups import BEFORE_RESTORE, BackupInfo, backup_now, list_backups
+from eas_coder.store.identity import OtherStudy
 from eas_coder.store.restore import restore
 from eas_coder.store.snapshot import default_name, restore_snapshot, take_snapshot
 from eas_coder.store.study import Study
@@ -118,6 +119,7 @@ class BackupActions(ManagerJob):
         window.menuFile.insertActions(window.actionImport, [self.back_up, self.restore])
         window.menuFile.insertSeparator(window.actionImport)
         self.chooser: BackupChooser | None = None
+        self.replace_box: QMessageBox | None = None  # the second confirmation, when shown
 
     # --- backing up ---------------------------------------------------------------------------
 
@@ -166,7 +168,12 @@ class BackupActions(ManagerJob):
         self.window.live.stop()
         self.window.study.close()
         try:
-            result = restore(study_file, backup)
+            try:
+                result = restore(study_file, backup)
+            except OtherStudy as exc:
+                if not self.confirm_replace(exc):
+                    raise
+                result = restore(study_file, backup, replace_study=True)
         except EasCoderError as exc:
             self.window.switch_to(Study.open(location, backup=False))
             self.show(QMessageBox.Icon.Warning, f"{exc}")
@@ -206,11 +213,40 @@ class BackupActions(ManagerJob):
                 f"{result.before_restore}.",
             )
 
-        self._run(
-            "Restoring the snapshot…",
-            lambda: restore_snapshot(location, snapshot, snapshot.parent),
-            done,
+        def work() -> Any:
+            try:
+                return restore_snapshot(location, snapshot, snapshot.parent)
+            except OtherStudy as exc:
+                return exc  # asked about on the GUI thread (``done``), then run again
+
+        def asked(result: Any) -> None:
+            if not isinstance(result, OtherStudy):
+                done(result)
+            elif self.confirm_replace(result):
+                self._run(
+                    "Replacing the study with the snapshot…",
+                    lambda: restore_snapshot(location, snapshot, snapshot.parent, True),
+                    done,
+                )
+
+        self._run("Restoring the snapshot…", work, asked)
+
+    def confirm_replace(self, refusal: OtherStudy) -> bool:
+        """The second confirmation: the backup is of another study; replace this one with
+        it? Cancel is the default."""
+        question = (
+            f"{refusal}\n\nReplace this study with that other study? Everything this study "
+            "holds is kept in a before-restore file first, but the study will then be the "
+            "other one."
         )
+        buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
+        box = QMessageBox(QMessageBox.Icon.Warning, TITLE, question, buttons, self.window)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        if yes is not None:
+            yes.setText("Replace the Study")
+        self.replace_box = box
+        return bool(box.exec() == QMessageBox.StandardButton.Yes)
 
     # --- running ----------------------------------------------------------------------------
 

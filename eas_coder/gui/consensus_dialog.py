@@ -1,7 +1,9 @@
 """Record the score coders agreed on for one disagreement (form in ``ui/consensus_dialog.ui``).
 
 OK saves through ``study.consensus``, which keeps consensus scores apart from the coders'
-own ratings; those never change here.
+own ratings; those never change here. The save names the version the dialog read: when
+someone else saved this consensus meanwhile, nothing is saved, the dialog says so and shows
+what is stored now, and a second OK saves over it knowingly.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from eas_coder.gui.rating_control import format_score
 from eas_coder.model import Consensus
 from eas_coder.review import Disagreement
 from eas_coder.scheme import STEP_TOLERANCE, Scale
+from eas_coder.store.consensus import StaleConsensus
 from eas_coder.store.study import Study
 
 
@@ -70,6 +73,7 @@ class ConsensusDialog(QDialog):
         self._disagreement = disagreement
         self._segment_id = segment_id
         self._saved: Consensus | None = None
+        self._version = 0  # of the consensus shown (0: none yet)
         dimension = study.scheme.dimension(disagreement.dimension)
         self.videoLabel.setText(video_label)
         self.dimensionLabel.setText(dimension.label)
@@ -93,8 +97,7 @@ class ConsensusDialog(QDialog):
         self.scoreCaption.setBuddy(self.scoreBox)
         existing = self._existing()
         if existing is not None:
-            self.scoreBox.setValue(existing.score)
-            self.noteEdit.setPlainText(existing.note)
+            self._show(existing)
         else:
             scores = list(disagreement.scores.values())
             self.scoreBox.setValue(self.scoreBox.snap(sum(scores) / len(scores)))
@@ -118,17 +121,31 @@ class ConsensusDialog(QDialog):
 
     def _existing(self) -> Consensus | None:
         d = self._disagreement
-        for found in self._study.consensus.all(d.video_id):
-            if found.dimension == d.dimension and found.segment_id == self._segment_id:
-                return found
-        return None
+        return self._study.consensus.get(d.video_id, d.dimension, self._segment_id)
+
+    def _show(self, consensus: Consensus) -> None:
+        self.scoreBox.setValue(consensus.score)
+        self.noteEdit.setPlainText(consensus.note)
+        self._version = consensus.version
 
     def _on_ok(self) -> None:
         d = self._disagreement
         try:
             self._saved = self._study.consensus.set(
-                d.video_id, d.dimension, self.score(), self._segment_id, self.note()
+                d.video_id, d.dimension, self.score(), self._segment_id, self.note(),
+                expected_version=self._version,
+            )  # fmt: skip
+        except StaleConsensus as exc:
+            # Re-read: show what is stored now; OK again saves over it knowingly.
+            if exc.current is not None:
+                self._show(exc.current)
+            else:
+                self._version = 0
+            self.errorLabel.setText(
+                f"{exc}. The dialog now shows what is stored; press OK again to replace it."
             )
+            self.errorLabel.show()
+            return
         except EasCoderError as exc:
             self.errorLabel.setText(str(exc))
             self.errorLabel.show()

@@ -8,13 +8,27 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QMessageBox,
+    QProgressDialog,
+    QWidget,
+)
 
 from eas_coder.exchange.export import export_study
-from eas_coder.exchange.importer import ImportPlan, ImportRejected, import_ratings
+from eas_coder.exchange.importer import (
+    ImportPlan,
+    ImportRejected,
+    Problem,
+    import_ratings,
+    is_near_name,
+)
 from eas_coder.gui.export_dialog import ExportDialog
 from eas_coder.gui.workers import JobRunner, ProgressCallback
 from eas_coder.location import Location
+from eas_coder.store.bulk import ImportSummary
 from eas_coder.store.study import Study
 
 _SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "sav": ".sav"}
@@ -39,6 +53,7 @@ class ExchangeActions(QObject):
         self._actor = actor
         self._runner: JobRunner | None = None
         self.progress: QProgressDialog | None = None
+        self.confirm_box: QMessageBox | None = None  # while the import is being confirmed
 
     def busy(self) -> bool:
         """True while an export or import runs."""
@@ -124,36 +139,92 @@ class ExchangeActions(QObject):
     # --- import -------------------------------------------------------------------------------
 
     def import_sheet(self) -> None:
-        """Ask for a sheet; validate it in the background, confirm, then import."""
+        """Ask for a sheet; check it in the background (a dry run under every rule), show
+        what it would create, confirm, then import."""
         name, _ = QFileDialog.getOpenFileName(
             self._window, "Import ratings", "", "Rating sheets (*.xlsx *.csv *.sav)"
         )
         if not name:
             return
         path = Path(name)
-        self._run(
-            "Checking the sheet…",
-            lambda study, progress: import_ratings(study, path, dry_run=True)[0],
-            lambda plan: self._confirm(path, plan),
-        )
+        self._run("Checking the sheet…", lambda study, _: _check(study, path), self._confirm_on)
 
-    def _confirm(self, path: Path, plan: ImportPlan) -> None:
+    def _confirm_on(
+        self, checked: tuple[Path, ImportPlan, ImportSummary | None, list[Problem]]
+    ) -> None:
+        self._confirm(*checked)
+
+    def _confirm(
+        self, path: Path, plan: ImportPlan, summary: ImportSummary | None, near: list[Problem]
+    ) -> None:
         if not plan.ratings:
             QMessageBox.information(
                 self._window, "Import", f"All {plan.skipped} rows are already in the study."
             )
             return
-        answer = QMessageBox.question(
-            self._window,
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
             "Import ratings",
             f"Import {len(plan.ratings)} ratings from {path.name}? "
             f"({plan.skipped} rows are already in the study.)",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self._window,
         )
+        created = _created(summary)
+        details = [*(str(p) for p in near), *created]
+        if details:
+            box.setDetailedText("\n".join(details))
+        confirm: QCheckBox | None = None
+        if near:
+            # a name one letter from an existing one is likely a typo: create it only when asked
+            confirm = QCheckBox(
+                f"Create new coders and participants ({len(near)} name(s) are one letter "
+                "from existing ones: see Details)"
+            )
+            box.setCheckBox(confirm)
+        self.confirm_box = box
+        answer = box.exec()
+        self.confirm_box = None
         if answer != QMessageBox.StandardButton.Yes:
+            return
+        allow_new = confirm is not None and confirm.isChecked()
+        if near and not allow_new:
+            QMessageBox.information(
+                self._window,
+                "Import",
+                "Nothing was imported: tick “Create new coders and participants” to create "
+                "the names listed, or correct them in the sheet.",
+            )
             return
         self._run(
             "Importing…",
-            lambda study, progress: import_ratings(study, path)[1],
+            lambda study, progress: import_ratings(study, path, allow_new=allow_new)[1],
             self.imported.emit,
             writes=True,
         )
+
+
+def _check(
+    study: Study, path: Path
+) -> tuple[Path, ImportPlan, ImportSummary | None, list[Problem]]:
+    """A dry run; when the only problems are new names near existing ones, a second dry run
+    that allows them, so the person can confirm them by name."""
+    try:
+        plan, summary = import_ratings(study, path, dry_run=True)
+        return path, plan, summary, []
+    except ImportRejected as exc:
+        if not exc.problems or not all(map(is_near_name, exc.problems)):
+            raise
+        near = exc.problems
+    plan, summary = import_ratings(study, path, dry_run=True, allow_new=True)
+    return path, plan, summary, near
+
+
+def _created(summary: ImportSummary | None) -> list[str]:
+    if summary is None:
+        return []
+    return [
+        *(f"new coder: {n}" for n in summary.new_coders),
+        *(f"new participant: {n}" for n in summary.new_participants),
+        *(f"new video: {n}" for n in summary.new_videos),
+    ]

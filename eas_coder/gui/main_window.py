@@ -27,17 +27,21 @@ from eas_coder.gui.manager_actions import ManagerActions
 from eas_coder.gui.merge_action import install_merge
 from eas_coder.gui.models import VideoTableModel, format_duration
 from eas_coder.gui.playback_actions import connect_playback, playback_actions
+from eas_coder.gui.player.audio_status import watch_audio
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating_panel import RatingPanel
 from eas_coder.gui.relink_action import install_relink
+from eas_coder.gui.report_action import install_report
 from eas_coder.gui.segment_table import SegmentTable
 from eas_coder.gui.shortcuts import apply_saved, capture_defaults
 from eas_coder.gui.study_actions import StudyActions
 from eas_coder.gui.video_list import (
     VideoFilter,
     filters_for,
+    findings_of,
+    show_check,
     status_row,
     status_rows,
 )
@@ -109,6 +113,7 @@ class MainWindow(QMainWindow):
         self.position_label = QLabel("")
         self.position_label.setObjectName("positionLabel")
         self.statusBar().addPermanentWidget(self.position_label)
+        watch_audio(self, self.playerPanel.player.backend)  # no sound device: said once
         self.playerPanel.player.positionChanged.connect(
             lambda frame, ms: self.position_label.setText(f"{clock(ms)} · frame {frame}")
         )
@@ -117,6 +122,7 @@ class MainWindow(QMainWindow):
         self.relink_action = install_relink(self)
         self.merge_action = install_merge(self)
         self.backup_actions = BackupActions(self)
+        self.report_action = install_report(self)  # Tools ▸ Reliability Report…
         self.live = LiveRefresh(self)
         restore_layout(self)
         self._show_study()
@@ -213,6 +219,7 @@ class MainWindow(QMainWindow):
         videos = study.videos.all()
         present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
         self._model = VideoTableModel(videos, present, self, status_rows(self.session, videos))
+        self._filter.set_findings(findings_of(study))  # the accuracy checks' marks
         self._filter.setSourceModel(self._model)
         self.videoTable.setModel(self._filter)
         self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
@@ -307,6 +314,7 @@ class MainWindow(QMainWindow):
         self.framesValue.setText(frames)
         path = self._study.videos.file_of(video)
         self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
+        show_check(self, self._filter.finding(video.id), has_file=path is not None)
         session = self.session
         visible = visible_coders(
             self._study.assignments.of_video(video.id),

@@ -2,8 +2,10 @@
 it would bring (segments, ratings, new coders, conflicts, videos not in this study) is worked
 out in the background by a dry run and shown, and merged on confirmation.
 
-The merge itself is ``eas_coder.merge.merge_study``: it only adds, and a score that differs on
-the two sides is a conflict, listed and left as it is here."""
+The merge itself is ``eas_coder.merge.merge_study``: one transaction through the study's own
+rules; it only adds, a score that differs on the two sides is a conflict, listed and left as it
+is here, and what the rules refuse is listed and never counted. The dry run is that same
+transaction rolled back, so the confirmation shows exactly what the merge will do."""
 
 from __future__ import annotations
 
@@ -142,7 +144,9 @@ class MergeAction(ManagerJob):
         message = f"Merged {_counts(report)} from {path.name}"
         window.statusBar().showMessage(message, 15_000)
         self.show(
-            QMessageBox.Icon.Warning if report.conflicts else QMessageBox.Icon.Information,
+            QMessageBox.Icon.Warning
+            if report.conflicts or report.refused
+            else QMessageBox.Icon.Information,
             f"{message}; {len(report.coders_added)} coder(s) added, "
             f"{report.unchanged} already here." + _left_note(report),
             report_details(report),
@@ -193,6 +197,8 @@ def _left_note(report: MergeReport) -> str:
     parts = []
     if report.conflicts:
         parts.append(f"{len(report.conflicts)} conflict(s) left as they are here")
+    if report.refused:
+        parts.append(f"{len(report.refused)} refused by this study's rules (not counted)")
     if report.unmatched_videos:
         parts.append(f"{len(report.unmatched_videos)} video(s) of the copy not in this study")
     return f" {'; '.join(parts).capitalize()} (see details)." if parts else ""
@@ -202,6 +208,7 @@ def report_details(report: MergeReport) -> str:
     """The report as text: conflicts, new coders, videos not in this study."""
     sections = [
         ("Conflicts (the score here is kept)", report.conflicts),
+        ("Refused (locked, overlapping, past the video's end, out of range)", report.refused),
         ("New coders", report.coders_added),
         ("Videos not in this study (no video with the same content)", report.unmatched_videos),
     ]

@@ -1,17 +1,18 @@
-"""Tools ▸ Reliability: the per-dimension table with Koo & Li labels and target flags; below
-it the disagreements (largest first, with consensus), a Bland–Altman or scatter plot of the
-selected dimension, and drift over time. The numbers come from eas_coder.reliability,
+"""Tools ▸ Reliability: the per-dimension table with Koo & Li labels and target flags (at
+segment level, how the coders' segments met above it); below it the disagreements (largest
+first, with consensus), a Bland–Altman or scatter plot of the selected dimension, drift over
+time, and the selected dimension's details (every ICC form with its F test, bias, D-study). The numbers come from eas_coder.reliability,
 eas_coder.review and eas_coder.drift; consensus is saved through ``study.consensus``."""
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 
 import numpy as np
 from PySide6.QtCore import QEvent, QObject, QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
-from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QDialog, QTableWidget, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.agreement_plot import AgreementPlot
@@ -19,30 +20,19 @@ from eas_coder.gui.consensus_dialog import ConsensusDialog
 from eas_coder.gui.drift_view import DriftView
 from eas_coder.gui.forms import load_form
 from eas_coder.gui.rating_control import format_score
-from eas_coder.reliability import Level, compute, compute_tables, koo_li_label
+from eas_coder.gui.reliability_details import (
+    ReliabilityDetails,
+    make_matching_label,
+    matching_text,
+)
+from eas_coder.gui.reliability_table import KEY_ROLE, fill, fill_stats
+from eas_coder.reliability import Level, ReliabilityReport, compute, compute_tables
 from eas_coder.review import Disagreement, disagreements
 from eas_coder.store.study import Study
 from eas_coder.timecode import clock
 
-_FLAG = QColor("#f8d7da")
-_FLAG_TEXT = QColor("#58151c")  # readable on the flag colour in light and dark palettes
-_KEY_ROLE = Qt.ItemDataRole.UserRole
+_KEY_ROLE = KEY_ROLE
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-
-
-def _num(value: float) -> str:
-    return "–" if value != value else f"{value:.2f}"
-
-
-def _fill(table: QTableWidget, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
-    table.clear()
-    table.setColumnCount(len(header))
-    table.setHorizontalHeaderLabels(list(header))
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, text in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(text))
-    table.resizeColumnsToContents()
 
 
 class ReliabilityDialog(QDialog):
@@ -59,12 +49,18 @@ class ReliabilityDialog(QDialog):
         load_form(self, "reliability_dialog.ui")
         self._study = study
         self._found: list[Disagreement] = []
+        self._report: ReliabilityReport | None = None
         self._labels = {v.id: v.label for v in study.videos.all()}
         self.plot = AgreementPlot(self.plotTab)
         self.plot.setObjectName("agreementPlot")
         self.plotTabLayout.insertWidget(1, self.plot, 1)
         self.driftView = DriftView(study, self.driftTab)
         self.driftTabLayout.addWidget(self.driftView)
+        # built in code: what they hold depends on the report (issue 19)
+        self.details = ReliabilityDetails(self.tabs)
+        self.tabs.addTab(self.details, "De&tails")
+        self.segmentMatchingLabel = make_matching_label(self)
+        self.reliabilityLayout.insertWidget(1, self.segmentMatchingLabel)
         self.levelBox.addItem("Whole session", "session")
         self.levelBox.addItem("Segments", "segment")
         self._add_coder_choices()
@@ -162,6 +158,10 @@ class ReliabilityDialog(QDialog):
 
     def _on_dimension_changed(self, *_cells: int) -> None:
         self._update_plot()
+        key, report = self.current_dimension(), self._report
+        self.details.show_dimension(
+            report.dimensions.get(key) if report is not None and key is not None else None
+        )
         self.driftView.set_selection(self.chosen_coders(), self.current_dimension())
 
     def _on_disagreement_changed(self, *_cells: int) -> None:
@@ -286,69 +286,31 @@ class ReliabilityDialog(QDialog):
             self._found = disagreements(self._study, coders, level)
         except EasCoderError as exc:
             self.summaryLabel.setText(str(exc))
-            self._found = []
-            _fill(self.statsTable, [], [])
+            self._found, self._report = [], None
+            self.segmentMatchingLabel.setVisible(False)
+            fill(self.statsTable, [], [])
             self._fill_disagreements()
             self._on_dimension_changed()
             return
-        form, target = report.target_form, report.target
+        notes = " · ".join(report.notes)
         self.summaryLabel.setText(
-            f"{', '.join(report.coders)} · target {form} ≥ {target:.2f} · labels Koo & Li (2016)"
+            f"{', '.join(report.coders)} · target {report.target_form} ≥ {report.target:.2f} · "
+            f"labels Koo & Li (2016), fewer than {report.min_n} units: too few"
+            + (f"\n{notes}" if notes else "")
         )
-        rows, flagged = [], []
-        for result in report.dimensions.values():
-            main = result.icc[form]
-            rows.append(
-                [
-                    result.label,
-                    str(result.n_units),
-                    _num(main.value),
-                    f"[{_num(main.ci[0])}, {_num(main.ci[1])}]",
-                    koo_li_label(main.value),
-                    _num(result.values["kappa_quadratic"]),
-                    _num(result.values["alpha_interval"]),
-                    _num(result.values["within_one"]),
-                    "below target" if result.flagged(form, target) else "",
-                ]
-            )
-            flagged.append(result.flagged(form, target))
-        header = [
-            "Dimension",
-            "n",
-            form,
-            "95% CI",
-            "Label",
-            "κ quadratic",
-            "α interval",
-            f"within ±{report.tolerance:g}",
-            "Flag",
-        ]
-        keys = list(report.dimensions)
-        with QSignalBlocker(self.statsTable):
-            _fill(self.statsTable, header, rows)
-            for r, is_flagged in enumerate(flagged):
-                self.statsTable.item(r, 0).setData(_KEY_ROLE, keys[r])
-                for c in range(len(header) if is_flagged else 0):
-                    self.statsTable.item(r, c).setBackground(QBrush(_FLAG))
-                    self.statsTable.item(r, c).setForeground(QBrush(_FLAG_TEXT))
-            if keys:
-                self.statsTable.setCurrentCell(keys.index(key) if key in keys else 0, 0)
-        self._fit_stats_table()
+        self._report = report
+        matching = matching_text(report)
+        self.segmentMatchingLabel.setText(matching)
+        self.segmentMatchingLabel.setVisible(bool(matching))
+        fill_stats(self.statsTable, report, key)
         self._fill_disagreements()
         self._on_dimension_changed()
-
-    def _fit_stats_table(self) -> None:
-        """Tall enough for every dimension of a usual scheme, so none hides below a scroll."""
-        table = self.statsTable
-        rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-        height = table.horizontalHeader().height() + rows + 2 * table.frameWidth() + 2
-        table.setMinimumHeight(min(height, 340))
 
     def _fill_disagreements(self) -> None:
         scheme = self._study.scheme
         agreed = self._segment_consensus() if self.level() == "segment" else {}
         with QSignalBlocker(self.disagreementsTable):
-            _fill(
+            fill(
                 self.disagreementsTable,
                 ["Size", "Video", "Dimension", "Scores", "Consensus"],
                 [

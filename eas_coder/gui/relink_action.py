@@ -1,6 +1,7 @@
 """File ▸ Relink Moved Videos…: the lab manager picks a folder; the missing video and attached
 files are searched for there by content fingerprint in the background, the plan is shown
-(found / not found / ambiguous), and the found files are relinked on confirmation."""
+(found / not found / ambiguous), and the found files are relinked on confirmation — each
+only if its whole content is the recorded one (``relink.apply_plan``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,14 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from eas_coder.gui.manager_job import ManagerJob
 from eas_coder.gui.workers import ProgressCallback
-from eas_coder.relink import RelinkMatch, RelinkOutcome, RelinkPlan, apply_plan, find_moved
+from eas_coder.relink import (
+    FINGERPRINT_ONLY,
+    RelinkMatch,
+    RelinkOutcome,
+    RelinkPlan,
+    apply_plan,
+    find_moved,
+)
 from eas_coder.store.study import Study
 
 if TYPE_CHECKING:
@@ -104,8 +112,8 @@ class RelinkAction(ManagerJob):
         text = (
             f"Found {found} of {total} missing file(s) in {plan.folder}"
             + (f"; {left} will still be missing" if left else "")
-            + ".\n\nRelink the files found? Each is checked once more against the "
-            "fingerprint recorded when it was added."
+            + ".\n\nRelink the files found? Each is read whole first and compared with the "
+            "file recorded when it was added; a file whose content differs is refused."
         )
         box = QMessageBox(
             QMessageBox.Icon.Question,
@@ -131,12 +139,22 @@ class RelinkAction(ManagerJob):
             window.session.show_video(None)
         window.refresh_videos()
         message = f"Relinked {len(outcome.relinked)} file(s)"
+        unhashed = len(
+            {m.missing for m, note in outcome.notes if note.startswith(FINGERPRINT_ONLY)}
+        )
+        if unhashed:
+            message += (
+                f"; {unhashed} on their fingerprint only (added before whole-file hashes were "
+                "kept: hashed now)"
+            )
         window.statusBar().showMessage(message, 15_000)
         if outcome.refused:
+            refused = "\n".join(f"{m.missing.label}: {why}" for m, why in outcome.refused)
+            notes = "\n".join(f"{m.missing.label}: {note}" for m, note in outcome.notes)
             self.show(
                 QMessageBox.Icon.Warning,
                 f"{message}; {len(outcome.refused)} refused (see details).",
-                "\n".join(f"{m.missing.label}: {reason}" for m, reason in outcome.refused),
+                refused + ("\n\n" + notes if notes else ""),
             )
         self.relinked.emit(outcome)
 

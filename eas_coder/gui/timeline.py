@@ -41,7 +41,6 @@ from eas_coder.gui.timeline_layers import (
     RULER_H,
     STRIP_H,
     TRACK_H,
-    Thumbnails,
     paint_overlays,
     render_static,
 )
@@ -102,7 +101,6 @@ class Timeline(TimelineView):
         self.setMouseTracking(True)
         # Every pixel comes from the cached pixmap, so Qt need not erase the background first.
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
-        self._thumbs = Thumbnails()
         self._waveform: Waveform | None = None
         self._tracks: tuple[TimelineTrack, ...] = ()
         self._selection: tuple[int, int] | None = None
@@ -120,7 +118,7 @@ class Timeline(TimelineView):
         self._duration = max(0, int(duration_ms))
         self._frames = [float(t) for t in frame_times_ms] if frame_times_ms else []
         self._frame_ms = median_frame_ms(self._frames) if self._frames else DEFAULT_FRAME_MS
-        self._thumbs.clear()
+        self._clear_thumbnails()
         self._set_waveform(None)
         self._tracks = ()
         self._position = 0
@@ -138,7 +136,7 @@ class Timeline(TimelineView):
 
     def set_thumbnails(self, thumbs: Sequence[tuple[int, QImage]]) -> None:
         """Replace all thumbnails with (time_ms, image) pairs."""
-        self._thumbs.clear()
+        self._clear_thumbnails()
         for time_ms, image in thumbs:
             self._thumbs.add(int(time_ms), image, self.devicePixelRatioF())
         self._invalidate()
@@ -249,6 +247,7 @@ class Timeline(TimelineView):
             self._static = render_static(
                 view, size, dpr, pal, font, self._thumbs, self._tracks, self._waveform
             )
+            self._want_tiles(view)
         painter = QPainter(self)
         painter.setClipRegion(event.region())
         painter.drawPixmap(0, 0, self._static)

@@ -11,7 +11,7 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QNativeGestureEvent, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
-from eas_coder.gui.timeline_layers import LayerView
+from eas_coder.gui.timeline_layers import LayerView, Thumbnails, strip_tiles
 from eas_coder.gui.timeline_ruler import DEFAULT_FRAME_MS, clamp_view
 
 MIN_FRAME_PX = 40.0  # deepest zoom: one (median) frame is this wide
@@ -23,6 +23,7 @@ class TimelineView(QWidget):
     """A time axis from 0 to the tape's duration, zoomable down to single frames."""
 
     viewChanged = Signal(int, int)
+    tilesWanted = Signal(list, float)  # the frames under the strip's tiles, a tile's ms
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -34,6 +35,8 @@ class TimelineView(QWidget):
         self._position = 0
         self._wave_h = 0  # the waveform lane's height (0: hidden)
         self._static: QPixmap | None = None  # the cached layers; None when they need painting
+        self._thumbs = Thumbnails()
+        self._wanted: tuple[list[int], float] | None = None  # the tiles last asked for
 
     # ------------------------------------------------------------------- view
     def zoom_in(self) -> None:
@@ -69,6 +72,10 @@ class TimelineView(QWidget):
     def x_of(self, ms: float) -> float:
         """The widget x coordinate of a time."""
         return (ms - self._start) * self._width() / self._span
+
+    def exact_tiles(self) -> list[bool]:
+        """Per tile of the thumbnail strip: does it show the frame under its middle yet?"""
+        return [tile.exact(self._thumbs) for tile in strip_tiles(self._view(), self._thumbs)]
 
     # ------------------------------------------------------------- Qt events
     def resizeEvent(self, event: QResizeEvent) -> None:
@@ -178,6 +185,23 @@ class TimelineView(QWidget):
     def _pixel_size(self) -> QSize:
         dpr = self.devicePixelRatioF()
         return QSize(max(1, round(self.width() * dpr)), max(1, round(self.height() * dpr)))
+
+    def _clear_thumbnails(self) -> None:
+        self._thumbs.clear()
+        self._wanted = None
+
+    def _want_tiles(self, view: LayerView) -> None:
+        """Tell the loader which frames the strip's tiles stand on (when that changed): zoomed
+        in past the keyframes it decodes them, in the background."""
+        tiles = strip_tiles(view, self._thumbs)
+        frames = [tile.frame for tile in tiles if tile.frame is not None]
+        if not frames:
+            return
+        tile_ms = self._thumbs.slot_width() * view.span_ms / view.width
+        wanted = (frames, round(tile_ms, 3))
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self.tilesWanted.emit(frames, tile_ms)
 
     def _invalidate(self) -> None:
         self._static = None

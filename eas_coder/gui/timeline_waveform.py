@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 
 from eas_coder.media.waveform import Waveform
@@ -25,8 +25,8 @@ Role = QPalette.ColorRole
 
 
 def lane_height(waveform: Waveform | None) -> int:
-    """How tall the lane is: nothing without audio worth seeing."""
-    return WAVE_H if waveform is not None and not waveform.silent else 0
+    """How tall the lane is: nothing without an audio track; a silent track's lane says so."""
+    return WAVE_H if waveform is not None and (not waveform.silent or waveform.label) else 0
 
 
 def wave_color(palette: QPalette) -> QColor:
@@ -46,6 +46,14 @@ def paint_waveform(
 ) -> None:
     """The lane at ``top``: the waveform over the visible range, and a line under it."""
     height = WAVE_H - 2  # a pixel of air above, the separator line below
+    if waveform.label:  # a track with nothing to draw: say so rather than show a blank
+        p.setPen(QPen(pal.color(Role.PlaceholderText)))
+        p.drawText(QRectF(6, top + 1, max(0.0, view.width - 12), height),
+                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                   waveform.label)  # fmt: skip
+        p.setPen(QPen(pal.color(Role.Midlight)))
+        p.drawLine(QPointF(0, top + WAVE_H - 0.5), QPointF(view.width, top + WAVE_H - 0.5))
+        return
     columns = max(1, round(view.width * dpr))
     rows = max(2, round(height * dpr))
     mins, maxs = waveform.columns(view.start_ms, view.start_ms + view.span_ms, columns)

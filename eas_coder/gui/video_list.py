@@ -3,19 +3,31 @@
 A coder's list shows the videos assigned to them ("Assigned to me", the first filter); "All
 videos" is offered only where the study lets coders take unassigned videos
 (``coding.self_assign``), and those show as "not assigned to you".
+
+A video whose accuracy check (``media.accuracy``) found something carries a mark in the
+Participant column (a warning for problems, an info sign for notes), with the check's
+plain-words description as its tooltip; the Selected video dock gets a "Check" row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QStyle
 
+from eas_coder.adding_videos import parse_accuracy
 from eas_coder.coding import CodingStatus
 from eas_coder.gui.coding_session import CodingSession
 from eas_coder.gui.models import VideoTableModel
+from eas_coder.media.accuracy import VideoAccuracy
 from eas_coder.model import Assignment, AssignmentStatus, Video
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.main_window import MainWindow
 
 # (label, key) of the status filter. For a coder, "" is their assigned videos (rows keyed
 # NOT_MINE are hidden) and ALL shows every video; for the lab manager "" shows every video.
@@ -103,13 +115,84 @@ def _word(status: AssignmentStatus) -> str:
     return "submitted" if status == AssignmentStatus.DONE else status.value.replace("_", " ")
 
 
+def findings_of(study: Study) -> dict[int, VideoAccuracy]:
+    """Every video's stored accuracy check, by video id (one query)."""
+    found = {}
+    for video_id, text in study.videos.accuracies().items():
+        accuracy = parse_accuracy(text)
+        if accuracy is not None:
+            found[video_id] = accuracy
+    return found
+
+
+def _icon(accuracy: VideoAccuracy) -> QIcon:
+    style = QApplication.style()
+    kind = QStyle.StandardPixmap
+    return style.standardIcon(
+        kind.SP_MessageBoxWarning if accuracy.problems else kind.SP_MessageBoxInformation
+    )
+
+
+def show_check(window: MainWindow, accuracy: VideoAccuracy | None, has_file: bool = True) -> QLabel:
+    """Put what the accuracy check found in the Selected video dock's "Check" row (made on
+    first use, under the form's rows); returns its label."""
+    label = window.findChild(QLabel, "checkValue")
+    if label is None:
+        layout = window.findChild(QFormLayout, "detailsLayout")
+        caption = QLabel("Check")
+        label = QLabel()
+        label.setObjectName("checkValue")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if layout is not None:
+            layout.addRow(caption, label)
+    if not has_file:
+        label.setText("–")
+    elif accuracy is None:
+        label.setText("Not checked yet (added by an older version; eas-coder check does it)")
+    else:
+        label.setText(accuracy.describe())
+    return label
+
+
 class VideoFilter(QSortFilterProxyModel):
-    """Rows whose text matches the search and whose status key matches the chosen one."""
+    """Rows whose text matches the search and whose status key matches the chosen one;
+    a mark on the videos whose accuracy check found something."""
+
+    MARK_ROLE = Qt.ItemDataRole.UserRole + 7  # the check's few words ("" when nothing)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._text = ""
         self._status = ""
+        self._findings: dict[int, VideoAccuracy] = {}
+
+    def set_findings(self, findings: Mapping[int, VideoAccuracy]) -> None:
+        """The accuracy checks by video id (after the list was read again)."""
+        self._findings = dict(findings)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+
+    def finding(self, video_id: int) -> VideoAccuracy | None:
+        """A video's check, or None when it was never checked."""
+        return self._findings.get(video_id)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if index.isValid() and index.column() == 0 and role in (
+            Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole, self.MARK_ROLE,
+        ):  # fmt: skip
+            model = self.sourceModel()
+            if isinstance(model, VideoTableModel):
+                video = model.video(self.mapToSource(index).row())
+                found = self._findings.get(video.id)
+                mark = found.mark if found is not None else ""
+                if role == self.MARK_ROLE:
+                    return mark
+                if mark and found is not None:
+                    if role == Qt.ItemDataRole.DecorationRole:
+                        return _icon(found)
+                    return f"{mark}\n\n{found.describe()}"
+        return super().data(index, role)
 
     def set_text(self, text: str) -> None:
         """Search words: every word must appear in the participant, timepoint or file."""

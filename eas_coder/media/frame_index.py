@@ -34,10 +34,17 @@ class FrameIndex:
     time_base: Fraction
     width: int
     height: int
+    # Each keyframe's decode timestamp, parallel to keyframes (empty when not read): MPEG-TS
+    # and -PS seek by decode timestamps, which run ahead of presentation with B-frames. A
+    # seek hint only, so not part of what makes two indexes the same.
+    key_dts: tuple[int, ...] = field(default=(), compare=False)
     _pts_to_index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        self._pts_to_index.update({p: i for i, p in enumerate(self.pts)})
+        # A timestamp twice (a muxer's rounding): the first frame of the run; decoders put
+        # the run out in order, so ExactFrames counts on from there.
+        for i, p in enumerate(self.pts):
+            self._pts_to_index.setdefault(p, i)
 
     @property
     def frame_count(self) -> int:
@@ -92,13 +99,23 @@ class FrameIndex:
         return self.clamp(found)
 
     def index_of_pts(self, pts: int) -> int | None:
-        """The index of a decoded frame by its timestamp, or None if it is not one of ours."""
+        """The index of a decoded frame by its timestamp, or None if it is not one of ours
+        (the first of the frames sharing a timestamp, if a muxer wrote one twice)."""
         return self._pts_to_index.get(pts)
 
     def keyframe_at_or_before(self, index: int) -> int:
         """The keyframe decoding must start from to reach a frame."""
         position = bisect.bisect_right(self.keyframes, index) - 1
         return self.keyframes[position] if position >= 0 else 0
+
+    def seek_timestamp(self, keyframe: int, by_dts: bool) -> int:
+        """The timestamp to seek to for a keyframe: its decode timestamp when asked and
+        known, else its presentation timestamp."""
+        if by_dts and self.key_dts:
+            position = bisect.bisect_left(self.keyframes, keyframe)
+            if position < len(self.keyframes) and self.keyframes[position] == keyframe:
+                return self.key_dts[position]
+        return self.pts[keyframe]
 
     def clamp(self, index: int) -> int:
         """An index inside the video."""
@@ -122,7 +139,7 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
             stream = container.streams.video[0]
             time_base = stream.time_base or Fraction(1, 1000)
             packets = [
-                (packet.pts, packet.is_keyframe)
+                (packet.pts, packet.is_keyframe, packet.dts)
                 for packet in container.demux(stream)
                 if packet.size and packet.pts is not None and not packet.is_discard
             ]
@@ -131,12 +148,18 @@ def read_frame_index(path: str | os.PathLike[str]) -> FrameIndex:
         raise VideoUnreadable(name, f"cannot be read as a video ({_reason(exc)})") from None
     if not packets:
         raise VideoUnreadable(name, "the video stream holds no frames")
-    packets.sort()
-    pts = tuple(p for p, _key in packets)
+    packets.sort(key=lambda packet: packet[0])
+    pts = tuple(p for p, _key, _dts in packets)
     first = pts[0]
     times = tuple(float((p - first) * time_base * 1000) for p in pts)
-    keyframes = tuple(i for i, (_p, key) in enumerate(packets) if key) or (0,)
-    return FrameIndex(times, pts, keyframes, time_base, width, height)
+    keyframes = tuple(i for i, (_p, key, _dts) in enumerate(packets) if key) or (0,)
+    key_dts = tuple(_dts_or_pts(packets[i]) for i in keyframes)
+    return FrameIndex(times, pts, keyframes, time_base, width, height, key_dts)
+
+
+def _dts_or_pts(packet: tuple[int, bool, int | None]) -> int:
+    pts, _key, dts = packet
+    return pts if dts is None else dts
 
 
 def _still_image_format(format_name: str) -> str:

@@ -1,23 +1,28 @@
 """Thumbnails for the timeline: keyframes only, coarse first, cached on disk per fingerprint.
 
 Decoding a keyframe needs no other frame, so a thumbnail costs one seek and one intra-frame
-decode. We show the keyframe nearest each slot: at 8-s keyframe spacing a thumbnail may be
-up to 4 s from its slot, which is plenty to find one's way along a tape.
+decode. The whole-tape strip shows the keyframe nearest each slot: at 8-s keyframe spacing a
+thumbnail may be up to 4 s from its slot, which is plenty to find one's way along a tape.
+Zoomed in, where tiles are closer together than keyframes, each tile's own frame is decoded
+(``tile_targets``, ``exact_thumbnails``) and kept on disk too (``TileCache``).
 """
 
 from __future__ import annotations
 
+import bisect
 import os
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 
 from eas_coder.errors import VideoUnreadable
+from eas_coder.media.exact_frames import ExactFrames
 from eas_coder.media.frame_index import FrameIndex
 
 THUMBNAIL_HEIGHT = 72
@@ -149,6 +154,80 @@ class ThumbnailCache:
                     images=np.stack([t.image for t in thumbs]),
                 )
             os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+# -- zoomed in: each tile's own frame ----------------------------------------------------------
+
+
+def tile_targets(
+    index: FrameIndex, tile_frames: Sequence[int], tile_ms: float, strip_ms: float
+) -> list[int]:
+    """The frames to decode for tiles ``tile_ms`` wide, each named by the frame under its
+    middle, where the whole-tape strip (a keyframe per ``strip_ms``) shows the wrong one.
+
+    A tile narrower than the keyframe spacing around it gets its exact frame (decoded from
+    the keyframe before it); a wider one that is narrower than the strip's spacing gets the
+    keyframe nearest its middle, which lies under the tile and costs one intra-frame decode;
+    wider tiles need nothing the strip does not have.
+    """
+    chosen: dict[int, None] = {}
+    for frame in tile_frames:
+        frame = index.clamp(frame)
+        before = index.keyframe_at_or_before(frame)
+        position = bisect.bisect_right(index.keyframes, frame)
+        after = index.keyframes[position] if position < len(index.keyframes) else None
+        end_ms = index.times_ms[after] if after is not None else float(index.duration_ms)
+        if tile_ms < end_ms - index.times_ms[before]:
+            chosen[frame] = None
+        elif tile_ms < strip_ms:
+            chosen[_nearest_keyframe(index, frame)] = None
+    return list(chosen)
+
+
+def exact_thumbnails(
+    frames: ExactFrames,
+    targets: Iterable[int],
+    height: int = THUMBNAIL_HEIGHT,
+    stop: Callable[[], bool] = lambda: False,
+) -> Iterator[tuple[int, np.ndarray]]:
+    """(frame, thumbnail) of each target, in file order so one decode run serves a GOP."""
+    width, height = thumbnail_size(frames.index, height)
+    for target in sorted(set(targets)):
+        if stop():
+            return
+        rgb = frames.frame(target)
+        yield target, cv2.resize(rgb, (width, height), interpolation=cv2.INTER_AREA)
+
+
+class TileCache:
+    """Decoded tiles on disk: a folder per video fingerprint and height, a file per frame."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _folder(self, fingerprint: str, height: int) -> Path:
+        return self.root / f"{fingerprint}-tiles-{height}-v{CACHE_VERSION}"
+
+    def load(self, fingerprint: str, height: int, frame: int) -> np.ndarray | None:
+        """A kept tile, or None when absent or unreadable."""
+        try:
+            image = np.load(self._folder(fingerprint, height) / f"{frame}.npy")
+        except (OSError, ValueError, EOFError):
+            return None
+        return image if image.ndim == 3 and image.shape[0] == height else None
+
+    def save(self, fingerprint: str, height: int, frame: int, image: np.ndarray) -> None:
+        """Keep a tile (atomically: a crash leaves no half file)."""
+        folder = self._folder(fingerprint, height)
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as out:
+                np.save(out, image)
+            os.replace(temporary, folder / f"{frame}.npy")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise

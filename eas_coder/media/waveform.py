@@ -32,9 +32,11 @@ import numpy as np
 import numpy.typing as npt
 
 from eas_coder.errors import VideoUnreadable
+from eas_coder.media.audio_level import SILENT_DBFS
 
 LEVEL_FACTOR = 4  # each coarser level merges this many bins of the one below
-SILENT_PEAK = 10 ** (-60 / 20)  # below -60 dBFS the lane is not worth showing
+SILENT_PEAK = 10 ** (-60 / 20)  # below -60 dBFS there is no waveform worth drawing
+DEAD_PEAK = 10 ** (SILENT_DBFS / 20)  # below -90 dBFS (or all zero) nothing was recorded
 CACHE_VERSION = 1
 _CHUNK_SAMPLES = 1 << 17  # reduce in chunks of ~2.7 s at 48 kHz
 _GAP_MS = 10  # a hole in the timestamps longer than this is filled with silence
@@ -82,6 +84,16 @@ class Waveform:
     def silent(self) -> bool:
         """True when the loudest sample stays below -60 dBFS (nothing to see)."""
         return self.peak < SILENT_PEAK
+
+    @property
+    def label(self) -> str:
+        """What the lane says instead of a waveform when there is nothing to draw: a track is
+        there but silent (a dead microphone, the wrong input), or very quiet ("" otherwise)."""
+        if not self.silent:
+            return ""
+        if self.peak < DEAD_PEAK:
+            return "audio: silent"
+        return f"audio: very quiet (peak {20 * math.log10(self.peak):.0f} dBFS)"
 
     def columns(self, start_ms: float, end_ms: float, n: int) -> tuple[Floats, Floats]:
         """(mins, maxs) for ``n`` equal columns over [start_ms, end_ms) of video time.

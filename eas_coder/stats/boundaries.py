@@ -42,6 +42,13 @@ def _iou(first: np.ndarray, second: np.ndarray) -> np.ndarray:
         return np.where(union > 0, intersection / union, 0.0)
 
 
+def iou_matrix(first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Intersection-over-union of every span of ``first`` with every span of ``second``."""
+    a = np.asarray(first, dtype=np.float64).reshape(-1, 2)
+    b = np.asarray(second, dtype=np.float64).reshape(-1, 2)
+    return _iou(a, b)
+
+
 def match_segments(
     first: Sequence[tuple[int, int]], second: Sequence[tuple[int, int]], tolerance_ms: int = 2000
 ) -> BoundaryAgreement:

@@ -6,6 +6,15 @@
 
 Each comes with its F test and a confidence interval from McGraw & Wong (1996), Table 7
 (the ICC2 interval uses Satterthwaite's approximate degrees of freedom).
+
+Incomplete designs (not every coder rates every unit, e.g. each video double-coded by a
+different pair): the one-way forms ICC1 / ICC1k use every unit rated at least twice, with
+unequal numbers of ratings per unit — the one-way random-effects ANOVA estimator with
+``k0 = (N − Σ k_i² / N) / (n − 1)`` in place of k (Searle 1971, *Linear Models*, §9.6;
+Donner 1986, *Int. Stat. Review* 54, 67–82, eq. 2.2), whose F test has n − 1 and N − n
+degrees of freedom; its interval is the McGraw & Wong one with k0 for k (Donner 1986, §3).
+With equal k this is exactly Shrout & Fleiss' ICC(1). The two-way forms need every coder on
+every unit (the coder effect is crossed), so they use the complete units only.
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import stats
 
-from eas_coder.stats.units import complete_units
+from eas_coder.stats.units import as_units, complete_units
 
 ICC_FORMS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 NAN = float("nan")
@@ -44,6 +53,12 @@ class IccTable:
     n_raters: int
     n_dropped: int
     forms: dict[str, IccResult]
+    n_one_way: int = -1  # units behind ICC1 / ICC1k (rated at least twice); -1: n_units
+
+    def n_for(self, form: str) -> int:
+        """How many units the form's value rests on."""
+        one_way = form in ("ICC1", "ICC1k") and self.n_one_way >= 0
+        return self.n_one_way if one_way else self.n_units
 
     def __getitem__(self, form: str) -> IccResult:
         return self.forms[form]
@@ -105,9 +120,12 @@ class _FTest:
         return low, high
 
 
-def _single(bounds: tuple[float, float], k: int) -> tuple[float, float]:
+def _single(bounds: tuple[float, float], k: float) -> tuple[float, float]:
+    # an infinite F bound (no within-unit variance) is the limit 1
     low, high = bounds
-    return _ratio(low - 1, low + k - 1), _ratio(high - 1, high + k - 1)
+    return tuple(  # type: ignore[return-value]
+        1.0 if b == math.inf else _ratio(b - 1, b + k - 1) for b in (low, high)
+    )
 
 
 def _average(bounds: tuple[float, float]) -> tuple[float, float]:
@@ -116,7 +134,62 @@ def _average(bounds: tuple[float, float]) -> tuple[float, float]:
 
 
 def icc(ratings: npt.ArrayLike, confidence: float = 0.95) -> IccTable:
-    """All six ICC forms of a units × raters array (complete units only)."""
+    """All six ICC forms of a units × raters array: the one-way forms over every unit rated
+    at least twice (unequal k allowed), the two-way forms over complete units."""
+    one_way, n_one_way = icc_one_way(ratings, confidence)
+    table = _complete_icc(ratings, confidence)
+    return IccTable(
+        table.n_units, table.n_raters, table.n_dropped, table.forms | one_way, n_one_way
+    )
+
+
+def icc_one_way(
+    ratings: npt.ArrayLike, confidence: float = 0.95
+) -> tuple[dict[str, IccResult], int]:
+    """ICC1 and ICC1k over every unit with at least two ratings, and how many there are."""
+    data = as_units(ratings)
+    present = ~np.isnan(data)
+    keep = present.sum(axis=1) >= 2
+    data, present = data[keep], present[keep]
+    sizes = present.sum(axis=1).astype(np.float64)
+    n, total = len(sizes), float(sizes.sum())
+    if n < 2:
+        return {f: IccResult(f, NAN, NAN, NAN, NAN, NAN, (NAN, NAN)) for f in _ONE_WAY}, n
+    values = np.where(present, data, 0.0)
+    means = values.sum(axis=1) / sizes
+    grand = float(values.sum()) / total
+    ms_between = float((sizes * (means - grand) ** 2).sum()) / (n - 1)
+    ms_within = float((((values - means[:, None]) * present) ** 2).sum()) / (total - n)
+    k0 = (total - float((sizes**2).sum()) / total) / (n - 1)
+    test = _FTest(_ratio(ms_between, ms_within), n - 1, int(total - n))
+    upper_q = 1 - (1 - confidence) / 2
+    with np.errstate(all="ignore"):
+        bounds = test.bounds(upper_q)
+        rows = [
+            ("ICC1", _ratio(ms_between - ms_within, ms_between + (k0 - 1) * ms_within),
+             _single(bounds, k0)),
+            ("ICC1k", _ratio(ms_between - ms_within, ms_between), _average(bounds)),
+        ]  # fmt: skip
+        forms = {
+            name: IccResult(
+                name,
+                float(value),
+                float(test.f),
+                float(test.df1),
+                float(test.df2),
+                test.p,
+                (float(ci[0]), float(ci[1])),
+            )
+            for name, value, ci in rows
+        }
+    return forms, n
+
+
+_ONE_WAY = ("ICC1", "ICC1k")
+
+
+def _complete_icc(ratings: npt.ArrayLike, confidence: float) -> IccTable:
+    """All six forms over complete units (balanced ANOVA)."""
     data, dropped = complete_units(ratings)
     n, k = data.shape
     if n < 2 or k < 2:
@@ -171,12 +244,14 @@ def icc(ratings: npt.ArrayLike, confidence: float = 0.95) -> IccTable:
 
 def _spearman_brown(single: float, k: int) -> float:
     """A single-rater ICC stepped up to the mean of k raters."""
-    return single * k / (1 + single * (k - 1))
+    return _ratio(single * k, 1 + single * (k - 1))
 
 
 def _icc2_interval(ms: _MeanSquares, icc2: float, upper_q: float) -> tuple[float, float]:
     """McGraw & Wong (1996) interval for ICC(A,1), Satterthwaite degrees of freedom."""
     n, k = ms.n, ms.k
+    if ms.error == 0 and ms.columns == 0 and ms.rows > 0:
+        return (1.0, 1.0)  # raters identical on every unit: the limit of both bounds
     f_raters = _ratio(ms.columns, ms.error)
     a = k * icc2 / (n * (1 - icc2)) if icc2 != 1 else math.inf
     b = 1 + k * icc2 * (n - 1) / (n * (1 - icc2)) if icc2 != 1 else math.inf

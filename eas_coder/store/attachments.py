@@ -2,7 +2,8 @@
 
 Segments and ratings belong to the video, never to an angle; an attachment only adds what
 the coder can see and hear. Each file keeps its own fingerprint, so relinking and merging
-recognise it like the main file.
+recognise it like the main file, and its whole-file SHA-256, so relinking refuses a changed
+one.
 """
 
 from __future__ import annotations
@@ -48,8 +49,10 @@ class Attachments:
         offset_ms: int = 0,
         file_size: int | None = None,
         fingerprint: str | None = None,
+        full_hash: str | None = None,
     ) -> Attachment:
-        """Attach a probed file (probe it first: a file that does not decode is refused)."""
+        """Attach a probed file (probe it first: a file that does not decode is refused);
+        ``full_hash`` is its SHA-256 (``media.probe.full_hash``)."""
         if kind not in KINDS:
             raise StudyError(f"an attachment is an 'angle' or 'audio', not {kind!r}")
         offset = _checked_offset(offset_ms)
@@ -67,7 +70,7 @@ class Attachments:
                 raise Conflict(f"{path} is already attached to this video")
             row = AttachmentRow(
                 video_id=video_id, kind=kind, path=stored, name=path.name, offset_ms=offset,
-                file_size=file_size, fingerprint=fingerprint,
+                file_size=file_size, fingerprint=fingerprint, full_hash=full_hash,
             )  # fmt: skip
             session.add(row)
             session.flush()
@@ -98,6 +101,24 @@ class Attachments:
                 row.path = stored
                 self._db.audit(session, "attachment.relink", "attachment", row.id, old, _state(row))
             return _attachment(row)
+
+    def full_hash_of(self, attachment_id: int) -> str | None:
+        """The SHA-256 of the file recorded when it was attached (or relinked), or None."""
+        with self._db.read() as session:
+            found: str | None = session.scalar(
+                select(AttachmentRow.full_hash).where(AttachmentRow.id == attachment_id)
+            )
+        return found
+
+    def set_full_hash(self, attachment_id: int, full_hash: str) -> None:
+        """Record the SHA-256 of an attachment attached before hashes were kept (relinking
+        records it then); a recorded hash is never replaced."""
+        with self._db.write() as session:
+            row = self._db.require(session, AttachmentRow, attachment_id, "attachment")
+            if row.full_hash is None:
+                row.full_hash = full_hash
+                self._db.audit(session, "attachment.hash", "attachment", row.id, None,
+                               {"full_hash": full_hash})  # fmt: skip
 
     def detach(self, attachment_id: int) -> None:
         """Remove an attachment (the file itself is left alone)."""

@@ -22,7 +22,8 @@ import re
 import shlex
 import sqlite3
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,7 +31,7 @@ from pathlib import Path
 from eas_coder.errors import StudyDamaged
 from eas_coder.store.database import BUSY_TIMEOUT_MS, known_revisions
 from eas_coder.store.study_files import (
-    connect_ro,
+    connect_for_reading,
     fsync_dir,
     is_not_a_database,
     online_copy,
@@ -40,6 +41,11 @@ from eas_coder.store.study_files import (
     temp_in,
     unreadable,
 )
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +133,7 @@ def check_backup(path: Path, thorough: bool = True) -> list[str]:
     if problem is not None:
         return [problem]
     try:
-        conn = connect_ro(path)
+        conn = connect_for_reading(path)  # leaves no -wal/-shm beside a WAL-mode file
         try:
             problems = pragma_problems(conn, "integrity_check" if thorough else "quick_check")
             if problems:
@@ -239,7 +245,7 @@ def unique_name(folder: Path, stem: str, suffix: str) -> Path:
 
 def _prune(study: Path, keep: int, made: Path | None) -> None:
     """Remove the oldest backups taken on open beyond ``keep`` (never the one just made),
-    and temporary files a crashed copy left behind."""
+    and temporary files a crashed copy or restore left behind."""
     others = [e for e in _entries(study) if e.kind == ON_OPEN and e.path != made]
     excess = len(others) + (made is not None) - max(keep, 1)
     for entry in others[::-1][: max(excess, 0)]:
@@ -249,6 +255,65 @@ def _prune(study: Path, keep: int, made: Path | None) -> None:
         with suppress(OSError):
             if time.time() - temp.stat().st_mtime > _STALE_TEMP_S:
                 temp.unlink()
+    clean_leftovers(study)
+
+
+# --- temporary files of a restore ------------------------------------------------------------
+# A restore writes the copy it puts in place and the copy of what it replaces under hidden
+# names first, each locked (flock) by the process writing it, and renames them when complete.
+# A restore killed half-way leaves them unlocked: the next opening (or restore) removes them,
+# never a file another process is still writing.
+
+RESTORING = ".restoring"
+PARTIAL = ".partial"
+
+
+def restoring_glob(study: Path) -> str:
+    """The names of a restore's temporary copies beside ``study``."""
+    return f".{study.name}.*{RESTORING}*"
+
+
+@contextmanager
+def claimed(path: Path) -> Iterator[None]:
+    """Hold an advisory lock on our own temporary file ``path`` (never a study file) while
+    it is being written, so that ``clean_leftovers`` elsewhere leaves it alone."""
+    if fcntl is None:  # Windows: age decides instead
+        yield
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _abandoned(path: Path) -> bool:
+    if fcntl is None:
+        return time.time() - path.stat().st_mtime > _STALE_TEMP_S
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def clean_leftovers(study: Path) -> None:
+    """Remove what a killed restore left: its unfinished copies (unlocked, so their writer
+    is gone) and the WAL of a before-restore copy that was never renamed into place."""
+    folder = backup_folder(study)
+    found = list(study.parent.glob(restoring_glob(study))) + list(folder.glob(f".*{PARTIAL}*"))
+    for temp in found:
+        with suppress(OSError):
+            main = temp.with_name(re.sub(r"-(wal|shm|journal)$", "", temp.name))
+            if not main.exists() or _abandoned(main):
+                temp.unlink()
+    for wal in folder.glob(f"{BEFORE_RESTORE}-*{study.suffix}-wal"):
+        if not wal.with_name(wal.name[: -len("-wal")]).exists():
+            wal.unlink(missing_ok=True)
 
 
 def backup_now(study: Path, keep: int = DEFAULT_KEEP) -> Path:

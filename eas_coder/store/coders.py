@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 
 from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.model import Coder
+from eas_coder.names import name_key, normalise_name
 from eas_coder.store import convert
 from eas_coder.store.manager import MIN_LENGTH, hash_passphrase, passphrase_matches
 from eas_coder.store.tables import CoderRow
-from eas_coder.store.unit import NAME_LENGTH, StudyDb, checked_text
+from eas_coder.store.unit import NAME_LENGTH, StudyDb
 
 ACTOR_LENGTH = 200  # audit_log.actor (tables.py)
 MANAGER = "lab manager"
@@ -44,15 +45,16 @@ class Coders:
 
     def add_many(self, names: Sequence[str]) -> list[Coder]:
         """Add several coders in one transaction: all of them, or none if one is refused."""
-        cleaned = [checked_text(name, "a coder's name", NAME_LENGTH) for name in names]
-        # Names differing only in case are one person typed twice ("Ana" and "ana").
-        folded = [name.casefold() for name in cleaned]
+        cleaned = [normalise_name(name, "a coder's name", NAME_LENGTH) for name in names]
+        # A name is an identity: "Ana", "ana" and a decomposed "José" are one person typed
+        # twice (eas_coder.names).
+        folded = [name_key(name) for name in cleaned]
         for index, name in enumerate(cleaned):
             if folded[index] in folded[:index]:
                 raise Conflict(f"the coder {name!r} is named twice")
         with self._db.write() as session:
             for existing in session.scalars(select(CoderRow.name)):
-                if existing.casefold() in folded:
+                if name_key(existing) in folded:
                     raise Conflict(f"a coder called {existing!r} already exists")
             rows = [CoderRow(name=name, active=True) for name in cleaned]
             session.add_all(rows)
@@ -128,6 +130,10 @@ def _row(session: Session, name_or_id: str | int) -> CoderRow:
         row = session.get(CoderRow, name_or_id)
     else:
         row = session.scalar(select(CoderRow).where(CoderRow.name == name_or_id))
+        if row is None:  # the same identity typed otherwise ("ana", a decomposed "José")
+            key = name_key(name_or_id)
+            found = [r for r in session.scalars(select(CoderRow)) if name_key(r.name) == key]
+            row = found[0] if len(found) == 1 else None
     if row is None:
         raise NotFound(f"no coder {name_or_id!r} in this study")
     return row

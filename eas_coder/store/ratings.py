@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import Select, func, select
@@ -12,6 +12,7 @@ from eas_coder.errors import Conflict, NotFound, StaleEdit
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert
+from eas_coder.store.rating_columns import RatingColumns, read_rating_columns
 from eas_coder.store.tables import (
     AuditRow,
     CoderRow,
@@ -42,6 +43,11 @@ class Ratings:
     def __init__(self, db: StudyDb, scheme: Scheme) -> None:
         self._db = db
         self._scheme = scheme
+
+    def columns(self, coder_ids: Sequence[int], keys: Sequence[str]) -> RatingColumns:
+        """Those coders' ratings of those dimensions as numpy columns (for statistics)."""
+        with self._db.read() as session:
+            return read_rating_columns(session, coder_ids, keys)
 
     def set(
         self,

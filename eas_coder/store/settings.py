@@ -42,6 +42,12 @@ DEFAULTS: dict[str, Any] = {
     "reliability.target_form": "ICC2",
     "reliability.target": 0.70,
     "reliability.tolerance": 1.0,
+    # Below this many units a reliability value is labelled "too few units", not good or poor.
+    "reliability.min_n": 10,
+    # Segment level: two coders' segments meet when they overlap and both ends lie within this.
+    "reliability.boundary_tolerance_ms": 2000,
+    # D-study: the full width of the 95 % CI of the ICC a lab plans for (Bonett 2002).
+    "reliability.ci_width": 0.2,
     "backups.keep": 10,  # SQLite studies: backups taken on open that are kept (store/backups.py)
     # May a coder take an unassigned video (asked, audited)? Off: only the manager assigns.
     "coding.self_assign": False,
@@ -50,6 +56,9 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.target_form": _icc_form,
     "reliability.target": _number(0.0, 1.0),
     "reliability.tolerance": _number(0.0, 100.0),
+    "reliability.min_n": _whole(2, 100_000),
+    "reliability.boundary_tolerance_ms": _whole(0, 3_600_000),
+    "reliability.ci_width": _number(0.01, 1.0),
     "backups.keep": _whole(1, 100),
     "coding.self_assign": _flag,
 }

@@ -9,20 +9,24 @@ can travel on a laptop for offline coding and be merged back, or be restored.
 to date in a temporary copy) back on the server in one transaction. It first locks every
 table, so no workstation can save in between, then writes what the study held until now to
 a ``before-restore`` file, then replaces the rows and moves each id sequence past the
-restored ids. A failure anywhere rolls the server back to what it was.
+restored ids. A failure anywhere rolls the server back to what it was. A snapshot of another
+study is refused before anything is written (``identity.py``), unless the lab manager
+replaces the study on purpose.
+
+Unfinished files (the snapshot being written, the migrated copy, the before-restore file)
+live in a locked work folder beside the result (``work_folder.py``): a run killed half-way
+leaves the server as it was, and its files are removed by the next run in that folder.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.sql.schema import Table
 
@@ -30,8 +34,10 @@ from eas_coder.errors import StudyError
 from eas_coder.location import Location, from_string
 from eas_coder.store.backups import check_backup, summary
 from eas_coder.store.database import backup_sqlite, open_engine
+from eas_coder.store.identity import file_identity, refuse_other_study, server_identity
 from eas_coder.store.study_files import fsync, fsync_dir
-from eas_coder.store.tables import Base
+from eas_coder.store.tables import Base, StudyRow
+from eas_coder.store.work_folder import work_folder
 
 BATCH = 5000  # rows per INSERT batch: bounded memory for a study of any size
 
@@ -75,28 +81,27 @@ def default_name(location: Location, kind: str = "snapshot") -> str:
     return f"{Path(name).stem}-{kind}-{stamp}.sqlite"
 
 
-def _write_file(source: Connection, target: Path) -> dict[str, int]:
-    """Copy the rows ``source`` sees into a new study file ``target`` (atomic, private)."""
+def _write_file(source: Connection, target: Path, work: Path) -> dict[str, int]:
+    """Copy the rows ``source`` sees into a new study file ``target`` (private), written in
+    the work folder ``work`` (``work_folder.py``, on target's file system) and renamed into
+    place when complete: a killed run leaves no part of it under its name."""
     if target.exists():
         raise StudyError(f"{target}: already exists; choose another name")
-    temp = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=target.parent)) / target.name
+    temp = work / target.name
+    engine = open_engine(from_string(temp), create=True)  # the schema, at this version
     try:
-        engine = open_engine(from_string(temp), create=True)  # the schema, at this version
-        try:
-            with engine.begin() as conn:
-                rows = _copy_rows(source, conn)
-        finally:
-            engine.dispose()
-        plain = sqlite3.connect(temp)
-        try:
-            plain.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
-        finally:
-            plain.close()
-        fsync(temp)
-        os.replace(temp, target)
-        fsync_dir(target.parent)
+        with engine.begin() as conn:
+            rows = _copy_rows(source, conn)
     finally:
-        shutil.rmtree(temp.parent, ignore_errors=True)
+        engine.dispose()
+    plain = sqlite3.connect(temp)
+    try:
+        plain.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal
+    finally:
+        plain.close()
+    fsync(temp)
+    os.replace(temp, target)
+    fsync_dir(target.parent)
     return rows
 
 
@@ -108,8 +113,8 @@ def take_snapshot(location: Location, target: Path) -> SnapshotResult:
     try:
         with engine.connect() as conn:
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
-            with conn.begin():
-                rows = _write_file(conn, target)
+            with conn.begin(), work_folder(target.parent) as work:
+                rows = _write_file(conn, target, work)
     finally:
         engine.dispose()
     return SnapshotResult(target, rows)
@@ -128,6 +133,15 @@ def _reset_sequences(conn: Connection) -> None:
             )
 
 
+def _free_name(folder: Path, name: str) -> Path:
+    """``folder/name``, numbered (``-2``, ``-3``...) when taken (two restores in a second)."""
+    target, number = folder / name, 1
+    while target.exists():
+        number += 1
+        target = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+    return target
+
+
 def _up_to_date_copy(backup: Path, folder: Path) -> Path:
     """The backup copied into ``folder`` and migrated to this version's schema."""
     copy = folder / "snapshot.sqlite"
@@ -136,9 +150,12 @@ def _up_to_date_copy(backup: Path, folder: Path) -> Path:
     return copy
 
 
-def restore_snapshot(location: Location, backup: Path, keep_in: Path) -> ServerRestore:
+def restore_snapshot(
+    location: Location, backup: Path, keep_in: Path, replace_study: bool = False
+) -> ServerRestore:
     """Replace the server study's rows by those of the study file ``backup``; what it held
-    until now is written to a new file in ``keep_in`` first. All or nothing."""
+    until now is written to a new file in ``keep_in`` first. All or nothing. A snapshot of
+    another study raises ``OtherStudy`` unless ``replace_study``."""
     if location.path is not None:
         raise StudyError(f"{location.display()}: restore a study file with `restore`")
     backup = backup.resolve()
@@ -147,19 +164,32 @@ def restore_snapshot(location: Location, backup: Path, keep_in: Path) -> ServerR
         raise StudyError(
             f"{backup}: cannot restore this backup ({summary(problems)}); nothing was changed"
         )
-    before = keep_in / default_name(location, "before-restore")
-    with tempfile.TemporaryDirectory(prefix="eas-restore-") as folder:
-        source_engine = open_engine(from_string(_up_to_date_copy(backup, Path(folder))))
+    there = file_identity(backup)  # before the copy is migrated (which would give it a uid)
+    # The copy of the snapshot and the before-restore file are written in a work folder
+    # beside where the before-restore file goes: what a killed restore left there is removed
+    # by the next restore or snapshot in that folder (``work_folder.py``).
+    with work_folder(keep_in) as folder:
+        source_engine = open_engine(from_string(_up_to_date_copy(backup, folder)))
         target_engine = open_engine(location)
         try:
             with source_engine.connect() as source, target_engine.begin() as target:
                 for table in _tables():  # nobody saves between keeping and replacing
                     target.execute(text(f'LOCK TABLE "{table.name}" IN ACCESS EXCLUSIVE MODE'))
-                _write_file(target, before)
+                here = server_identity(target)
+                if not replace_study:
+                    hint = "restore it with --replace-study (what the study holds is kept first)"
+                    refuse_other_study(here, there, backup, location.display(), hint)
+                # Renamed into place before the commit: once the server holds the snapshot,
+                # what it held until then is already kept.
+                before = _free_name(keep_in, default_name(location, "before-restore"))
+                _write_file(target, before, folder)
                 for table in reversed(_tables()):
                     target.execute(delete(table))
                 rows = _copy_rows(source, target)
                 _reset_sequences(target)
+                if here is not None and here.uid and there is not None and there.uid is None:
+                    # an old snapshot (no identity yet) of this study: it keeps its own
+                    target.execute(update(StudyRow).values(uid=here.uid))
         finally:
             source_engine.dispose()
             target_engine.dispose()

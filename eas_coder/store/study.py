@@ -15,6 +15,7 @@ bad score never reaches the database.
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from types import TracebackType
 from typing import Self
 
@@ -146,9 +147,21 @@ class Study:
             )
         return info, scheme
 
-    def bulk_import(self, ratings: list[ImportedRating], source: str) -> ImportSummary:
-        """Write validated imported ratings (see eas_coder.exchange.importer) atomically."""
-        return apply_import(self._db, ratings, source)
+    def transaction(self, commit: bool = True) -> AbstractContextManager[None]:
+        """Every write made in the block is one transaction, with every service's checks
+        (``StudyDb.transaction``); ``commit=False`` rolls it all back (a true dry run)."""
+        return self._db.transaction(commit)
+
+    def bulk_import(
+        self,
+        ratings: list[ImportedRating],
+        source: str,
+        allow_new: bool = False,
+        dry_run: bool = False,
+    ) -> ImportSummary:
+        """Write validated imported ratings (see eas_coder.exchange.importer) atomically,
+        under the window's rules (store.bulk); a dry run checks everything, writes nothing."""
+        return apply_import(self._db, ratings, source, self.segments, allow_new, dry_run)
 
     # --- the whole study ----------------------------------------------------------------------
 

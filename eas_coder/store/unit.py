@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -80,6 +81,10 @@ def to_json(value: Any) -> str | None:
     return None if value is None else json.dumps(value, sort_keys=True, default=str)
 
 
+class _DryRun(Exception):
+    """Rolls ``StudyDb.transaction(commit=False)`` back."""
+
+
 class StudyDb:
     """An engine, who is acting, and how a read or a write transaction is opened."""
 
@@ -91,6 +96,7 @@ class StudyDb:
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._notify = engine.dialect.name == "postgresql"
+        self._joined: tuple[int, Session] | None = None  # (thread, session) of ``transaction``
         # While this engine may hold connections, nothing but SQLite opens the study file
         self._held = location.path
         if location.path is not None:
@@ -105,7 +111,16 @@ class StudyDb:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One short transaction: committed on success, rolled back on any error."""
+        """One short transaction: committed on success, rolled back on any error. Inside
+        ``transaction`` (same thread) it is a savepoint of that one transaction instead."""
+        joined = self._joined
+        if joined is not None and joined[0] == threading.get_ident():
+            try:
+                with joined[1].begin_nested():  # an error undoes this write alone
+                    yield joined[1]
+            except IntegrityError as exc:
+                raise Conflict(f"the change conflicts with what is stored ({exc.orig})") from exc
+            return
         with self._write_sessions() as session:
             try:
                 yield session
@@ -122,6 +137,24 @@ class StudyDb:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def transaction(self, commit: bool = True) -> Iterator[None]:
+        """Every write made in the block, through any service of this study and with all
+        its checks, becomes one transaction: all of it is committed at the end, or nothing
+        (``commit=False``: a dry run that tells exactly what would be refused). A write
+        that raises inside is undone alone (a savepoint), and the caller decides."""
+        try:
+            with self.write() as session:
+                self._joined = (threading.get_ident(), session)
+                try:
+                    yield
+                finally:
+                    self._joined = None
+                if not commit:
+                    raise _DryRun
+        except _DryRun:
+            pass
 
     def _busy_message(self, exc: OperationalError) -> str:
         where = self.location.display()

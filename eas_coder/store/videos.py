@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.model import Video, VideoInfo
+from eas_coder.names import name_key, normalise_name
 from eas_coder.store import convert
 from eas_coder.store.tables import ParticipantRow, VideoRow
 from eas_coder.store.unit import LABEL_LENGTH, StudyDb, checked_text
@@ -39,10 +40,14 @@ class Videos:
         return path if path.is_absolute() or base is None else base / path
 
     def _participant_id(self, session: Session, code: str) -> int:
-        code = checked_text(code, "the participant's dyad code", LABEL_LENGTH)
+        code = normalise_name(code, "the participant's dyad code", LABEL_LENGTH)
         found = session.scalar(select(ParticipantRow.id).where(ParticipantRow.code == code))
         if found is not None:
             return found
+        key = name_key(code)  # "d002" is the dyad D002 (eas_coder.names)
+        for pid, known in session.execute(select(ParticipantRow.id, ParticipantRow.code)):
+            if name_key(known) == key:
+                return pid
         row = ParticipantRow(code=code, note="")
         session.add(row)
         session.flush()
@@ -69,11 +74,17 @@ class Videos:
         info: VideoInfo | None = None,
         allow_duplicate: bool = False,
         name: str | None = None,
+        accuracy: str | None = None,
+        full_hash: str | None = None,
+        accepted_problems: list[str] | None = None,
     ) -> Video:
         """Register a video probed elsewhere, or with no path a session without a file.
 
         The same file (by path or content fingerprint) is refused a second time unless
         ``allow_duplicate``: a duplicate would count twice in reliability and exports.
+        ``accuracy`` is the accuracy check's JSON (``media.accuracy``), ``full_hash`` the
+        file's SHA-256; ``accepted_problems`` (a damaged file the lab manager accepted) go
+        into the audit log with the addition.
         """
         timepoint = checked_text(timepoint, "the timepoint label (e.g. 'T1 pre')", LABEL_LENGTH)
         stored = None if path is None else self.stored_path(path)
@@ -94,9 +105,16 @@ class Videos:
                 )
                 row.width, row.height = info.width, info.height
                 row.file_size, row.fingerprint = info.file_size, info.fingerprint
+            row.accuracy, row.full_hash = accuracy, full_hash
             session.add(row)
             session.flush()
-            new = {"participant": participant, "timepoint": timepoint, "path": stored}
+            new: dict[str, object] = {
+                "participant": participant,
+                "timepoint": timepoint,
+                "path": stored,
+            }
+            if accepted_problems:
+                new["accepted_problems"] = list(accepted_problems)
             self._db.audit(session, "video.add", "video", row.id, None, new)
             video_id = row.id
         return self.get(video_id)
@@ -126,6 +144,49 @@ class Videos:
                 new = {"path": stored, "fingerprint": fingerprint}
                 self._db.audit(session, "video.relink", "video", row.id, old, new)
         return self.get(video_id)
+
+    def set_accuracy(self, video_id: int, accuracy: str) -> None:
+        """Store a (re-)check's JSON (``media.accuracy.VideoAccuracy.to_json``); audited
+        only when what it found changed."""
+        with self._db.write() as session:
+            row = self._db.require(session, VideoRow, video_id, "video")
+            if row.accuracy == accuracy:
+                return
+            old, row.accuracy = row.accuracy, accuracy
+            before = None if old is None else {"accuracy": old}
+            self._db.audit(
+                session, "video.accuracy", "video", video_id, before, {"accuracy": accuracy}
+            )
+
+    def set_full_hash(self, video_id: int, full_hash: str) -> None:
+        """Store the SHA-256 of the video's whole file (computed when it was added)."""
+        with self._db.write() as session:
+            row = self._db.require(session, VideoRow, video_id, "video")
+            row.full_hash = full_hash
+
+    def accuracy_of(self, video_id: int) -> str | None:
+        """The stored accuracy check's JSON, or None when the video was never checked."""
+        with self._db.read() as session:
+            found: str | None = session.scalar(
+                select(VideoRow.accuracy).where(VideoRow.id == video_id)
+            )
+        return found
+
+    def accuracies(self) -> dict[int, str]:
+        """Every stored accuracy check's JSON by video id (one query, for the video list)."""
+        with self._db.read() as session:
+            rows = session.execute(
+                select(VideoRow.id, VideoRow.accuracy).where(VideoRow.accuracy.is_not(None))
+            )
+            return {video_id: text for video_id, text in rows if text is not None}
+
+    def full_hash_of(self, video_id: int) -> str | None:
+        """The SHA-256 of the file recorded when the video was added, or None."""
+        with self._db.read() as session:
+            found: str | None = session.scalar(
+                select(VideoRow.full_hash).where(VideoRow.id == video_id)
+            )
+        return found
 
     def all(self) -> list[Video]:
         """All videos, by participant code and timepoint."""

@@ -26,6 +26,8 @@ RATINGS_COLUMNS = [
     "segment_end_s",
     "segment_start",
     "segment_end",
+    "segment_start_frame",
+    "segment_end_frame",
     "episode",
     "dimension",
     "item",
@@ -46,16 +48,16 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     assert [c.value for c in ratings[1]] == RATINGS_COLUMNS
     assert ratings.freeze_panes == "A2"
     band_rules = ratings.conditional_formatting  # bands coloured, one rule per band
-    assert any(str(rule.sqref).startswith("N2:N") for rule in band_rules)
-    assert ratings.auto_filter.ref == f"A1:Q{ratings.max_row}"
+    assert any(str(rule.sqref).startswith("P2:P") for rule in band_rules)
+    assert ratings.auto_filter.ref == f"A1:S{ratings.max_row}"
     assert ratings.max_row == 1 + 2 * 2 * 2 * 6 * 2  # videos × coders × dimensions × levels
     rows = [
         dict(zip(RATINGS_COLUMNS, (c.value for c in row), strict=True))
         for row in ratings.iter_rows(min_row=2)
     ]
     for row, cells in zip(rows, ratings.iter_rows(min_row=2), strict=True):
-        assert cells[12].data_type == "n" and isinstance(row["score"], int | float)
-        assert {cells[15].data_type, cells[3].data_type} <= {"s", "inlineStr"}  # text, not "f"
+        assert cells[14].data_type == "n" and isinstance(row["score"], int | float)
+        assert {cells[17].data_type, cells[3].data_type} <= {"s", "inlineStr"}  # text, not "f"
     notes = {row["segment_note"] for row in rows}
     assert notes == {HYPERLINK, AT_SUM, None}  # literal text, not formulas (None: no note)
     assert {row["coder"] for row in rows} == {"Ana", "+Ben"}

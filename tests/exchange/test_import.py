@@ -34,7 +34,7 @@ def test_round_trip_export_import_export(rated_study: Study, tmp_path: Path) -> 
         again, nothing = import_ratings(new, first)  # the same file twice changes nothing
         assert nothing is None and again.skipped == 96
     assert _ratings_rows(first) == _ratings_rows(second)
-    notes = {row[15] for row in _ratings_rows(second)}  # segment_note
+    notes = {row[17] for row in _ratings_rows(second)}  # segment_note
     assert {HYPERLINK, AT_SUM} <= notes
 
 

@@ -113,7 +113,7 @@ def test_empty_selection_and_control_characters_export(tmp_path: Path) -> None:
         with pytest.raises(StudyError, match="no videos at timepoint"):
             export_study(study, tmp_path / "x.csv", options=_only("nosuch"))
     notes = {
-        r[15]  # segment_note
+        r[17]  # segment_note
         for r in load_workbook(tmp_path / "ctrl.xlsx")["Ratings"].iter_rows(
             min_row=2, values_only=True
         )

@@ -98,11 +98,15 @@ def test_import_of_a_good_sheet_after_confirmation(
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(sheet), ""))
     asked: list[str] = []
 
-    def yes(_parent: object, _title: str, text: str) -> QMessageBox.StandardButton:
-        asked.append(text)
-        return QMessageBox.StandardButton.Yes
+    def yes() -> None:  # answers the confirmation box from inside its own event loop
+        box = window.exchange.confirm_box
+        if box is not None and box.isVisible() and not asked:
+            asked.append(box.text())
+            box.button(QMessageBox.StandardButton.Yes).click()
 
-    monkeypatch.setattr(QMessageBox, "question", yes)
+    timer = QTimer(window)
+    timer.timeout.connect(yes)
+    timer.start(30)
     rows_before = window.videoTable.model().rowCount()
     with qtbot.waitSignal(window.exchange.imported, timeout=30_000):
         window.actionImport.trigger()

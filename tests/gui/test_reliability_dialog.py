@@ -67,20 +67,33 @@ def test_reliability_table_matches_the_core_and_flags_low_dimensions(
     assert dialog.chosen_coders() == (A, B)
     assert dialog.codersBox.count() == 4  # all three, and each pair
     report = compute(window.study, [A, B])
+    first = next(iter(report.dimensions))
     table = dialog.statsTable
     assert table.rowCount() == len(report.dimensions)
     for row, result in enumerate(report.dimensions.values()):
         value = result.icc["ICC2"].value
         assert table.item(row, 0).text() == result.label
         assert table.item(row, 1).text() == str(result.n_units) != "0"
-        assert table.item(row, 4).text() == koo_li_label(value)
+        # four double-coded demo videos: fewer than the minimum of 10, said so, not "poor"
+        assert table.item(row, 4).text() == result.quality == "too few units (n = 4)"
+        assert koo_li_label(value) not in table.item(row, 4).text()
         flagged = result.flagged("ICC2", 0.70)
-        assert (table.item(row, 8).text() == "below target") is flagged
+        assert ("below target" in table.item(row, 8).text()) is flagged
+        main = result.icc["ICC2"]  # the F test, shown (issue 19)
+        assert table.horizontalHeaderItem(9).text() == "ICC2 F"
+        assert table.item(row, 9).text() == f"{main.f:.2f}"
+        assert table.item(row, 10).text() == f"{main.df1:g}, {main.df2:g}"
+        assert table.item(row, 12).text() == f"{result.values['gwet_ac1']:.2f}"
     found = disagreements(window.study, [A, B])
     assert dialog.disagreementsTable.rowCount() == len(found) > 0
     _choose(qtbot, dialog.codersBox, "All 3 coders")
     assert dialog.chosen_coders() == (A, B, C)
-    assert dialog.statsTable.item(0, 1).text() == "0"
+    # Coder C has rated nothing: left out with a note, the ICCs of A and B stay defined
+    assert dialog.statsTable.item(0, 1).text() == "4"
+    assert (
+        dialog.statsTable.item(0, 2).text() == f"{report.dimensions[first].icc['ICC2'].value:.2f}"
+    )
+    assert C in dialog.summaryLabel.text() and "no ratings" in dialog.summaryLabel.text()
     assert dialog.disagreementsTable.rowCount() == len(disagreements(window.study)) == 0
 
 

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from eas_coder.errors import EasCoderError
-from eas_coder.media.exact_frames import ExactFrames, first_frame
+from eas_coder.media.exact_frames import ExactFrames, FrameUndecodable, first_frame
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
 
 
@@ -32,6 +32,8 @@ class FrameServer(QObject):
     opened = Signal(int, object)  # generation, FrameIndex
     frameReady = Signal(int, int, QImage)  # generation, frame index, picture
     failed = Signal(int, str)  # generation, message naming the file and the problem
+    frameFailed = Signal(int, int, str)  # generation, frame index, why it cannot be shown
+    decodableEnd = Signal(int, int)  # generation, last frame that decodes (a damaged tail)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -41,6 +43,8 @@ class FrameServer(QObject):
         self._generation = 0
         self._closing = False
         self._frames: ExactFrames | None = None
+        self._told_end: int | None = None  # the decodable end last signalled
+        self._idle = threading.Event()  # set while the worker waits with nothing to do
         self._thread = threading.Thread(target=self._run, name="exact-frames", daemon=True)
         self._thread.start()
 
@@ -48,6 +52,12 @@ class FrameServer(QObject):
     def generation(self) -> int:
         """Counts opens; answers about an older video carry an older number."""
         return self._generation
+
+    def wait_idle(self, timeout_s: float) -> bool:
+        """Block until the worker has nothing left to do (requests answered, the window
+        around the playhead filled); False on timeout. For benchmarks: a reference decode
+        measured while the prefetch still runs would share the CPU with it."""
+        return self._idle.wait(timeout_s)
 
     def decoders_open(self) -> int:
         """How many videos the worker holds open (0 or 1; for tests of release on switch)."""
@@ -57,6 +67,7 @@ class FrameServer(QObject):
         """Start opening a video; returns the generation its answers will carry."""
         with self._wake:
             self._generation += 1
+            self._idle.clear()
             self._open_path = path
             self._request = 0
             self._wake.notify()
@@ -65,6 +76,7 @@ class FrameServer(QObject):
     def request(self, index: int) -> None:
         """Ask for a frame; an older request not yet served is dropped."""
         with self._wake:
+            self._idle.clear()
             self._request = index
             self._wake.notify()
 
@@ -72,6 +84,7 @@ class FrameServer(QObject):
         """Drop the open video and its cache (answers still on their way are ignored)."""
         with self._wake:
             self._generation += 1
+            self._idle.clear()
             self._open_path = Path()
             self._request = None
             self._wake.notify()
@@ -91,7 +104,9 @@ class FrameServer(QObject):
                 while not self._closing and self._open_path is None and self._request is None:
                     if self._frames is not None and self._frames.has_prefetch_work():
                         break
+                    self._idle.set()
                     self._wake.wait()
+                    self._idle.clear()
                 if self._closing:
                     break
                 path, self._open_path = self._open_path, None
@@ -101,12 +116,15 @@ class FrameServer(QObject):
                 if path is not None:
                     self._switch(path, generation)
                 if index is not None and self._frames is not None:
-                    rgb = self._frames.frame(index)
-                    self.frameReady.emit(
-                        generation, self._frames.index.clamp(index), to_qimage(rgb)
-                    )
+                    served, rgb = self._frames.frame_at(index)
+                    self._tell_end(generation)
+                    self.frameReady.emit(generation, served, to_qimage(rgb))
                 elif self._frames is not None:
-                    self._frames.prefetch_step()
+                    self._frames.prefetch_step(self._pending)
+                    self._tell_end(generation)
+            except FrameUndecodable as exc:
+                # One damaged frame: say so under its number; the rest of the video plays on.
+                self.frameFailed.emit(generation, exc.frame, str(exc))
             except EasCoderError as exc:
                 self._drop()
                 self.failed.emit(generation, str(exc))
@@ -114,6 +132,16 @@ class FrameServer(QObject):
                 self._drop()
                 self.failed.emit(generation, f"{path or 'video'}: decoding failed ({exc})")
         self._drop()
+
+    def _pending(self) -> bool:
+        """True when the GUI thread is waiting on us (read without the lock: a hint)."""
+        return self._request is not None or self._open_path is not None or self._closing
+
+    def _tell_end(self, generation: int) -> None:
+        end = self._frames.decodable_end if self._frames is not None else None
+        if end is not None and end != self._told_end:
+            self._told_end = end
+            self.decodableEnd.emit(generation, end)
 
     def _switch(self, path: Path, generation: int) -> None:
         self._drop()
@@ -125,6 +153,7 @@ class FrameServer(QObject):
             self.frameReady.emit(generation, 0, to_qimage(first))
         index: FrameIndex = read_frame_index(path)
         self._frames = ExactFrames(path, index)
+        self._told_end = None
         self.opened.emit(generation, index)
 
     def _drop(self) -> None:

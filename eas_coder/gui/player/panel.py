@@ -62,8 +62,10 @@ class PlayerPanel(QWidget):
         player.rateChanged.connect(self.transport.show_rate)
         player.mediaOpened.connect(self._on_opened)
         player.mediaFailed.connect(self._on_failed)
+        player.frameUnavailable.connect(self.surface.show_message)
         self.timeline.seekRequested.connect(player.seek_ms)
         self.thumbnails.batchReady.connect(self._on_thumbnails)
+        self.timeline.tilesWanted.connect(self.thumbnails.request_frames)  # zoomed-in tiles
         self.transport.volumeSlider.valueChanged.connect(player.set_volume)
         player.set_volume(self.transport.volumeSlider.value())
         self.timeline.clear()

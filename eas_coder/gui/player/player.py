@@ -29,6 +29,7 @@ class Player(QObject):
     rateChanged = Signal(float)
     mediaOpened = Signal(object)  # FrameIndex
     mediaFailed = Signal(str)
+    frameUnavailable = Signal(str)  # the frame at the playhead cannot be decoded: why
     mediaClosed = Signal()
 
     def __init__(self, backend: PlaybackBackend, parent: QObject | None = None) -> None:
@@ -38,12 +39,15 @@ class Player(QObject):
         self._server.opened.connect(self._on_opened)
         self._server.frameReady.connect(self._on_frame_ready)
         self._server.failed.connect(self._on_failed)
+        self._server.frameFailed.connect(self._on_frame_failed)
+        self._server.decodableEnd.connect(self._on_decodable_end)
         backend.frameDelivered.connect(self._on_backend_frame)
         backend.reachedEnd.connect(self._on_reached_end)
         backend.failed.connect(self._on_backend_failed)
         self._generation = 0
         self._path: Path | None = None
         self._index: FrameIndex | None = None
+        self._last = -1  # the last frame that decodes (before a damaged tail), -1: the last
         self._shown = 0  # frame on screen
         self._target = 0  # frame last asked for (steps count from here)
         self._playing = False
@@ -81,6 +85,11 @@ class Player(QObject):
         """Exact-frame decoders held (one per open video, none when closed)."""
         return self._server.decoders_open()
 
+    def wait_decoder_idle(self, timeout_s: float = 30.0) -> bool:
+        """Block until the exact-frame worker has answered and filled its window (for
+        benchmarks, which time other decoders on the same machine); False on timeout."""
+        return self._server.wait_idle(timeout_s)
+
     def rate(self) -> float:
         """Current speed factor."""
         return self._rate
@@ -103,6 +112,7 @@ class Player(QObject):
             self._generation = self._server.generation
             self._path = None
             self._index = None
+            self._last = -1
             self._shown = self._target = 0
             self.mediaClosed.emit()
 
@@ -118,7 +128,8 @@ class Player(QObject):
         if self._index is None or self._playing:
             return
         self._reverse.stop()
-        if self._shown >= self._index.frame_count - 1:
+        last = self._last if self._last >= 0 else self._index.frame_count - 1
+        if self._shown >= last:
             self._go(0)
         self.backend.set_rate(self._rate)
         self.backend.seek(self._index.times_ms[self._target])
@@ -174,7 +185,7 @@ class Player(QObject):
         self.seek_frame(0)
 
     def go_to_end(self) -> None:
-        """End: the last frame."""
+        """End: the last frame (that decodes)."""
         if self._index is not None:
             self._stop_motion()
             self._go(self._index.frame_count - 1)
@@ -245,6 +256,8 @@ class Player(QObject):
         if self._index is None:
             return
         self._target = self._index.clamp(frame)
+        if self._last >= 0:
+            self._target = min(self._target, self._last)
         self._server.request(self._target)
 
     def _stop_motion(self) -> None:
@@ -289,6 +302,24 @@ class Player(QObject):
         self.frameShown.emit(image)
         if self._index is not None:
             self.positionChanged.emit(frame, self._index.time_ms(frame))
+
+    @Slot(int, int, str)
+    def _on_frame_failed(self, generation: int, frame: int, message: str) -> None:
+        # No picture rather than a neighbour's under this number; the labels still move.
+        if generation != self._generation or self._playing or self._index is None:
+            return
+        self._shown = frame
+        self.frameUnavailable.emit(message)
+        self.positionChanged.emit(frame, self._index.time_ms(frame))
+
+    @Slot(int, int)
+    def _on_decodable_end(self, generation: int, last: int) -> None:
+        # The frames after ``last`` are lost: End and steps stop there, and a step back
+        # counts from there rather than from a frame that never showed.
+        if generation != self._generation:
+            return
+        self._last = last
+        self._target = min(self._target, last)
 
     @Slot(int, str)
     def _on_failed(self, generation: int, message: str) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 
+from eas_coder.gui.player.audio_status import AudioStatus
 from eas_coder.gui.player.backend import MAX_RATE, MIN_RATE, PlaybackBackend
 from eas_coder.media.frame_index import FrameIndex
 
@@ -26,6 +27,7 @@ class QtBackend(PlaybackBackend):
         super().__init__()
         self._player = QMediaPlayer(self)
         self._audio = QAudioOutput(self)
+        self.audio_status = AudioStatus(self)  # no sound device: said once in the window
         if os.environ.get("EAS_CODER_AUDIO") != "off":
             self._player.setAudioOutput(self._audio)
         self._sink = QVideoSink(self)
@@ -51,6 +53,7 @@ class QtBackend(PlaybackBackend):
 
     def play(self) -> None:
         self._playing = True
+        self.audio_status.check_qt()
         self._player.play()
 
     def pause(self) -> None:

@@ -1,55 +1,88 @@
 """Thumbnail strips made off the GUI thread: from the disk cache at once, else decoded.
 
-The worker is a plain thread (decoding releases the GIL inside FFmpeg); it hands batches of
-QImages to the GUI thread through a queued signal so the timeline repaints a few times, not
-a hundred.
+The workers are plain threads (decoding releases the GIL inside FFmpeg); they hand batches
+of QImages to the GUI thread through a queued signal so the timeline repaints a few times,
+not a hundred. One makes the whole-tape strip when a video opens; the other decodes the
+frames under the timeline's tiles when it is zoomed in past the keyframes (the latest
+request wins: scrolling on does not queue up work for tiles no longer shown).
+
+Each thumbnail comes with the time of the frame it shows, so the timeline can tell a tile's
+own frame from a neighbour's.
 """
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
 
-import platformdirs
+import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QImage
 
 from eas_coder.gui.player.frame_server import to_qimage
-from eas_coder.location import APP_NAME
+from eas_coder.gui.timeline_layers import TILE_MARK  # a tile the timeline may forget
+from eas_coder.media.exact_frames import ExactFrames
+from eas_coder.media.frame_cache import FrameIndexCache, cache_base
 from eas_coder.media.frame_index import FrameIndex
 from eas_coder.media.probe import fingerprint
 from eas_coder.media.thumbnails import (
     THUMBNAIL_HEIGHT,
     Thumbnail,
     ThumbnailCache,
+    TileCache,
+    exact_thumbnails,
     make_thumbnails,
+    tile_targets,
 )
 
 STRIP_COUNT = 100
 COARSE_COUNT = 10
 _BATCH_SECONDS = 0.15
+_TILE_BATCH_SECONDS = 0.1
+_MAX_SENT = 800  # the timeline forgets old tiles (MAX_TILES): send them again after a while
 
 
 def default_cache_dir() -> Path:
     """$EAS_CODER_CACHE_DIR, else the user's cache folder."""
-    override = os.environ.get("EAS_CODER_CACHE_DIR")
-    base = Path(override) if override else platformdirs.user_cache_path(APP_NAME)
-    return base / "thumbnails"
+    return cache_base() / "thumbnails"
+
+
+def tile_image(image: np.ndarray) -> QImage:
+    """A decoded tile as a QImage marked as one (see TILE_MARK)."""
+    qimage = to_qimage(image)
+    qimage.setText(TILE_MARK, "1")
+    return qimage
 
 
 class ThumbnailLoader(QObject):
-    """Makes the strip for the open video; a new video cancels the old job."""
+    """Makes the strip for the open video, and its zoomed-in tiles on request; a new video
+    cancels the old jobs."""
 
     batchReady = Signal(int, list)  # generation, [(time_ms, QImage)]
     finished = Signal(int, bool)  # generation, True if it came from the disk cache
 
-    def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        cache_dir: Path | None = None,
+        parent: QObject | None = None,
+        frame_cache: FrameIndexCache | None = None,
+    ) -> None:
         super().__init__(parent)
-        self._cache = ThumbnailCache(cache_dir or default_cache_dir())
+        root = cache_dir or default_cache_dir()
+        self._cache = ThumbnailCache(root)
+        self._tile_cache = TileCache(root)
+        # The frame index the player just read, kept for exports (segment frame numbers).
+        self._frame_cache = frame_cache or FrameIndexCache()
         self._generation = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._video: tuple[int, Path, FrameIndex] | None = None
+        self._tile_wake = threading.Condition()
+        self._tile_request: tuple[int, Path, FrameIndex, list[int]] | None = None
+        self._tile_closing = False
+        self._tile_thread: threading.Thread | None = None
+        self.decoded_tiles = 0  # tiles decoded (not read from the disk cache), for tests
 
     def start(self, path: Path, index: FrameIndex) -> int:
         """Begin making thumbnails for a video; returns the generation of its batches."""
@@ -63,7 +96,25 @@ class ThumbnailLoader(QObject):
             daemon=True,
         )
         self._thread.start()
+        self._video = (self._generation, path, index)
         return self._generation
+
+    def request_frames(self, tile_frames: list[int], tile_ms: float) -> None:
+        """The timeline's visible tiles (the frame under each middle) and their width in ms:
+        decode what the whole-tape strip cannot show, replacing any earlier request."""
+        video = self._video
+        if video is None:
+            return
+        generation, path, index = video
+        strip_ms = index.duration_ms / STRIP_COUNT
+        targets = tile_targets(index, [int(f) for f in tile_frames], float(tile_ms), strip_ms)
+        with self._tile_wake:
+            self._tile_request = (generation, path, index, targets)
+            self._tile_wake.notify()
+        if targets and (self._tile_thread is None or not self._tile_thread.is_alive()):
+            self._tile_closing = False
+            self._tile_thread = threading.Thread(target=self._run_tiles, name="tiles", daemon=True)
+            self._tile_thread.start()
 
     def is_busy(self) -> bool:
         """True while a strip is being made."""
@@ -72,9 +123,16 @@ class ThumbnailLoader(QObject):
     def cancel(self) -> None:
         """Stop the current job (its late batches are ignored by generation)."""
         self._stop.set()
+        self._video = None
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        with self._tile_wake:
+            self._tile_closing, self._tile_request = True, None
+            self._tile_wake.notify()
+        if self._tile_thread is not None:
+            self._tile_thread.join(timeout=5)
+            self._tile_thread = None
 
     def _run(self, path: Path, index: FrameIndex, generation: int, stop: threading.Event) -> None:
         try:
@@ -83,7 +141,9 @@ class ThumbnailLoader(QObject):
             return
         cached = self._cache.load(key, STRIP_COUNT, THUMBNAIL_HEIGHT)
         if cached is not None:
-            self.batchReady.emit(generation, [(t.time_ms, to_qimage(t.image)) for t in cached])
+            kept = [(index.time_ms(t.frame), to_qimage(t.image)) for t in cached]
+            self.batchReady.emit(generation, kept)
+            self._frame_cache.remember(key, index)  # kept for exports' frame numbers
             self.finished.emit(generation, True)
             return
         made: list[Thumbnail] = []
@@ -92,7 +152,7 @@ class ThumbnailLoader(QObject):
         try:
             for thumb in make_thumbnails(path, index, STRIP_COUNT, COARSE_COUNT, stop=stop.is_set):
                 made.append(thumb)
-                batch.append((thumb.time_ms, to_qimage(thumb.image)))
+                batch.append((index.time_ms(thumb.frame), to_qimage(thumb.image)))
                 if len(made) == COARSE_COUNT or time.monotonic() - last > _BATCH_SECONDS:
                     self.batchReady.emit(generation, batch)
                     batch, last = [], time.monotonic()
@@ -100,6 +160,64 @@ class ThumbnailLoader(QObject):
             return
         if batch:
             self.batchReady.emit(generation, batch)
+        # After the strip, which has a time budget: kept for exports' frame numbers.
+        self._frame_cache.remember(key, index)
         if not stop.is_set():
             self._cache.save(key, STRIP_COUNT, THUMBNAIL_HEIGHT, made)
             self.finished.emit(generation, False)
+
+    # -- zoomed-in tiles ----------------------------------------------------------------------
+
+    def _superseded(self) -> bool:
+        return self._tile_request is not None or self._tile_closing
+
+    def _run_tiles(self) -> None:
+        frames: ExactFrames | None = None
+        current, key, sent = -1, "", set[int]()
+        try:
+            while True:
+                with self._tile_wake:
+                    while self._tile_request is None and not self._tile_closing:
+                        self._tile_wake.wait()
+                    if self._tile_closing:
+                        return
+                    assert self._tile_request is not None
+                    generation, path, index, targets = self._tile_request
+                    self._tile_request = None
+                if generation != current or len(sent) > _MAX_SENT:
+                    if frames is not None:
+                        frames.close()
+                        frames = None
+                    current, sent = generation, set()
+                    try:
+                        key = fingerprint(path)
+                    except OSError:
+                        key = ""
+                batch: list[tuple[int, QImage]] = []
+                last = time.monotonic()
+                for target in sorted(set(targets) - sent):
+                    if self._superseded():
+                        break
+                    sent.add(target)
+                    image = self._tile_cache.load(key, THUMBNAIL_HEIGHT, target) if key else None
+                    if image is None:
+                        if frames is None:
+                            frames = ExactFrames(path, index, behind=0, ahead=0, cache_bytes=1)
+                        try:
+                            _frame, image = next(exact_thumbnails(frames, [target]))
+                        except Exception:  # one undecodable frame: leave its tile as it was
+                            continue
+                        self.decoded_tiles += 1
+                        if key:
+                            self._tile_cache.save(key, THUMBNAIL_HEIGHT, target, image)
+                    batch.append((index.time_ms(target), tile_image(image)))
+                    if time.monotonic() - last > _TILE_BATCH_SECONDS:
+                        self.batchReady.emit(generation, batch)
+                        batch, last = [], time.monotonic()
+                if batch:
+                    self.batchReady.emit(generation, batch)
+        except Exception:  # tiles are a convenience: a bad file or a full disk must not crash
+            return
+        finally:
+            if frames is not None:
+                frames.close()

@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtGui import QImage
 
+from eas_coder.gui.player.audio_status import AudioStatus
 from eas_coder.gui.player.backend import MAX_RATE, MIN_RATE, PlaybackBackend
 from eas_coder.media.frame_index import FrameIndex
 
@@ -55,6 +56,7 @@ class VlcBackend(PlaybackBackend):
             args.append("--aout=dummy")
         self._instance = vlc_module.Instance(args)
         self._player = self._instance.media_player_new()
+        self.audio_status = AudioStatus(self)  # no sound device: said once in the window
         self._released = False
         self._path: Path | None = None
         self._index: FrameIndex | None = None
@@ -129,6 +131,7 @@ class VlcBackend(PlaybackBackend):
         state = self._player.get_state()
         self._restart_count(self._pending_ms)
         self._playing = True
+        self.audio_status.check_vlc(self._player)
         if state == self._vlc.State.Paused:
             self._player.set_time(round(self._pending_ms))
             self._player.set_pause(0)
