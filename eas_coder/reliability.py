@@ -236,7 +236,7 @@ def _segment_tables(
 ) -> dict[str, Table]:
     """Coders meet on segments that overlap within tolerance (eas_coder.segment_matching);
     the ratings come as columns, as at session level (one query, no rating objects)."""
-    columns = visible_columns(study.ratings.columns(coder_ids, keys), viewer)
+    columns = visible_columns(study.ratings.columns(coder_ids, keys, segments_only=True), viewer)
     units, cube = segment_cube(columns, coder_ids, len(keys), units_of_segments(groups))
     tables = {}
     for k, key in enumerate(keys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from eas_coder.reliability import DimensionResult, ReliabilityReport
 from eas_coder.reliability_design import f_text
+from eas_coder.reliability_extras import bias_lines, dstudy_line
 
 
 def _num(value: float, digits: int = 2) -> str:
@@ -59,7 +60,8 @@ def _ci(result: DimensionResult, key: str) -> str:
 
 def _detail_lines(result: DimensionResult) -> list[str]:
     """The F tests of every ICC form (one-way: ICC1, ICC1k; two-way: the other four), the
-    chance-corrected coefficients with their 95% CIs, and the dimension's notes."""
+    chance-corrected coefficients with their 95% CIs, flagged coder bias, the D-study line
+    and the dimension's notes."""
     lines = [
         f"    F tests: one-way {f_text(result.icc['ICC1'])} (ICC1, ICC1k, "
         f"n = {result.icc.n_for('ICC1')}); two-way {f_text(result.icc['ICC2'])} "
@@ -67,4 +69,9 @@ def _detail_lines(result: DimensionResult) -> list[str]:
         f"    AC1 {_ci(result, 'gwet_ac1')}  AC2 ord {_ci(result, 'gwet_ac2_ordinal')}  "
         f"AC2 quad {_ci(result, 'gwet_ac2_quadratic')}  BP quad {_ci(result, 'bp_quadratic')}",
     ]
+    flagged = [b for b in result.bias if b.flagged]  # only flagged coders: keep it short
+    if flagged:
+        lines.append(f"    Bias: {'; '.join(bias_lines(flagged))}")
+    if result.dstudy is not None:
+        lines.append(f"    {dstudy_line(result.dstudy)}")
     return lines + [f"    Note: {note}" for note in result.notes]

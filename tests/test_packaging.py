@@ -31,6 +31,10 @@ def test_wheel_contains_forms_schemes_and_migrations(wheel: Path) -> None:
         "eas_coder/_data/resources/scales/eas-direct.toml",
         "eas_coder/_data/resources/scales/eas-demo.toml",
         "eas_coder/_data/resources/style.qss",
+        # the methods report's PDF font and its licence (issue 19)
+        "eas_coder/_data/resources/fonts/DejaVuSans.ttf",
+        "eas_coder/_data/resources/fonts/DejaVuSans-Bold.ttf",
+        "eas_coder/_data/resources/fonts/LICENSE-DejaVu.txt",
         "eas_coder/_data/ui/main_window.ui",
         "eas_coder/store/migrations/env.py",
         "eas_coder/store/migrations/script.py.mako",
@@ -55,3 +59,53 @@ def test_installed_wheel_finds_its_data_outside_the_checkout(wheel: Path, tmp_pa
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["eas-direct", "True"]
+
+
+# Run from the unpacked wheel: a study with two coders, then the methods report as a PDF,
+# whose font must come from the wheel (not from the checkout or the system).
+_REPORT = """
+import sys
+from pathlib import Path
+import eas_coder.methods_pdf as m
+from eas_coder.cli import main
+from eas_coder.location import from_string
+from eas_coder.scheme import load_scheme
+from eas_coder.store.study import Study
+root, out = Path(sys.argv[1]), Path(sys.argv[2])
+assert str(m._fonts()).startswith(str(root)), m._fonts()
+db = out.with_suffix(".sqlite")
+with Study.create(from_string(db), load_scheme(), "Wheel") as study:
+    a, b = study.coders.add("Ana"), study.coders.add("Ben")
+    for v in range(12):
+        video = study.videos.add(f"V{v}", "T1", None)
+        for coder, extra in ((a, 0.0), (b, 0.5 * (v % 2))):
+            study.ratings.set(video.id, coder.id, "sensitivity", 2.0 + v % 5 + extra)
+sys.exit(main(["--db", str(db), "report", "reliability", str(out), "--dimensions", "sensitivity"]))
+"""
+
+
+def test_installed_wheel_writes_the_pdf_report_with_its_own_font(
+    wheel: Path, tmp_path: Path
+) -> None:
+    from pypdf import PdfReader
+
+    target = tmp_path / "site"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(target)
+    out = tmp_path / "work" / "reliability.pdf"
+    out.parent.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    result = subprocess.run(
+        [sys.executable, "-c", _REPORT, str(target), str(out)], capture_output=True, text=True,
+        env=env, cwd=out.parent, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    reader = PdfReader(out)
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "ICC" in text and "α" in text  # drawn in the shipped font: Greek prints
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert any("DejaVu" in name for name in fonts), fonts

@@ -149,6 +149,7 @@ def test_too_few_units_is_said_instead_of_a_quality_word(
     assert main(["--db", db, "reliability", "--dimensions", KEY]) == 0
     text = capsys.readouterr().out
     assert "too few units (n = 4)" in text and "F(" in text
+    assert "D-study (ICC2 = " in text and "(Spearman–Brown)" in text
     for word in ("poor", "moderate", "good", "excellent"):
         assert word not in text.split("Labels:")[1].split("\n", 1)[1]
     with Study.open(from_string(db)) as study:
@@ -176,3 +177,21 @@ def test_demo_with_its_new_coder_gives_defined_iccs(tmp_path: Path) -> None:
             assert not math.isnan(result.icc[form].value), form
         assert result.quality == "too few units (n = 4)"
     assert len(chosen) == 3 and tables[report.dimensions.__iter__().__next__()].scores.shape[1] == 3
+
+
+def test_text_names_a_biased_coder(
+    db_location: Location, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = _study(db_location, ["Ana", "Ben"])
+    with Study.open(from_string(db)) as study:
+        ana, ben = study.coders.get("Ana").id, study.coders.get("Ben").id
+        for v in range(12):
+            video = study.videos.add(f"V{v:02d}", "T1 pre", None)
+            study.ratings.set(video.id, ana, KEY, 2.0 + v % 4)
+            study.ratings.set(video.id, ben, KEY, 3.0 + v % 4 + 0.5 * (v % 2))
+    bias = {b["coder"]: b for b in _json(db, capsys)["dimensions"][KEY]["bias"]}
+    assert bias["Ben"]["flagged"] and bias["Ben"]["mean_difference"] > 0
+    assert main(["--db", db, "reliability", "--dimensions", KEY]) == 0
+    text = capsys.readouterr().out
+    assert f"Bias: Ana {-bias['Ben']['mean_difference']:+.2f}" in text
+    assert "Ben +1.25" in text and "scores higher than the others" in text

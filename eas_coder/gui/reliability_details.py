@@ -65,7 +65,7 @@ class ReliabilityDetails(QWidget):
         )  # fmt: skip
         lines = [
             f"{result.label}: n = {result.n_units} units rated by every coder "
-            f"({result.n_dropped} left out of the two-way forms); label {result.quality}."
+            f"({result.n_dropped} more miss a coder's score); label {result.quality}."
         ]
         if result.bias:
             lines.append("Bias (each coder's mean difference from the others, 95% CI):")

@@ -1,8 +1,9 @@
 """Tools ▸ Reliability: the per-dimension table with Koo & Li labels and target flags (at
 segment level, how the coders' segments met above it); below it the disagreements (largest
 first, with consensus), a Bland–Altman or scatter plot of the selected dimension, drift over
-time, and the selected dimension's details (every ICC form with its F test, bias, D-study). The numbers come from eas_coder.reliability,
-eas_coder.review and eas_coder.drift; consensus is saved through ``study.consensus``."""
+time, and the selected dimension's details (every ICC form with its F test, bias, D-study).
+The numbers come from eas_coder.reliability, eas_coder.review and eas_coder.drift; consensus
+is saved through ``study.consensus``."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from eas_coder.media.frame_index import FrameIndex, read_frame_index
 from eas_coder.media.probe import fingerprint
 
 # Bump when read_frame_index's output changes meaning, so stale indices are read afresh.
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: keyframes' decode timestamps (MPEG seeks land on the first try)
 
 
 def cache_base() -> Path:
@@ -52,6 +52,7 @@ class FrameIndexCache:
         try:
             with np.load(self._file(key)) as data:
                 times, pts, keys = data["times"], data["pts"], data["keyframes"]
+                key_dts = data["key_dts"]
                 num, den, width, height = (int(v) for v in data["shape"])
         except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
             return None
@@ -64,6 +65,7 @@ class FrameIndexCache:
             Fraction(num, den),
             width,
             height,
+            tuple(int(d) for d in key_dts.tolist()),
         )
 
     def save(self, key: str, index: FrameIndex) -> None:
@@ -77,6 +79,7 @@ class FrameIndexCache:
                     times=np.asarray(index.times_ms, dtype=np.float64),
                     pts=np.asarray(index.pts, dtype=np.int64),
                     keyframes=np.asarray(index.keyframes, dtype=np.int64),
+                    key_dts=np.asarray(index.key_dts, dtype=np.int64),
                     shape=np.array(
                         [
                             index.time_base.numerator,

@@ -105,20 +105,25 @@ def _coefficient(
     weights: npt.NDArray[np.float64],
     chance: Literal["gwet", "bp"],
     confidence: float,
+    times: npt.NDArray[np.float64] | None = None,
 ) -> AgreementCoefficient:
-    n, q = counts.shape
+    """One coefficient from the category counts; ``times``: how many units have each row of
+    counts (units with equal rows contribute equally, so they may be counted once)."""
+    rows, q = counts.shape
+    times = np.ones(rows) if times is None else times
+    n = int(times.sum())
     per_unit = counts.sum(axis=1)
     pairable = per_unit >= 2
-    n_pairable = int(pairable.sum())
+    n_pairable = int(times[pairable].sum())
     if n_pairable == 0 or q < 2:
         return AgreementCoefficient(NAN, NAN, (NAN, NAN), NAN, NAN, n, n_pairable)
     weighted = counts @ weights.T  # r*_ik
     pairs = np.where(pairable, per_unit * (per_unit - 1), 1.0)
     pa_unit = np.where(pairable, (counts * (weighted - 1)).sum(axis=1) / pairs, 0.0)
-    pa = float(pa_unit.sum() / n_pairable)
+    pa = float((times * pa_unit).sum() / n_pairable)
     total_weight = float(weights.sum())
     share = counts / per_unit[:, None]  # each unit's ratings as shares of its categories
-    pi = share.mean(axis=0)
+    pi = (times[:, None] * share).sum(axis=0) / n
     if chance == "gwet":
         scale = total_weight / (q * (q - 1))
         pe = scale * float((pi * (1 - pi)).sum())
@@ -134,11 +139,30 @@ def _coefficient(
         terms = terms - 2 * (1 - value) * (pe_unit - pe) / (1 - pe)
     if n < 2:
         return AgreementCoefficient(value, NAN, (NAN, NAN), pa, pe, n, n_pairable)
-    se = math.sqrt(float(((terms - value) ** 2).sum()) / (n * (n - 1)))
+    se = math.sqrt(float((times * (terms - value) ** 2).sum()) / (n * (n - 1)))
     half = float(stats.t.ppf(1 - (1 - confidence) / 2, n - 1)) * se
     return AgreementCoefficient(
         value, se, (value - half, min(1.0, value + half)), pa, pe, n, n_pairable
     )
+
+
+def _grouped(
+    counts: npt.NDArray[np.float64],
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+    """The distinct rows of counts and how many units have each. With few coders most
+    units share their row with many others: at 10,000 videos the seven coefficients on the
+    full rows took a third of reliability's time."""
+    if counts.size == 0:
+        return counts, None
+    base = int(counts.max()) + 1
+    if counts.shape[1] * math.log2(base) < 62:
+        # each row as one integer (its counts as digits in base max + 1): a plain unique
+        # of integers is 50 times faster than np.unique over rows
+        key = counts.astype(np.int64) @ (base ** np.arange(counts.shape[1], dtype=np.int64))
+        _, first, times = np.unique(key, return_index=True, return_counts=True)
+        return counts[first], times.astype(np.float64)
+    rows, times = np.unique(counts, axis=0, return_counts=True)
+    return rows, times.astype(np.float64)
 
 
 def gwet_ac(
@@ -148,8 +172,8 @@ def gwet_ac(
     confidence: float = 0.95,
 ) -> AgreementCoefficient:
     """Gwet's AC1 (identity weights) or AC2 (other weights) of a units × raters array."""
-    counts = category_counts(ratings, categories)
-    return _coefficient(counts, weight_matrix(categories, weighting), "gwet", confidence)
+    rows, times = _grouped(category_counts(ratings, categories))
+    return _coefficient(rows, weight_matrix(categories, weighting), "gwet", confidence, times)
 
 
 def brennan_prediger(
@@ -159,8 +183,8 @@ def brennan_prediger(
     confidence: float = 0.95,
 ) -> AgreementCoefficient:
     """Brennan & Prediger's (1981) coefficient (chance = uniform over the categories)."""
-    counts = category_counts(ratings, categories)
-    return _coefficient(counts, weight_matrix(categories, weighting), "bp", confidence)
+    rows, times = _grouped(category_counts(ratings, categories))
+    return _coefficient(rows, weight_matrix(categories, weighting), "bp", confidence, times)
 
 
 # The keys reliability reports, each with its coefficient and weighting.
@@ -180,8 +204,9 @@ def chance_corrected(
 ) -> dict[str, AgreementCoefficient]:
     """Every coefficient of ``CHANCE_CORRECTED`` (the category counts made once)."""
     counts = category_counts(ratings, categories)
+    rows, many = _grouped(counts)
     weights = {w: weight_matrix(categories, w) for w in {w for _, _, w in CHANCE_CORRECTED}}
     return {
-        key: _coefficient(counts, weights[weighting], chance, confidence)
+        key: _coefficient(rows, weights[weighting], chance, confidence, many)
         for key, chance, weighting in CHANCE_CORRECTED
     }

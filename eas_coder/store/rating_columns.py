@@ -40,9 +40,10 @@ class RatingColumns:
 
 
 def read_rating_columns(
-    session: Session, coder_ids: Sequence[int], keys: Sequence[str]
+    session: Session, coder_ids: Sequence[int], keys: Sequence[str], segments_only: bool = False
 ) -> RatingColumns:
-    """Every rating of those coders on those dimensions, as columns."""
+    """Every rating of those coders on those dimensions, as columns (``segments_only``:
+    only ratings of segments, for segment-level reliability)."""
     if not keys or not coder_ids:
         empty = np.zeros(0, dtype=np.int64)
         return RatingColumns(empty, empty, empty, empty, np.zeros(0))
@@ -55,6 +56,8 @@ def read_rating_columns(
         case({key: i for i, key in enumerate(keys)}, value=RatingRow.dimension),
         RatingRow.score,
     ).where(RatingRow.coder_id.in_(list(coder_ids)), RatingRow.dimension.in_(list(keys)))
+    if segments_only:
+        query = query.where(RatingRow.segment_id.is_not(None))
     result = session.connection().execute(query)
     # the driver's plain tuples: every column is a number, nothing for SQLAlchemy to convert
     rows = result.cursor.fetchall() if result.cursor is not None else result.all()

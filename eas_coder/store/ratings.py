@@ -44,10 +44,13 @@ class Ratings:
         self._db = db
         self._scheme = scheme
 
-    def columns(self, coder_ids: Sequence[int], keys: Sequence[str]) -> RatingColumns:
-        """Those coders' ratings of those dimensions as numpy columns (for statistics)."""
+    def columns(
+        self, coder_ids: Sequence[int], keys: Sequence[str], segments_only: bool = False
+    ) -> RatingColumns:
+        """Those coders' ratings of those dimensions as numpy columns (for statistics);
+        ``segments_only``: their segment ratings only."""
         with self._db.read() as session:
-            return read_rating_columns(session, coder_ids, keys)
+            return read_rating_columns(session, coder_ids, keys, segments_only)
 
     def set(
         self,

@@ -64,3 +64,16 @@ def test_tiles_get_exact_frames_only_where_keyframes_are_sparser() -> None:
     # 12 s wide tiles: the keyframe under each (narrower than the strip's 20-s spacing)
     assert tile_targets(index, far, 12_000.0, 20_000.0) == [0, 250, 500]
     assert tile_targets(index, far, 30_000.0, 20_000.0) == []  # the strip has them all
+
+
+def test_cache_keeps_the_keyframes_decode_timestamps(tmp_path: Path) -> None:
+    # An MPEG file is sought by decode time: an index from the cache without these would
+    # make every seek land a keyframe late and seek twice (key_dts is not part of equality).
+    index = FrameIndex(
+        (0.0, 40.0, 80.0, 120.0), (3600, 7200, 10800, 14400), (0, 2),
+        Fraction(1, 90_000), 64, 48, (0, 7200),
+    )  # fmt: skip
+    cache = FrameIndexCache(tmp_path)
+    cache.save("mts", index)
+    loaded = cache.load("mts")
+    assert loaded is not None and loaded.key_dts == (0, 7200)

@@ -140,13 +140,17 @@ def test_the_end_of_a_damaged_tail_is_the_last_decodable_frame(tmp_path: Path) -
         assert (served, read_index(rgb)) == (good - 1, good - 1)
 
 
-@pytest.mark.parametrize("name", ["H.264 MPEG-TS .mts", "MPEG-2 interlaced .mpg (PS)"])
+@pytest.mark.parametrize(
+    "name", ["H.264 MPEG-TS .mts", "H.264 MPEG-TS .m2ts", "H.264 interlaced open-GOP .mts"]
+)
 def test_mpeg_seeks_land_on_their_keyframe_after_the_first(
     name: str, conformance_clips: dict[str, Path]
 ) -> None:
     """These demuxers compare a seek with decode timestamps: seeking to a keyframe's
     presentation time lands a keyframe late and costs a second seek. Learnt once per file,
-    every later jump takes one seek."""
+    every later jump takes one seek. (Not asserted on the tiny .mpg: there several frames
+    share a PES packet and the first frames after any seek carry no timestamp of ours, so a
+    start may need a keyframe more, whatever the seek lands on.)"""
     path = conformance_clips[name]
     index = read_frame_index(path)
     keys = [k for k in index.keyframes if k > 0]

@@ -61,6 +61,8 @@ def test_columns_hold_every_rating_of_the_chosen_coders_and_dimensions(study: St
     )
     assert got == expected and len(got) > 50
     assert columns.video_id.dtype == np.int64 and columns.score.dtype == np.float64
+    on_segments = study.ratings.columns(chosen, keys, segments_only=True)
+    assert sorted(on_segments.segment_id.tolist()) == sorted(e[2] for e in expected if e[2] >= 0)
     empty = study.ratings.columns(chosen, [])
     assert empty.video_id.size == 0
 
