@@ -34,7 +34,7 @@ from eas_coder.cli_analysis import (
 )
 from eas_coder.cli_backups import add_backup_parsers
 from eas_coder.cli_files import add_merge_parser, add_relink_parser
-from eas_coder.cli_media import add_attach_parser
+from eas_coder.cli_media import add_attach_parser, cmd_check
 from eas_coder.cli_report import add_report_parser
 from eas_coder.cli_support import (
     PROG,
@@ -159,33 +159,6 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo study: {study_file}")
     print(f"Open it with: {PROG} --db {shlex.quote(str(study_file))}")
     return 0
-
-
-def cmd_check(args: argparse.Namespace) -> int:
-    from eas_coder.adding_videos import recheck_videos  # PyAV only for this command
-    from eas_coder.file_contents import verify_contents
-
-    with open_study(args) as study:
-        report = study.check()
-        findings = recheck_videos(study)  # every file present, checked again and stored
-        for video, problems in findings:
-            for problem in problems:
-                print(f"video {video.label}: {problem}")
-        for message in report.database_messages:
-            print(f"database: {message}")
-        for video in report.missing_files:
-            print(f"missing file: {video.label}: {study.videos.file_of(video)}")
-        for video in report.changed_files:
-            print(f"file changed size: {video.label}: {study.videos.file_of(video)}")
-        for problem in report.attachment_problems:
-            print(problem)
-        content = verify_contents(study)  # whole-file hashes (file_contents.py)
-        for line in content.lines():
-            print(line)
-    if report.ok and not findings and content.ok:
-        print("Study OK: database intact, every video file present and readable to the end.")
-        return 0
-    return 1
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

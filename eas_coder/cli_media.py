@@ -1,4 +1,4 @@
-"""``eas-coder videos attach``: further camera angles and separate audio for a video."""
+"""``eas-coder videos attach`` and ``check``: the media files a study points to."""
 
 from __future__ import annotations
 
@@ -54,3 +54,30 @@ def add_attach_parser(videos_sub: argparse._SubParsersAction, who: argparse.Argu
     )
     attach.add_argument("--audio", action="store_true", help="FILE is an audio recording")
     attach.set_defaults(func=cmd_videos_attach)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from eas_coder.adding_videos import recheck_videos  # PyAV only for this command
+    from eas_coder.file_contents import verify_contents
+
+    with open_study(args) as study:
+        report = study.check()
+        findings = recheck_videos(study)  # every file present, checked again and stored
+        for video, problems in findings:
+            for problem in problems:
+                print(f"video {video.label}: {problem}")
+        for message in report.database_messages:
+            print(f"database: {message}")
+        for video in report.missing_files:
+            print(f"missing file: {video.label}: {study.videos.file_of(video)}")
+        for video in report.changed_files:
+            print(f"file changed size: {video.label}: {study.videos.file_of(video)}")
+        for problem in report.attachment_problems:
+            print(problem)
+        content = verify_contents(study)  # whole-file hashes (file_contents.py)
+        for line in content.lines():
+            print(line)
+    if report.ok and not findings and content.ok:
+        print("Study OK: database intact, every video file present and readable to the end.")
+        return 0
+    return 1
