@@ -12,10 +12,10 @@ from pathlib import Path
 
 import numpy as np
 
+from eas_coder.adding_videos import VideoEntry, add_checked, inspect_for_adding
 from eas_coder.errors import Conflict
 from eas_coder.location import STUDY_SUFFIX, from_string
 from eas_coder.media.demo_videos import write_demo_video
-from eas_coder.media.probe import probe
 from eas_coder.model import AssignmentStatus
 from eas_coder.scheme import load_scheme
 from eas_coder.store.study import Study
@@ -56,7 +56,10 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
                     seconds=seconds,
                     seed=p_index * 10 + t_index,
                 )
-                videos.append(study.videos.add(participant, timepoint, path, probe(path)))
+                # checked as Add Videos checks, so the window never calls them unchecked
+                accuracy, info = inspect_for_adding(path)
+                entry = VideoEntry(path, participant, timepoint)
+                videos.append(add_checked(study, entry, accuracy, info))
         keys = study.scheme.keys
         for index, video in enumerate(videos):
             # Half the tapes are double-coded, as for a reliability sample.

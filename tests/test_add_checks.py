@@ -128,3 +128,16 @@ def test_check_reports_a_file_damaged_after_it_was_added(
         [stored] = study.videos.all()
         found = adding_videos.accuracy_of(study, stored.id)
         assert found is not None and found.unreadable_tail > 0  # the re-check is stored
+
+
+def test_the_demo_studys_videos_are_checked_as_added_ones(tmp_path: Path) -> None:
+    # The window said "not checked yet (added by an older version)" on a fresh demo study.
+    from eas_coder.demo import build_demo
+
+    study_file = build_demo(tmp_path / "demo", seconds=2.0)
+    with Study.open(from_string(study_file)) as study:
+        videos = study.videos.all()
+        checks = [adding_videos.accuracy_of(study, v.id) for v in videos]
+        hashes = [study.videos.full_hash_of(v.id) for v in videos]
+    assert videos and all(c is not None and not c.problems for c in checks)
+    assert all(h is not None and len(h) == 64 for h in hashes)
