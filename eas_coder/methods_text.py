@@ -42,6 +42,9 @@ REFERENCES = (
     "Bonett DG (2002). Sample size requirements for estimating intraclass correlations with "
     "desired precision. Stat Med 21:1331–1335.",
     "Gwet KL (2014). Handbook of Inter-Rater Reliability, 4th ed. Advanced Analytics.",
+    "Searle SR (1971). Linear Models. Wiley.",
+    "Donner A (1986). A review of inference procedures for the intraclass correlation "
+    "coefficient in the one-way random effects model. Int Stat Rev 54:67–82.",
     "Krippendorff K (2004). Content Analysis: An Introduction to Its Methodology, 2nd ed.",
     "Bland JM, Altman DG (1986). Statistical methods for assessing agreement between two "
     "methods of clinical measurement. Lancet 327:307–310.",
