@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
+from sqlalchemy.exc import SQLAlchemyError
 
 from eas_coder.gui.live_updates import LiveUpdates
 from eas_coder.gui.progress_dock import ProgressDock
@@ -46,7 +47,23 @@ class LiveRefresh(QObject):
     def _on_signed_in(self, _who: str) -> None:
         self.dock.set_manager(self.window.session.manager)
 
-    def _on_changed(self, entries: list[AuditEntry]) -> None:
+    def _on_changed(self, entries: list[AuditEntry], tries_left: int = 3) -> None:
+        try:
+            self._show_changes(entries)
+        except SQLAlchemyError as exc:
+            # A moment's failure while reading (chosen as a deadlock's victim beside a server
+            # restore, a dropped connection): read again shortly, never raise into Qt's loop.
+            if tries_left > 0:
+                QTimer.singleShot(1000, lambda: self._on_changed(entries, tries_left - 1))
+                return
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            self.window.statusBar().showMessage(
+                f"Could not show other workstations' latest changes ({reason}); "
+                "they appear with the next change, or reopen the study.",
+                15_000,
+            )
+
+    def _show_changes(self, entries: list[AuditEntry]) -> None:
         window = self.window
         names = Names.of(window.study)
         touched = touched_videos(entries, names)

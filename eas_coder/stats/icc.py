@@ -77,11 +77,14 @@ class _MeanSquares:
 def _mean_squares(data: npt.NDArray[np.float64]) -> _MeanSquares:
     n, k = data.shape
     grand = data.mean()
-    ss_total = float(((data - grand) ** 2).sum())
-    ss_rows = float(k * ((data.mean(axis=1) - grand) ** 2).sum())
-    ss_cols = float(n * ((data.mean(axis=0) - grand) ** 2).sum())
-    ss_error = max(ss_total - ss_rows - ss_cols, 0.0)  # clip rounding below zero
-    ss_within = max(ss_total - ss_rows, 0.0)
+    row_means = data.mean(axis=1)
+    ss_rows = float(k * ((row_means - grand) ** 2).sum())
+    # Within units, summed directly (not total − rows): coders who agree on every unit give
+    # exactly 0, where the difference left a rounding residue and F = 6e15 instead of ∞.
+    ss_within = float(((data - row_means[:, None]) ** 2).sum())
+    # Raters' differences are part of the within-unit spread: never more than all of it.
+    ss_cols = min(float(n * ((data.mean(axis=0) - grand) ** 2).sum()), ss_within)
+    ss_error = max(ss_within - ss_cols, 0.0)  # clip rounding below zero
     return _MeanSquares(
         n=n,
         k=k,

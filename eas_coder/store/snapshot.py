@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.sql.schema import Table
 
 from eas_coder.errors import StudyError
@@ -40,6 +42,7 @@ from eas_coder.store.tables import Base, StudyRow
 from eas_coder.store.work_folder import work_folder
 
 BATCH = 5000  # rows per INSERT batch: bounded memory for a study of any size
+LOCK_WAIT_S = 30.0  # how long a restore keeps asking for the tables while others read them
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,32 @@ class ServerRestore:
 
 def _tables() -> list[Table]:
     return list(Base.metadata.sorted_tables)  # parents before the rows that point at them
+
+
+def _lock_every_table(target: Connection) -> None:
+    """Every table's exclusive lock, taken without ever waiting while holding one.
+
+    Taken one by one with waiting, a window reading ``video JOIN participant`` (its locks in
+    the other order) deadlocked with the restore and got an error. NOWAIT inside a savepoint
+    either gets them all or releases what it got, then tries again shortly.
+    """
+    names = ", ".join(f'"{table.name}"' for table in _tables())
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while True:
+        attempt = target.begin_nested()
+        try:
+            target.execute(text(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE NOWAIT"))
+        except OperationalError as exc:  # lock_not_available: someone is reading or saving
+            attempt.rollback()
+            if time.monotonic() > deadline:
+                raise StudyError(
+                    "the server study stayed busy (other workstations reading or saving) for "
+                    f"{LOCK_WAIT_S:.0f} s; nothing was changed, try the restore again"
+                ) from exc
+            time.sleep(0.05)
+            continue
+        attempt.commit()
+        return
 
 
 def _copy_rows(source: Connection, target: Connection) -> dict[str, int]:
@@ -173,8 +202,7 @@ def restore_snapshot(
         target_engine = open_engine(location)
         try:
             with source_engine.connect() as source, target_engine.begin() as target:
-                for table in _tables():  # nobody saves between keeping and replacing
-                    target.execute(text(f'LOCK TABLE "{table.name}" IN ACCESS EXCLUSIVE MODE'))
+                _lock_every_table(target)  # nobody saves between keeping and replacing
                 here = server_identity(target)
                 if not replace_study:
                     hint = "restore it with --replace-study (what the study holds is kept first)"

@@ -96,3 +96,12 @@ def test_incomplete_units_are_dropped_and_counted() -> None:
     table = icc(data)
     assert (table.n_units, table.n_dropped) == (3, 2)
     assert table["ICC2"].value == icc(data[[0, 2, 3]])["ICC2"].value
+
+
+def test_coders_agreeing_on_every_unit_give_an_infinite_f_not_a_rounding_residue() -> None:
+    # Found by hypothesis: total − between left ~1e-16 of error, so F was 6e15 and p ~1e-47.
+    table = np.array([[4.0, 4.0]] * 6 + [[1.5, 1.5]])
+    result = icc(table)
+    for form in ("ICC1", "ICC2", "ICC3"):
+        assert result[form].value == 1.0
+        assert result[form].f == math.inf and result[form].p == 0.0, result[form]
