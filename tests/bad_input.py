@@ -113,3 +113,15 @@ def fifo(path: Path) -> Path:
         pytest.skip("no named pipes on this system")
     os.mkfifo(path)
     return path
+
+
+def contents(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    """The rows of the tables a refused write could touch, read through SQLite itself."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return tuple(
+            sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
+            for table in ("coder", "participant", "video", "rating", "segment")
+        )
+    finally:
+        conn.close()

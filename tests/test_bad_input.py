@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from eas_coder.media.probe import probe
 from tests.bad_input import (
     absurd_y4m,
     audio_only,
+    contents,
     digest,
     fifo,
     png_bytes,
@@ -65,17 +65,6 @@ def study_file(tmp_path: Path, good_clip: Path, capsys: pytest.CaptureFixture[st
     assert main(["--db", str(path), "import-ratings", str(sheet)]) == 0
     capsys.readouterr()
     return path
-
-
-def _contents(path: Path) -> tuple[list[tuple[object, ...]], ...]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return tuple(
-            sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("coder", "video", "rating", "segment")
-        )
-    finally:
-        conn.close()
 
 
 # --- videos --------------------------------------------------------------------------------
@@ -154,13 +143,13 @@ def test_videos_add_refuses_a_bad_video_and_the_study_is_unchanged(
     problem: str,
 ) -> None:
     bad = make(tmp_path, good_clip)
-    before, saved = digest(study_file), _contents(study_file)
+    before, saved = digest(study_file), contents(study_file)
     add = ["videos", "add", str(bad), "--participant", "M02", "--timepoint", "T1"]
     line = cli_error(capsys, "--db", str(study_file), *add)
     # Adding runs the accuracy check, which names a truncated file as such (probe cannot).
     problem = "truncated" if make is _truncated else problem
     assert str(bad) in line and (problem or "") in line
-    assert digest(study_file) == before and _contents(study_file) == saved
+    assert digest(study_file) == before and contents(study_file) == saved
 
 
 @pytest.mark.skipif(
@@ -200,12 +189,12 @@ def test_a_folder_of_500_with_3_bad_adds_none_and_names_the_first_bad_one(
         else:
             os.link(good_clip, path)
     files = sorted(str(p) for p in folder.iterdir())
-    before, saved = digest(study_file), _contents(study_file)
+    before, saved = digest(study_file), contents(study_file)
     add = ["videos", "add", *files, "--participant", "M09", "--timepoint", "T1"]
     # Documented in cmd_videos_add: every file is probed before writing; one bad file adds none.
     line = cli_error(capsys, "--db", str(study_file), *add, "--allow-duplicate")
     assert str(folder / "clip_120.mp4") in line and "empty" in line
-    assert digest(study_file) == before and _contents(study_file) == saved
+    assert digest(study_file) == before and contents(study_file) == saved
     assert main(["--db", str(study_file), "videos", "list"]) == 0
     assert "M09" not in capsys.readouterr().out
 
@@ -321,13 +310,13 @@ def test_wrong_types_in_a_workbook(
         ["M01", "T1", "Ana", "child_responsiveness", 4, "segment", dt.date(2024, 1, 1), 5],
     ]
     sheet = write_xlsx(tmp_path / "types.xlsx", rows)
-    before, saved = digest(study_file), _contents(study_file)
+    before, saved = digest(study_file), contents(study_file)
     lines = import_error(capsys, study_file, sheet)
     assert "4 problem(s), nothing imported" in lines[0], lines
     assert [line.split(",")[0].strip() for line in lines[1:]] == [
         "row 2", "row 3", "row 4", "row 5",
     ]  # fmt: skip
-    assert digest(study_file) == before and _contents(study_file) == saved
+    assert digest(study_file) == before and contents(study_file) == saved
 
 
 def test_formulas_in_a_workbook_are_named_as_formulas(
@@ -347,13 +336,13 @@ def test_formulas_are_never_evaluated_or_imported(
     tmp_path: Path, study_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows: list[list[object]] = [[*HEADER], ["M01", "T1", "=A1", "structuring", "=1+1"]]
-    before, saved = digest(study_file), _contents(study_file)
+    before, saved = digest(study_file), contents(study_file)
     import_error(capsys, study_file, write_xlsx(tmp_path / "formula.xlsx", rows))
     csv = tmp_path / "formula.csv"
     csv.write_text(",".join(HEADER) + "\nM01,T1,Ana,structuring,=1+1\n", encoding="utf-8")
     lines = import_error(capsys, study_file, csv)
     assert "score" in lines[1] and "not a number" in lines[1]
-    assert digest(study_file) == before and _contents(study_file) == saved
+    assert digest(study_file) == before and contents(study_file) == saved
 
 
 @pytest.fixture(scope="module")
@@ -370,11 +359,11 @@ def million_rows(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _import_million(study_file: Path, sheet: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
-    before, saved = digest(study_file), _contents(study_file)
+    before, saved = digest(study_file), contents(study_file)
     capsys.readouterr()
     assert main(["--db", str(study_file), "import-ratings", str(sheet)]) == 2
     lines = capsys.readouterr().err.splitlines()
-    assert digest(study_file) == before and _contents(study_file) == saved
+    assert digest(study_file) == before and contents(study_file) == saved
     return lines
 
 

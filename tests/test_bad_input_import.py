@@ -9,7 +9,6 @@ and schemes in full)."""
 from __future__ import annotations
 
 import re
-import sqlite3
 import struct
 import zipfile
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from eas_coder.cli import main
 from eas_coder.location import from_string
 from eas_coder.store.study import Study
-from tests.bad_input import digest, write_xlsx
+from tests.bad_input import contents, digest, write_xlsx
 from tests.support import ffmpeg_video
 
 HEADER = ["participant", "timepoint", "coder", "dimension", "score"]
@@ -48,17 +47,6 @@ def study_file(tmp_path: Path, clip: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["--db", str(path), "import-ratings", str(sheet)]) == 0
     capsys.readouterr()
     return path
-
-
-def contents(path: Path) -> tuple[list[tuple[object, ...]], ...]:
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return tuple(
-            sorted(conn.execute(f"SELECT * FROM {table}").fetchall(), key=repr)
-            for table in ("coder", "participant", "video", "rating", "segment")
-        )
-    finally:
-        conn.close()
 
 
 def refused(capsys: pytest.CaptureFixture[str], study: Path, sheet: Path, *extra: str) -> str:

@@ -101,6 +101,14 @@ def _ratio(a: float, b: float) -> float:
     return a / b
 
 
+def _result(name: str, value: float, test: _FTest, ci: tuple[float, float]) -> IccResult:
+    """One ICC form with its F test and interval, as plain floats."""
+    return IccResult(
+        name, float(value), float(test.f), float(test.df1), float(test.df2), test.p,
+        (float(ci[0]), float(ci[1])),
+    )  # fmt: skip
+
+
 def _undefined(n_units: int, n_raters: int, dropped: int) -> IccTable:
     empty = {f: IccResult(f, NAN, NAN, NAN, NAN, NAN, (NAN, NAN)) for f in ICC_FORMS}
     return IccTable(n_units, n_raters, dropped, empty)
@@ -173,18 +181,7 @@ def icc_one_way(
              _single(bounds, k0)),
             ("ICC1k", _ratio(ms_between - ms_within, ms_between), _average(bounds)),
         ]  # fmt: skip
-        forms = {
-            name: IccResult(
-                name,
-                float(value),
-                float(test.f),
-                float(test.df1),
-                float(test.df2),
-                test.p,
-                (float(ci[0]), float(ci[1])),
-            )
-            for name, value, ci in rows
-        }
+        forms = {name: _result(name, value, test, ci) for name, value, ci in rows}
     return forms, n
 
 
@@ -230,18 +227,7 @@ def _complete_icc(ratings: npt.ArrayLike, confidence: float) -> IccTable:
             ),
             ("ICC3k", _ratio(ms.rows - ms.error, ms.rows), two_way, _average(two_bounds)),
         ]
-        forms = {
-            name: IccResult(
-                name,
-                float(value),
-                float(test.f),
-                float(test.df1),
-                float(test.df2),
-                test.p,
-                (float(ci[0]), float(ci[1])),
-            )
-            for name, value, test, ci in rows
-        }
+        forms = {name: _result(name, value, test, ci) for name, value, test, ci in rows}
     return IccTable(n, k, dropped, forms)
 
 

@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 from eas_coder.errors import Conflict
 from eas_coder.model import Consensus
 from eas_coder.scheme import Scheme
-from eas_coder.store.tables import AuditRow, ConsensusRow, SegmentRow, VideoRow, utcnow
-from eas_coder.store.unit import StudyDb, same_target
-from eas_coder.timecode import clock
+from eas_coder.store.tables import ConsensusRow, VideoRow, utcnow
+from eas_coder.store.unit import StudyDb, last_changed_by, same_target, target_text
 
 
 class StaleConsensus(Conflict):
@@ -116,24 +115,14 @@ class ConsensusScores:
     ) -> StaleConsensus:
         """The refusal of a save made from a stale copy: what is stored now, and by whom."""
         label = self._scheme.dimension(dimension).label
-        segment = None if segment_id is None else session.get(SegmentRow, segment_id)
-        if segment is None:
-            target = "the whole session"
-        else:
-            target = f"the segment {clock(segment.start_ms)}–{clock(segment.end_ms)}"
+        target = target_text(session, segment_id)
         if row is None:
             return StaleConsensus(
                 f"The consensus on {label} of {target} was removed meanwhile; "
                 f"your {value:g} was not saved",
                 None,
             )
-        actor = session.scalar(
-            select(AuditRow.actor)
-            .where(AuditRow.entity == "consensus", AuditRow.entity_id == row.id)
-            .order_by(AuditRow.id.desc())
-            .limit(1)
-        )
-        by = f" by {actor}" if actor else ""
+        by = last_changed_by(session, "consensus", row.id)
         return StaleConsensus(
             f"The consensus on {label} of {target} was changed meanwhile{by}: now "
             f"{row.score:g} (version {row.version}); your {value:g} was not saved",

@@ -14,15 +14,19 @@ from eas_coder.scheme import Scheme
 from eas_coder.store import convert
 from eas_coder.store.rating_columns import RatingColumns, read_rating_columns
 from eas_coder.store.tables import (
-    AuditRow,
     CoderRow,
     RatingRow,
-    SegmentRow,
     VideoRow,
     utcnow,
 )
-from eas_coder.store.unit import StudyDb, note_text, rating_state, same_target
-from eas_coder.timecode import clock
+from eas_coder.store.unit import (
+    StudyDb,
+    last_changed_by,
+    note_text,
+    rating_state,
+    same_target,
+    target_text,
+)
 
 
 def _target(
@@ -143,22 +147,12 @@ class Ratings:
     ) -> StaleEdit:
         """The error for an edit made from a stale copy: what is stored now, and by whom."""
         label = self._scheme.dimension(dimension).label
-        segment = None if segment_id is None else session.get(SegmentRow, segment_id)
-        if segment is None:
-            target = "the whole session"
-        else:
-            target = f"the segment {clock(segment.start_ms)}–{clock(segment.end_ms)}"
+        target = target_text(session, segment_id)
         if row is None:
             return StaleEdit(
                 f"{label} of {target} was cleared meanwhile; {attempt} was not saved", None
             )
-        actor = session.scalar(
-            select(AuditRow.actor)
-            .where(AuditRow.entity == "rating", AuditRow.entity_id == row.id)
-            .order_by(AuditRow.id.desc())
-            .limit(1)
-        )
-        by = f" by {actor}" if actor else ""
+        by = last_changed_by(session, "rating", row.id)
         return StaleEdit(
             f"{label} of {target} was changed meanwhile{by}: now {row.score:g} "
             f"(version {row.version}); {attempt} was not saved",

@@ -19,6 +19,7 @@ from eas_coder.errors import Conflict, NotFound, StudyBusy, StudyError
 from eas_coder.location import Location
 from eas_coder.store import database, study_files
 from eas_coder.store.tables import AssignmentRow, AuditRow, Base, RatingRow, SegmentRow
+from eas_coder.timecode import clock
 
 RowT = TypeVar("RowT", bound=Base)
 CHANGES_CHANNEL = "eas_coder_changes"  # PostgreSQL NOTIFY channel of every write
@@ -74,6 +75,25 @@ def rating_state(row: RatingRow) -> dict[str, Any]:
 def same_target(column: Any, segment_id: int | None) -> Any:
     """WHERE clause for "the same segment, or the whole session when ``segment_id`` is None"."""
     return column.is_(None) if segment_id is None else column == segment_id
+
+
+def target_text(session: Session, segment_id: int | None) -> str:
+    """How a refusal names what a score is on: "the whole session" or "the segment a–b"."""
+    segment = None if segment_id is None else session.get(SegmentRow, segment_id)
+    if segment is None:
+        return "the whole session"
+    return f"the segment {clock(segment.start_ms)}–{clock(segment.end_ms)}"
+
+
+def last_changed_by(session: Session, entity: str, entity_id: int) -> str:
+    """ " by <actor>" of the newest audit entry of a row ("" when the log has none)."""
+    actor = session.scalar(
+        select(AuditRow.actor)
+        .where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
+        .order_by(AuditRow.id.desc())
+        .limit(1)
+    )
+    return f" by {actor}" if actor else ""
 
 
 def to_json(value: Any) -> str | None:
