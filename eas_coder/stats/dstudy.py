@@ -23,9 +23,10 @@ NAN = float("nan")
 
 def spearman_brown(single: float, k: float) -> float:
     """The reliability of the mean of k coders, from one coder's ICC."""
-    if single != single:
+    denominator = 1 + (k - 1) * single
+    if single != single or denominator == 0:  # ICC = −1/(k−1): coders exactly opposed
         return NAN
-    return k * single / (1 + (k - 1) * single)
+    return k * single / denominator
 
 
 def coders_needed(single: float, target: float, most: int = 1000) -> int | None:

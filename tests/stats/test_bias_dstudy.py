@@ -70,3 +70,11 @@ def test_coders_and_units_needed_hand_worked() -> None:
     line = d_study("ICC2", 0.6, 0.8, 12, 0.2)
     assert line.projected[1] == 0.6 and line.coders_for_target == 3
     assert line.units_for_width == units_needed(0.6, 2, 0.2)
+
+
+def test_coders_exactly_opposed_give_an_undefined_projection_not_a_crash() -> None:
+    # Found by the soak's exports: two coders whose single-measure ICC is exactly −1.
+    assert math.isnan(spearman_brown(-1.0, 2))
+    assert spearman_brown(-1.0, 3) == pytest.approx(3.0)  # 3·(−1) / (1 − 2)
+    projection = d_study("ICC2", -1.0, target=0.7, n_units=12, ci_width=0.2)
+    assert math.isnan(projection.projected[2]) and projection.projected[1] == -1.0
