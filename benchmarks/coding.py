@@ -35,8 +35,8 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.player_probes import ms, qt_message, summary
 from benchmarks.report import print_table, write_json
 from eas_coder.demo import build_demo
-from eas_coder.gui.app import application, open_window
-from eas_coder.gui.main_window import MainWindow
+from eas_coder.gui.window.app import application, open_window
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import load_scheme
 from eas_coder.store.database import make_engine

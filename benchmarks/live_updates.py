@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.live_updates import PICKUP_MS
+from eas_coder.gui.window.live_updates import PICKUP_MS
 from eas_coder.location import Location, from_string
 from eas_coder.model import VideoInfo
 from eas_coder.scheme import load_scheme

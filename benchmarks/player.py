@@ -48,7 +48,7 @@ from benchmarks.player_probes import (
     summary,
 )
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.app import application
+from eas_coder.gui.window.app import application
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.player import Player

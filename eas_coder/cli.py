@@ -170,7 +170,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
     ):
         raise UsageError("no display to open the window on (DISPLAY is not set)")
     # Imported by name so the command line works (and imports) without Qt.
-    app = importlib.import_module("eas_coder.gui.app")
+    app = importlib.import_module("eas_coder.gui.window.app")
     launch: Callable[[Location, bool, str | None], int] = app.launch
     return launch(args.location, args.location_explicit, getattr(args, "player", None))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle, QToolButton, QWidget
 
-from eas_coder.gui.forms import load_form
+from eas_coder.gui.common.forms import load_form
 from eas_coder.timecode import clock
 
 

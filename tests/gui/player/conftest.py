@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.app import application
+from eas_coder.gui.window.app import application
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.qt_backend import QtBackend

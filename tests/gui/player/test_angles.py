@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.player.panel import PlayerPanel
 from tests.gui.player.conftest import shown_rgb
-from tests.gui.test_timeline_waveform import loud_columns
+from tests.gui.timeline.test_timeline_waveform import loud_columns
 from tests.media.test_waveform import BURST_MS, make_media
 from tests.support import need_tool
 

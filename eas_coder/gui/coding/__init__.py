@@ -1,0 +1,3 @@
+"""A coder's session: the coding session and its undo commands, the controller that ties player,
+timeline and rating panel together, the segment table and the Videos dock. May use ``player``,
+``rating``, ``timeline``, ``common`` and the core, never the window or the manager's rooms."""

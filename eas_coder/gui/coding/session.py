@@ -1,0 +1,432 @@
+"""Who is coding which video, and every edit they make, as undoable saved commands.
+
+The session is the window's one door to the study for coding: widgets ask it what to show
+(blind coding applied) and tell it what the coder did; it writes through the Study at once
+and announces what changed. A coder codes only videos assigned to them: opening another one
+asks whether to take it, where the study allows that (``gui/unassigned.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from eas_coder.coding import (
+    CodingStatus,
+    coding_status,
+    missing_for_submit,
+    only_visible,
+    visible_coders,
+)
+from eas_coder.errors import StudyError
+from eas_coder.gui.coding.unassigned import UnassignedVideo
+from eas_coder.gui.coding.undo_commands import (
+    AddSegmentCommand,
+    DeleteSegmentsCommand,
+    MergeSegmentsCommand,
+    RatingCommand,
+    SavedSegment,
+    ScoreState,
+    SplitSegmentCommand,
+    UpdateSegmentCommand,
+)
+from eas_coder.model import Coder, Rating, Segment, Video
+from eas_coder.store.study import Study
+
+
+class CodingSession(QObject):
+    """The coder (or lab manager), the video on screen, and the undo stack of their edits."""
+
+    changed = Signal(str, object)  # "segments" | "ratings" | "status" | "coder", focus id or None
+    saved = Signal(str)  # what was saved, for the status bar
+    failed = Signal(str)  # why a change was refused
+
+    def __init__(self, study: Study, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.study = study
+        self.coder: Coder | None = None
+        self.manager = False
+        self.video: Video | None = None
+        self.undo_stack = QUndoStack(self)
+        self._ids: dict[int, int] = {}  # segment key -> current id
+        # (dimension, segment id) -> version of the rating last shown (0: none was shown);
+        # an edit sends it along, so a score changed elsewhere meanwhile is never overwritten
+        self._seen: dict[tuple[str, int | None], int] = {}
+        # (dimension, segment id) -> version this window's own last save produced
+        self._written: dict[tuple[str, int | None], int] = {}
+        self.unassigned = UnassignedVideo(self)
+
+    # -- who and what ---------------------------------------------------------------------
+
+    def sign_in(self, coder: Coder | None, manager: bool) -> None:
+        """Start coding as ``coder``, or as the lab manager (``coder`` None); the audit log
+        names them from now on (passphrases are checked before, by the sign-in dialog)."""
+        self.coder, self.manager = coder, manager
+        self.study.coders.act_as(coder, manager)
+        self.unassigned.dismiss()
+        self.undo_stack.clear()
+        self._seen.clear()
+        self._written.clear()
+        self.changed.emit("coder", None)
+
+    def who(self) -> str:
+        """The title bar's name for the person at the keyboard."""
+        if self.manager:
+            return "Lab manager"
+        return self.coder.name if self.coder else "nobody signed in"
+
+    def show_video(self, video: Video | None) -> None:
+        """The video on screen; a coder gets their copy of its shared template."""
+        self.video = video
+        self.undo_stack.clear()  # edits of another video are not undone from here
+        self._ids.clear()
+        self._seen.clear()
+        self._written.clear()
+        self.unassigned.dismiss()
+        if video is not None and self.coder is not None:
+            if not self.is_assigned():
+                self.unassigned.opened(video, self.coder)  # asks, or refuses (audited)
+            elif not self.is_locked():
+                self.apply_template()
+        self.changed.emit("segments", None)
+
+    def apply_template(self) -> None:
+        """The coder's copy of the open video's shared episode template (once)."""
+        if self.video is not None and self.coder is not None:
+            try:
+                self.study.templates.apply(self.video.id, self.coder.id)
+            except StudyError as exc:
+                self.report_failure(str(exc))
+
+    def is_assigned(self) -> bool:
+        """True when the open video is assigned to the signed-in coder."""
+        if self.video is None or self.coder is None:
+            return False
+        coder_id = self.coder.id
+        return any(a.coder_id == coder_id for a in self.study.assignments.of_video(self.video.id))
+
+    def can_code(self) -> bool:
+        """True when a coder (not the manager) has a video assigned to them open."""
+        return self.coder is not None and self.video is not None and self.is_assigned()
+
+    def require_coding(self) -> tuple[int, int]:
+        """(video id, coder id) of the work being edited; StudyError if there is none."""
+        if self.video is None or self.coder is None:
+            raise StudyError("sign in as a coder and open a video to code it")
+        return self.video.id, self.coder.id
+
+    # -- what the viewer may see ------------------------------------------------------------
+
+    def my_segments(self) -> list[Segment]:
+        """The coder's own segments of the video, in time order."""
+        if self.video is None or self.coder is None:
+            return []
+        return self.study.segments.all(video_id=self.video.id, coder_id=self.coder.id)
+
+    def my_ratings(self) -> list[Rating]:
+        """The coder's own ratings of the video."""
+        if self.video is None or self.coder is None:
+            return []
+        return self.study.ratings.all(video_id=self.video.id, coder_id=self.coder.id)
+
+    def others_segments(self) -> dict[int, list[Segment]]:
+        """Other coders' segments of the video that blind coding lets the viewer see."""
+        if self.video is None:
+            return {}
+        visible = visible_coders(
+            self.study.assignments.of_video(self.video.id),
+            self.video.id,
+            self.coder.id if self.coder else None,
+            self.manager,
+        )
+        mine = self.coder.id if self.coder else None
+        shown: dict[int, list[Segment]] = {}
+        for segment in only_visible(self.study.segments.all(video_id=self.video.id), visible):
+            if segment.coder_id != mine:
+                shown.setdefault(segment.coder_id, []).append(segment)
+        return shown
+
+    def status(self) -> CodingStatus | None:
+        """The coder's status on the open video."""
+        if self.video is None or self.coder is None:
+            return None
+        return self.status_of(self.video.id)
+
+    def status_of(self, video_id: int) -> CodingStatus:
+        """The signed-in coder's status on one video (three small indexed queries)."""
+        if self.coder is None:
+            return CodingStatus.NOT_STARTED
+        coder_id = self.coder.id
+        if self._submitted(video_id):
+            return CodingStatus.SUBMITTED
+        study = self.study
+        has_work = bool(study.segments.all(video_id=video_id, coder_id=coder_id)) or bool(
+            study.ratings.all(video_id=video_id, coder_id=coder_id)
+        )
+        return coding_status(False, has_work)
+
+    def statuses(self) -> dict[int, CodingStatus]:
+        """The signed-in coder's status per video (for the whole video list at once)."""
+        if self.coder is None:
+            return {}
+        coder_id = self.coder.id
+        done = {a.video_id for a in self.study.assignments.all(coder_id) if a.status == "done"}
+        worked = {v for v, c in self.study.ratings.last_rated() if c == coder_id}
+        worked |= {s.video_id for s in self.study.segments.all(coder_id=coder_id)}
+        ids = {v.id for v in self.study.videos.all()}
+        return {v: coding_status(v in done, v in worked) for v in ids}
+
+    def _submitted(self, video_id: int) -> bool:
+        if self.coder is None:
+            return False
+        return any(
+            a.coder_id == self.coder.id and a.status == "done"
+            for a in self.study.assignments.of_video(video_id)
+        )
+
+    def is_locked(self) -> bool:
+        """True when the coder submitted the open video (their work is read-only)."""
+        return self.video is not None and self._submitted(self.video.id)
+
+    def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
+        """The coder's rating of one dimension of one target."""
+        for rating in self.my_ratings():
+            if rating.dimension == dimension and rating.segment_id == segment_id:
+                return rating
+        return None
+
+    def seen_version(self, dimension: str, segment_id: int | None) -> int:
+        """The version of the rating last shown for this target (0: none); else the stored one."""
+        seen = self._seen.get((dimension, segment_id))
+        if seen is not None:
+            return seen
+        found = self.find_rating(dimension, segment_id)
+        return 0 if found is None else found.version
+
+    def saw(self, dimension: str, segment_id: int | None, version: int) -> None:
+        """Record the version of a rating now on screen (0: no rating)."""
+        self._seen[(dimension, segment_id)] = version
+
+    def wrote(self, dimension: str, segment_id: int | None, version: int) -> None:
+        """Record the version a save (or undo) from this window produced (0: cleared)."""
+        self._written[(dimension, segment_id)] = version
+        self.saw(dimension, segment_id, version)
+
+    def written_version(self, dimension: str, segment_id: int | None, default: int) -> int:
+        """The version this window's last save of a rating produced, else ``default``."""
+        return self._written.get((dimension, segment_id), default)
+
+    # -- edits (each one undoable and saved at once) -----------------------------------------
+
+    def set_score(self, dimension: str, score: float | None, segment_id: int | None) -> None:
+        """Rate (or clear) one dimension of a segment or the whole session."""
+        old = self.find_rating(dimension, segment_id)
+        old_state = None if old is None else _state(old)
+        new_state: ScoreState | None = None
+        if score is not None:  # a new score keeps the rating's note and item scores
+            new_state = replace(old_state or ScoreState(0.0), score=float(score))
+        if old_state == new_state:
+            return
+        label = self.study.scheme.dimension(dimension).label
+        text = f"Clear {label}" if new_state is None else f"{label} {score:g}"
+        seen = self.seen_version(dimension, segment_id)
+        self._push(
+            RatingCommand(
+                self, dimension, self.key_of(segment_id), old_state, new_state, text, seen
+            )
+        )
+
+    def set_note(self, dimension: str, note: str, segment_id: int | None) -> None:
+        """Write why a score was given (needs the score first)."""
+        old = self.find_rating(dimension, segment_id)
+        if old is None:
+            if note.strip():
+                self.report_failure("give the score first, then the note")
+            return
+        if old.note == note.strip():
+            return
+        label = self.study.scheme.dimension(dimension).label
+        self._push(
+            RatingCommand(
+                self, dimension, self.key_of(segment_id), _state(old),
+                replace(_state(old), note=note.strip()), f"Note on {label}",
+                self.seen_version(dimension, segment_id),
+            )
+        )  # fmt: skip
+
+    def set_item(
+        self, dimension: str, item: str, score: float | None, segment_id: int | None
+    ) -> None:
+        """Score (or clear) one item of a dimension; it is kept with the dimension's rating,
+        so that score comes first (as a note does)."""
+        dim = self.study.scheme.dimension(dimension)
+        label = f"{dim.label} / {dim.item(item).label}"
+        old = self.find_rating(dimension, segment_id)
+        if old is None:
+            if score is not None:
+                self.report_failure(f"give the {dim.label} score first, then its items")
+                self.touched("ratings")  # show the item empty again: nothing was saved
+            return
+        items = dict(old.items or {})
+        if score is None:
+            items.pop(item, None)
+        else:
+            items[item] = float(score)
+        if items == (old.items or {}):
+            return
+        text = f"Clear {label}" if score is None else f"{label} {score:g}"
+        self._push(
+            RatingCommand(
+                self, dimension, self.key_of(segment_id), _state(old),
+                replace(_state(old), items=items), text,
+                self.seen_version(dimension, segment_id), part=item,
+            )
+        )  # fmt: skip
+
+    def add_segment(self, start_ms: int, end_ms: int, episode: str | None = None) -> None:
+        """Mark a segment."""
+        self._push(AddSegmentCommand(self, start_ms, end_ms, episode))
+
+    def update_segment(self, segment: Segment, **changes: object) -> None:
+        """Change a segment's span, episode or note."""
+        new = replace(segment, **changes)  # type: ignore[arg-type]
+        if new != segment:
+            self._push(UpdateSegmentCommand(self, segment, new, "Change segment"))
+
+    def delete_segments(self, segment_ids: list[int]) -> None:
+        """Delete segments (with their ratings)."""
+        if segment_ids:
+            self._push(DeleteSegmentsCommand(self, segment_ids))
+
+    def split_segment(self, segment_id: int, at_ms: int) -> None:
+        """Cut a segment at a time."""
+        self._push(SplitSegmentCommand(self, segment_id, at_ms))
+
+    def merge_segments(self, segment_ids: list[int]) -> None:
+        """Join segments."""
+        if len(segment_ids) >= 2:
+            self._push(MergeSegmentsCommand(self, segment_ids))
+
+    def missing(self) -> list[str]:
+        """What must still be rated before the open video can be submitted."""
+        return missing_for_submit(self.study.scheme, self.my_segments(), self.my_ratings())
+
+    def submit(self) -> list[str]:
+        """Submit the open video; returns what is missing instead when incomplete."""
+        video_id, coder_id = self.require_coding()
+        missing = self.missing()
+        if missing:
+            return missing
+        self.study.assignments.submit(video_id, coder_id)
+        self.undo_stack.clear()  # submitted work is locked: nothing left to undo
+        self.report_saved("Submitted")
+        self.changed.emit("status", None)
+        return []
+
+    def reopen(self, video_id: int, coder_id: int) -> None:
+        """Lab manager: unlock a coder's submitted video."""
+        if not self.manager:
+            raise StudyError("only the lab manager can reopen a submitted video")
+        self.study.assignments.reopen(video_id, coder_id)
+        self.changed.emit("status", None)
+
+    def assign(self, video_id: int, coder_id: int) -> None:
+        """Lab manager: give a video to a coder."""
+        if not self.manager:
+            raise StudyError("only the lab manager assigns videos")
+        if any(a.coder_id == coder_id for a in self.study.assignments.of_video(video_id)):
+            return
+        self.study.assignments.add(video_id, coder_id)
+        self.changed.emit("status", None)
+
+    # -- used by the commands -----------------------------------------------------------------
+
+    def _push(self, command: QUndoCommand) -> None:
+        if self.coder is None or self.video is None:
+            self.report_failure("sign in as a coder to code")
+            return
+        if not self.is_assigned():
+            self.report_failure("this video is not assigned to you; the lab manager assigns videos")
+            return
+        if self.is_locked():
+            self.report_failure("this video is submitted; the lab manager can reopen it")
+            return
+        self.undo_stack.push(command)
+
+    def key_of(self, segment_id: int | None) -> int | None:
+        """The stable key of a segment id (its first id)."""
+        if segment_id is None:
+            return None
+        for key, current in self._ids.items():
+            if current == segment_id:
+                return key
+        return segment_id
+
+    def resolve(self, key: int | None) -> int | None:
+        """The current id of a segment key."""
+        if key is None:
+            return None
+        return self._ids.get(key, key)
+
+    def remember(self, key: int | None, segment_id: int) -> int:
+        """Record that ``key`` now has ``segment_id`` (new key when None)."""
+        key = segment_id if key is None else key
+        self._ids[key] = segment_id
+        return key
+
+    def snapshot(self, segment_id: int) -> SavedSegment:
+        """A segment and its ratings, to restore after deleting it."""
+        segment = next(s for s in self.my_segments() if s.id == segment_id)
+        ratings = tuple(r for r in self.my_ratings() if r.segment_id == segment_id)
+        return SavedSegment(self.key_of(segment_id) or segment_id, segment, ratings)
+
+    def restore(self, saved: SavedSegment) -> None:
+        """Bring back a deleted segment with its ratings (it gets a new id)."""
+        s = saved.segment
+        added = self.study.segments.add(
+            s.video_id, s.coder_id, s.start_ms, s.end_ms, s.episode, s.note
+        )
+        self.remember(saved.key, added.id)
+        for r in saved.ratings:
+            self.study.ratings.set(
+                r.video_id, r.coder_id, r.dimension, r.score, added.id, r.items, note=r.note
+            )
+
+    def touched(self, what: str, focus: int | None = None) -> None:
+        """A command changed the study."""
+        self.changed.emit(what, focus)
+
+    def report_saved(self, what: str) -> None:
+        self.saved.emit(what)
+
+    def report_failure(self, message: str) -> None:
+        self.failed.emit(message)
+
+    def scores_of(self, segment_id: int | None) -> tuple[dict[str, float], dict[str, str]]:
+        """The coder's scores (item scores as "dimension/item") and notes of one target."""
+        scores: dict[str, float] = {}
+        notes: dict[str, str] = {}
+        for key in self.study.scheme.keys:
+            self.saw(key, segment_id, 0)
+        for r in self.my_ratings():
+            if r.segment_id == segment_id:
+                scores[r.dimension], notes[r.dimension] = r.score, r.note
+                scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
+                self.saw(r.dimension, segment_id, r.version)
+        return scores, notes
+
+    def session_means(self) -> Mapping[str, float]:
+        """Per dimension, the mean of the coder's segment scores (the derived session score)."""
+        sums: dict[str, list[float]] = {}
+        for r in self.my_ratings():
+            if r.segment_id is not None:
+                sums.setdefault(r.dimension, []).append(r.score)
+        return {k: sum(v) / len(v) for k, v in sums.items()}
+
+
+def _state(rating: Rating) -> ScoreState:
+    """What an undo step restores of a rating."""
+    return ScoreState(rating.score, rating.note, dict(rating.items or {}))

@@ -1,0 +1,237 @@
+"""The Videos dock: coding status per video, search and status filter (blind coding kept).
+
+A coder's list shows the videos assigned to them ("Assigned to me", the first filter); "All
+videos" is offered only where the study lets coders take unassigned videos
+(``coding.self_assign``), and those show as "not assigned to you".
+
+A video whose accuracy check (``media.accuracy``) found something carries a mark in the
+Participant column (a warning for problems, an info sign for notes), with the check's
+plain-words description as its tooltip; the Selected video dock gets a "Check" row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QStyle
+
+from eas_coder.adding_videos import parse_accuracy
+from eas_coder.coding import CodingStatus
+from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.common.models import VideoTableModel
+from eas_coder.media.accuracy import VideoAccuracy
+from eas_coder.model import Assignment, AssignmentStatus, Video
+from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.window.main_window import MainWindow
+
+# (label, key) of the status filter. For a coder, "" is their assigned videos (rows keyed
+# NOT_MINE are hidden) and ALL shows every video; for the lab manager "" shows every video.
+NOT_MINE = "not mine"
+ALL = "all"
+CODER_FILTERS = (
+    ("Assigned to me", ""),
+    ("Not started", CodingStatus.NOT_STARTED.value),
+    ("In progress", CodingStatus.IN_PROGRESS.value),
+    ("Submitted", CodingStatus.SUBMITTED.value),
+)
+MANAGER_FILTERS = (
+    ("All videos", ""),
+    ("Not assigned", "unassigned"),
+    ("Waiting for coders", "open"),
+    ("All coders submitted", "complete"),
+)
+
+
+def filters_for(session: CodingSession) -> tuple[tuple[str, str], ...]:
+    """The status filters of whoever is signed in; "All videos" for a coder only where the
+    study allows self-assignment."""
+    if session.manager:
+        return MANAGER_FILTERS
+    if session.coder is not None and session.study.settings.get("coding.self_assign"):
+        return (*CODER_FILTERS, ("All videos", ALL))
+    return CODER_FILTERS
+
+
+def _coder_row(status: CodingStatus, assigned: bool) -> tuple[str, str]:
+    if assigned:
+        return status.value, status.value
+    return "not assigned to you", NOT_MINE
+
+
+def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[str, str]]:
+    """(text, key) per video: the coder's own status, or every coder's for the lab manager."""
+    if session.manager:
+        names = {c.id: c.name for c in session.study.coders.all()}
+        by_video: dict[int, list[Assignment]] = {}
+        for assignment in session.study.assignments.all():
+            by_video.setdefault(assignment.video_id, []).append(assignment)
+        rows = []
+        for video in videos:
+            mine = by_video.get(video.id, [])
+            if not mine:
+                rows.append(("not assigned", "unassigned"))
+                continue
+            done = all(a.status == AssignmentStatus.DONE for a in mine)
+            text = ", ".join(
+                f"{names.get(a.coder_id, a.coder_id)}: {_word(a.status)}" for a in mine
+            )
+            rows.append((text, "complete" if done else "open"))
+        return rows
+    statuses = session.statuses()
+    if session.coder is None:  # nobody signed in yet: nothing is anyone's
+        return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
+    mine = {a.video_id for a in session.study.assignments.all(session.coder.id)}
+    return [_coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in mine) for v in videos]
+
+
+def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
+    """(text, key) of one video, cheaply (after a change to that video only)."""
+    if session.manager:
+        return _manager_row(session, {c.id: c.name for c in session.study.coders.all()},
+                            session.study.assignments.of_video(video.id))  # fmt: skip
+    if session.coder is None:
+        return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
+    coder_id = session.coder.id
+    assigned = any(a.coder_id == coder_id for a in session.study.assignments.of_video(video.id))
+    return _coder_row(session.status_of(video.id), assigned)
+
+
+def _manager_row(
+    _session: CodingSession, names: dict[int, str], assigned: Sequence[Assignment]
+) -> tuple[str, str]:
+    if not assigned:
+        return "not assigned", "unassigned"
+    done = all(a.status == AssignmentStatus.DONE for a in assigned)
+    text = ", ".join(f"{names.get(a.coder_id, a.coder_id)}: {_word(a.status)}" for a in assigned)
+    return text, "complete" if done else "open"
+
+
+def _word(status: AssignmentStatus) -> str:
+    return "submitted" if status == AssignmentStatus.DONE else status.value.replace("_", " ")
+
+
+def findings_of(study: Study) -> dict[int, VideoAccuracy]:
+    """Every video's stored accuracy check, by video id (one query)."""
+    found = {}
+    for video_id, text in study.videos.accuracies().items():
+        accuracy = parse_accuracy(text)
+        if accuracy is not None:
+            found[video_id] = accuracy
+    return found
+
+
+def _icon(accuracy: VideoAccuracy) -> QIcon:
+    style = QApplication.style()
+    kind = QStyle.StandardPixmap
+    return style.standardIcon(
+        kind.SP_MessageBoxWarning if accuracy.problems else kind.SP_MessageBoxInformation
+    )
+
+
+def show_check(window: MainWindow, accuracy: VideoAccuracy | None, has_file: bool = True) -> QLabel:
+    """Put what the accuracy check found in the Selected video dock's "Check" row (made on
+    first use, under the form's rows); returns its label."""
+    label = window.findChild(QLabel, "checkValue")
+    if label is None:
+        layout = window.findChild(QFormLayout, "detailsLayout")
+        caption = QLabel("Check")
+        label = QLabel()
+        label.setObjectName("checkValue")
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        if layout is not None:
+            layout.addRow(caption, label)
+    if not has_file:
+        label.setText("–")
+    elif accuracy is None:
+        label.setText("Not checked yet (added by an older version; eas-coder check does it)")
+    else:
+        label.setText(accuracy.describe())
+    return label
+
+
+class VideoFilter(QSortFilterProxyModel):
+    """Rows whose text matches the search and whose status key matches the chosen one;
+    a mark on the videos whose accuracy check found something."""
+
+    MARK_ROLE = Qt.ItemDataRole.UserRole + 7  # the check's few words ("" when nothing)
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._text = ""
+        self._status = ""
+        self._findings: dict[int, VideoAccuracy] = {}
+
+    def set_findings(self, findings: Mapping[int, VideoAccuracy]) -> None:
+        """The accuracy checks by video id (after the list was read again)."""
+        self._findings = dict(findings)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+
+    def finding(self, video_id: int) -> VideoAccuracy | None:
+        """A video's check, or None when it was never checked."""
+        return self._findings.get(video_id)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if index.isValid() and index.column() == 0 and role in (
+            Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole, self.MARK_ROLE,
+        ):  # fmt: skip
+            model = self.sourceModel()
+            if isinstance(model, VideoTableModel):
+                video = model.video(self.mapToSource(index).row())
+                found = self._findings.get(video.id)
+                mark = found.mark if found is not None else ""
+                if role == self.MARK_ROLE:
+                    return mark
+                if mark and found is not None:
+                    if role == Qt.ItemDataRole.DecorationRole:
+                        return _icon(found)
+                    return f"{mark}\n\n{found.describe()}"
+        return super().data(index, role)
+
+    def set_text(self, text: str) -> None:
+        """Search words: every word must appear in the participant, timepoint or file."""
+        self._change(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def set_status(self, key: str) -> None:
+        """Only rows with this status key ("" = all)."""
+        self._change(lambda: setattr(self, "_status", key))
+
+    def _change(self, update: Callable[[], None]) -> None:
+        # Qt 6.10 replaced invalidateFilter() by begin/endFilterChange().
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            update()
+            self.endFilterChange()
+        else:
+            update()
+            self.invalidateFilter()
+
+    def _status_matches(self, key: object) -> bool:
+        if self._status == ALL:
+            return True
+        if self._status:
+            return key == self._status
+        return key != NOT_MINE  # a coder's own videos (the lab manager's rows are all shown)
+
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, VideoTableModel):
+            return True
+        key = model.data(model.index(source_row, 2), VideoTableModel.STATUS_KEY_ROLE)
+        if not self._status_matches(key):
+            return False
+        if not self._text:
+            return True
+        video = model.video(source_row)
+        haystack = " ".join(
+            [video.participant_code, video.timepoint, video.name or "", video.path or ""]
+        ).lower()
+        return all(word in haystack for word in self._text.split())

@@ -1,0 +1,146 @@
+"""What only the lab manager does in the window: assign videos (one by one or as a seeded
+reliability sample), reopen submitted work, and fix a shared episode template."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
+
+from eas_coder.errors import EasCoderError
+from eas_coder.sampling import draw_and_assign
+
+if TYPE_CHECKING:
+    from eas_coder.gui.window.main_window import MainWindow
+
+SAMPLE_SEED = 2026
+
+
+class ManagerActions(QObject):
+    """The video list's context menu and the manager's Tools entries."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        table = window.videoTable
+        table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        table.customContextMenuRequested.connect(self._on_menu)
+        self.sample_action = QAction("Reliability &Sample…", window)
+        self.sample_action.setObjectName("actionReliabilitySample")
+        self.sample_action.triggered.connect(self.reliability_sample)
+        window.menuTools.addAction(self.sample_action)
+        self.template_action = QAction("Make Shared &Template from Coder's Segments…", window)
+        self.template_action.setObjectName("actionMakeTemplate")
+        self.template_action.triggered.connect(self.make_template)
+        window.menuCoding.addAction(self.template_action)
+        self.menu: QMenu | None = None
+
+    def set_manager(self, manager: bool) -> None:
+        """Enable the manager's actions only for the manager."""
+        self.sample_action.setEnabled(manager)
+        self.template_action.setEnabled(manager)
+
+    def _on_menu(self, pos: QPoint) -> None:
+        window = self.window
+        video = window.current_video()
+        if not window.session.manager or video is None:
+            return
+        study = window.study
+        assigned = {a.coder_id: a for a in study.assignments.of_video(video.id)}
+        menu = QMenu(window)
+        menu.setObjectName("videoContextMenu")
+        assign = menu.addMenu("Assign to")
+        reopen = menu.addMenu("Reopen for")
+        for coder in study.coders.all():
+            action = assign.addAction(coder.name)
+            action.setEnabled(coder.id not in assigned)
+            action.triggered.connect(lambda _=False, c=coder.id: self._assign(video.id, c))
+            done = coder.id in assigned and assigned[coder.id].status == "done"
+            again = reopen.addAction(coder.name)
+            again.setEnabled(done)
+            again.triggered.connect(lambda _=False, c=coder.id: self._reopen(video.id, c))
+        self.menu = menu
+        menu.popup(window.videoTable.viewport().mapToGlobal(pos))
+
+    def _assign(self, video_id: int, coder_id: int) -> None:
+        self._try(lambda: self.window.session.assign(video_id, coder_id), "Assigned")
+
+    def _reopen(self, video_id: int, coder_id: int) -> None:
+        self._try(lambda: self.window.session.reopen(video_id, coder_id), "Reopened")
+
+    def reliability_sample(self) -> None:
+        """Tools ▸ Reliability Sample…: a seeded share of videos, stratified by timepoint,
+        assigned to a second coder."""
+        window = self.window
+        coders = [c.name for c in window.study.coders.all()]
+        if not coders:
+            return
+        share, ok = QInputDialog.getDouble(
+            window, "Reliability sample", "Share of videos to double-code (%):", 20.0, 1.0,
+            100.0, 0,
+        )  # fmt: skip
+        if not ok:
+            return
+        coder, ok = QInputDialog.getItem(
+            window, "Reliability sample", "Assign the sample to:", coders, 0, False
+        )
+        if not ok:
+            return
+        try:
+            result = draw_and_assign(window.study, [coder], share / 100.0, SAMPLE_SEED)
+        except EasCoderError as exc:
+            QMessageBox.warning(window, "Reliability sample", str(exc))
+            return
+        window.session.changed.emit("status", None)
+        message = (
+            f"Reliability sample: {len(result.made)} videos assigned to {coder} "
+            f"({share:g}%, stratified by timepoint, seed {SAMPLE_SEED})"
+        )
+        window.statusBar().showMessage(message, 10_000)
+        if result.left_out:
+            # the manager must know why the share came out smaller, and which tapes it avoided
+            names = ", ".join(f"{v.participant_code} {v.timepoint}" for v in result.left_out)
+            box = QMessageBox(
+                QMessageBox.Icon.Information, "Reliability sample",
+                f"{message}.\n\nLeft out, because {coder} could already have seen other "
+                f"coders' work on them (under an earlier version's rule): {names}.",
+                QMessageBox.StandardButton.Ok, window,
+            )  # fmt: skip
+            box.setObjectName("sampleLeftOutBox")
+            box.open()
+
+    def make_template(self) -> None:
+        """Copy one coder's segments of the open video into its shared template."""
+        window = self.window
+        video = window.session.video
+        if video is None:
+            return
+        study = window.study
+        names = {c.id: c.name for c in study.coders.all()}
+        by_coder: dict[int, list[tuple[int, int, str | None]]] = {}
+        for s in study.segments.all(video_id=video.id):
+            by_coder.setdefault(s.coder_id, []).append((s.start_ms, s.end_ms, s.episode))
+        if not by_coder:
+            QMessageBox.information(window, "Template", "No coder has segments on this video yet.")
+            return
+        choices = [names[c] for c in by_coder]
+        chosen, ok = QInputDialog.getItem(
+            window, "Shared template", "Every coder rates the segments of:", choices, 0, False
+        )
+        if not ok:
+            return
+        coder_id = next(c for c in by_coder if names[c] == chosen)
+        self._try(
+            lambda: study.templates.set(video.id, by_coder[coder_id]),
+            f"Template set ({len(by_coder[coder_id])} segments)",
+        )
+
+    def _try(self, action: object, done: str) -> None:
+        try:
+            action()  # type: ignore[operator]
+        except EasCoderError as exc:
+            QMessageBox.warning(self.window, "EAS Coder", str(exc))
+            return
+        self.window.statusBar().showMessage(done, 8000)

@@ -1,0 +1,108 @@
+"""What the lab manager's long File menu actions share (relink, merge, back up, restore): the
+entries enabled for the manager only, the work run off the GUI thread behind a window-modal
+progress dialog, and the message box that reports the outcome."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from eas_coder.gui.common.workers import JobFunction, JobRunner
+
+if TYPE_CHECKING:
+    from eas_coder.gui.window.main_window import MainWindow
+
+MANAGER_ONLY = "Lab manager only"
+
+
+class ManagerJob(QObject):
+    """Base of one window's manager-only actions; ``title`` heads its dialogs."""
+
+    def __init__(self, window: MainWindow, title: str) -> None:
+        super().__init__(window)
+        self.window = window
+        self.title = title
+        self._actions: list[tuple[QAction, str]] = []  # with their status tip for the manager
+        self._runner: JobRunner | None = None
+        self.progress: QProgressDialog | None = None
+        self.box: QMessageBox | None = None  # the last message shown (tests read it)
+        window.signedIn.connect(self._on_signed_in)
+
+    def add_action(self, text: str, name: str, tip: str, handler: Callable[[], Any]) -> QAction:
+        """A File menu entry (placed by the caller) enabled only for the lab manager."""
+        action = QAction(text, self)
+        action.setObjectName(name)
+        action.triggered.connect(handler)
+        self._actions.append((action, tip))
+        self._on_signed_in("")
+        return action
+
+    def _on_signed_in(self, _who: str) -> None:
+        manager = self.window.session.manager
+        for action, tip in self._actions:
+            action.setEnabled(manager)
+            action.setStatusTip(tip if manager else MANAGER_ONLY)
+
+    def may_start(self) -> bool:
+        """True when the manager is signed in and nothing of this kind is running."""
+        return self.window.session.manager and not self.busy()
+
+    def busy(self) -> bool:
+        """True while a job runs."""
+        return self._runner is not None and self._runner.is_running()
+
+    def run(
+        self,
+        text: str,
+        job: JobFunction,
+        done: Callable[[Any], None],
+        failed: Callable[[object], None],
+        stop: Callable[[], None] | None = None,
+    ) -> None:
+        """Run ``job`` in the background behind a progress dialog; then ``done(result)`` or
+        ``failed(exception)`` on the GUI thread. With ``stop`` the dialog has a Stop button."""
+        progress = QProgressDialog(text, "Stop" if stop else "", 0, 0, self.window)
+        progress.setWindowTitle(self.title)
+        if stop is not None:
+            progress.canceled.connect(stop)
+        else:
+            progress.setCancelButton(None)  # work that must not be cut half-way
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoReset(False)
+        progress.setAutoClose(False)
+        progress.setMinimumDuration(0)
+        self.progress = progress
+        runner = JobRunner(job, self)
+        runner.progressed.connect(self._on_progress)
+        runner.succeeded.connect(lambda result: self._finish(lambda: done(result)))
+        runner.failed.connect(lambda exc: self._finish(lambda: failed(exc)))
+        self._runner = runner
+        progress.show()
+        runner.start()
+
+    def _finish(self, then: Callable[[], None]) -> None:
+        self._runner = None  # it deletes itself
+        if self.progress is not None:
+            self.progress.blockSignals(True)  # closing it is not stopping the next job
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+        then()
+
+    def _on_progress(self, what: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setLabelText(what)
+            self.progress.setRange(0, max(total, 0))
+            self.progress.setValue(min(done, total) if total else 0)
+
+    def show(self, icon: QMessageBox.Icon, text: str, details: str = "") -> None:
+        """Report, without blocking: the box stays until the person closes it."""
+        box = QMessageBox(icon, self.title, text, QMessageBox.StandardButton.Ok, self.window)
+        if details:
+            box.setDetailedText(details)
+        self.box = box
+        box.open()

@@ -1,0 +1,113 @@
+"""One row of the rating panel: label, hint and live band on one line, the score control, and
+the note (dimensions only; items share their dimension's note)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from eas_coder.gui.rating.control import ScoreControl
+from eas_coder.scheme import Scale
+
+HINT_MS = 2500  # how long a hint ("no half points here") stays
+_K = Qt.Key
+# Keys that only modify others (Qt's shortcut map ignores them too).
+_MODIFIER_KEYS = frozenset(
+    {_K.Key_Shift, _K.Key_Control, _K.Key_Meta, _K.Key_Alt, _K.Key_CapsLock, _K.Key_NumLock,
+     _K.Key_ScrollLock, _K.Key_AltGr, _K.Key_Super_L, _K.Key_Super_R, _K.Key_Hyper_L,
+     _K.Key_Hyper_R, _K.Key_Mode_switch, _K.Key_unknown}
+)  # fmt: skip
+
+
+class NoteEdit(QLineEdit):
+    """The "Why this score?" field. What is typed is finished (``editingFinished``, which
+    saves it) before any window shortcut acts, as a shortcut keeps the focus here and may lock
+    or re-read the target; Escape finishes it and asks to give the keyboard back."""
+
+    leaveRequested = Signal()  # Escape: the window puts the keyboard on the player
+
+    def event(self, event: QEvent) -> bool:
+        handled = super().event(event)
+        # Qt offers every key to the focused field first (ShortcutOverride); a key the field
+        # does not take (Ctrl+Enter, Alt+1, Ctrl+Down, Escape…) goes on to the shortcuts.
+        # Shift pressed for a capital is typing, not a shortcut.
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and not event.isAccepted()
+            and event.key() not in _MODIFIER_KEYS
+        ):
+            self._finish_in_place()
+        return handled
+
+    def _finish_in_place(self) -> None:
+        # Saving re-shows the target, which puts the cursor at the end: keep it where it was.
+        text, cursor = self.text(), self.cursorPosition()
+        start, length = self.selectionStart(), self.selectionLength()
+        self.editingFinished.emit()
+        if self.text() == text:
+            if length > 0 and start >= 0:
+                self.setSelection(start, length)
+            else:
+                self.setCursorPosition(cursor)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and event.modifiers() == Qt.KeyboardModifier.NoModifier:
+            self.editingFinished.emit()
+            self.leaveRequested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+
+class ScoreRow(QWidget):
+    """Label, hint and live band on one line; the score control; the note (dimensions only)."""
+
+    def __init__(self, key: str, label: str, scale: Scale, with_note: bool, indent: int) -> None:
+        super().__init__()
+        self.key = key
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(indent, 2, 2, 6)
+        layout.setSpacing(3)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        self.name = QLabel(label)
+        self.hint = QLabel()
+        self.hint.setObjectName(f"hint:{key}")
+        self.hint.setStyleSheet("color: palette(highlight); font-style: italic;")
+        self.hint.hide()
+        self.band = QLabel()
+        self.band.setObjectName(f"band:{key}")
+        self.band.hide()
+        top.addWidget(self.name)
+        top.addStretch(1)
+        top.addWidget(self.hint)
+        top.addWidget(self.band)
+        layout.addLayout(top)
+        self.control = ScoreControl(scale, label)
+        self.control.setObjectName(f"score:{key}")
+        self.name.setBuddy(self.control)
+        layout.addWidget(self.control)
+        self.note: NoteEdit | None = None
+        if with_note:
+            self.note = NoteEdit()
+            self.note.setObjectName(f"note:{key}")
+            self.note.setPlaceholderText("Why this score? (optional note)")
+            self.note.setClearButtonEnabled(True)
+            layout.addWidget(self.note)
+        self._hint_timer = QTimer(self)
+        self._hint_timer.setSingleShot(True)
+        self._hint_timer.setInterval(HINT_MS)
+        self._hint_timer.timeout.connect(self.hint.hide)
+
+    def show_hint(self, text: str) -> None:
+        """Say briefly why a key or click changed nothing."""
+        self.hint.setText(text)
+        self.hint.show()
+        self._hint_timer.start()
+
+    def hide_hint(self) -> None:
+        """Drop a hint left over from another target."""
+        self._hint_timer.stop()
+        self.hint.hide()

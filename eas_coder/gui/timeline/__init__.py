@@ -1,0 +1,2 @@
+"""The zoomable timeline: ruler, thumbnail and waveform layers, segment drawing and editing.
+May use ``common`` and the core; it knows nothing of the player, coding or the window."""

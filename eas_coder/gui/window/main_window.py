@@ -1,0 +1,409 @@
+"""The main window: its frame comes from ``ui/main_window.ui``; it forwards to the core.
+
+Docks: Videos and Selected video (from the form), Segments and Rating (built here from the
+study's scheme). The player sits in the middle. Who is coding decides what is shown: a
+coder sees only their own work until everyone assigned has submitted (blind coding).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
+
+from eas_coder.coding import visible_coders
+from eas_coder.gui.manager.backup_actions import BackupActions
+from eas_coder.gui.study.coder_dialog import CoderDialog
+from eas_coder.gui.coding.controller import CodingController
+from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.manager.exchange_actions import ExchangeActions
+from eas_coder.gui.common.forms import load_form
+from eas_coder.gui.window.live_refresh import LiveRefresh
+from eas_coder.gui.manager.actions import ManagerActions
+from eas_coder.gui.manager.merge_action import install_merge
+from eas_coder.gui.common.models import VideoTableModel, format_duration
+from eas_coder.gui.player.actions import connect_playback, playback_actions
+from eas_coder.gui.player.audio_status import watch_audio
+from eas_coder.gui.player.backend import PlaybackBackend
+from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.player.panel import PlayerPanel
+from eas_coder.gui.rating.panel import RatingPanel
+from eas_coder.gui.manager.relink_action import install_relink
+from eas_coder.gui.manager.report_action import install_report
+from eas_coder.gui.coding.segment_table import SegmentTable
+from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
+from eas_coder.gui.window.study_actions import StudyActions
+from eas_coder.gui.coding.video_list import (
+    VideoFilter,
+    filters_for,
+    findings_of,
+    show_check,
+    status_row,
+    status_rows,
+)
+from eas_coder.gui.window.layout import restore_layout, save_layout
+from eas_coder.media.frame_index import FrameIndex
+from eas_coder.model import Video
+from eas_coder.store.network_share import share_warning
+from eas_coder.store.study import Study
+from eas_coder.timecode import clock
+
+# Only the lab manager may see everyone's scores at once (blind coding).
+MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
+
+
+class MainWindow(QMainWindow):
+    """Shows one open study: its videos, the player, and the coder's segments and ratings."""
+
+    studyChanged = Signal(object)  # the newly opened Study
+    signedIn = Signal(str)  # who is at the keyboard
+
+    def __init__(
+        self,
+        study: Study,
+        backend: PlaybackBackend | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        load_form(self, "main_window.ui")
+        self._study = study
+        self._model: VideoTableModel | None = None
+        self._filter = VideoFilter(self)
+        table = self.videoTable
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setVisible(False)
+        # Column widths from the first rows only: measuring 2,000 rows takes half a second.
+        table.horizontalHeader().setResizeContentsPrecision(60)
+        self.videoFilter.textChanged.connect(self._filter.set_text)
+        self.statusFilter.currentIndexChanged.connect(self._on_status_filter)
+        note = ""
+        if backend is None:
+            backend, note = create_backend()
+        self.playerPanel = PlayerPanel(backend, parent=self)
+        self.playerLayout.addWidget(self.playerPanel)
+        self.actions_by_name: dict[str, QAction] = playback_actions(self)
+        self.default_shortcuts = capture_defaults(self.actions_by_name.values())
+        apply_saved(self.actions_by_name.values())
+        connect_playback(self, self.playerPanel)
+        self.playerPanel.mediaFailed.connect(self._on_media_failed)
+        self.playerPanel.player.mediaOpened.connect(self._on_media_opened)
+        self.segmentsDock = self._dock(
+            "segmentsDock", "Segments", Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.ratingDock = self._dock("ratingDock", "Rating", Qt.DockWidgetArea.RightDockWidgetArea)
+        self.menuView.addSeparator()
+        all_angles = self.menuView.addAction("Show All Camera &Angles")
+        all_angles.setObjectName("actionShowAngles")
+        all_angles.setCheckable(True)
+        all_angles.setChecked(True)
+        all_angles.toggled.connect(self.playerPanel.show_all_angles)
+        self.menuView.addSeparator()
+        for dock in (self.videosDock, self.detailsDock, self.segmentsDock, self.ratingDock):
+            self.menuView.addAction(dock.toggleViewAction())
+        self.saveState_label = QLabel("Every change is saved at once")
+        self.saveState_label.setObjectName("saveState")
+        self.statusBar().addPermanentWidget(self.saveState_label)
+        self.study_actions = StudyActions(self)
+        self.manager_actions = ManagerActions(self)
+        self.position_label = QLabel("")
+        self.position_label.setObjectName("positionLabel")
+        self.statusBar().addPermanentWidget(self.position_label)
+        watch_audio(self, self.playerPanel.player.backend)  # no sound device: said once
+        self.playerPanel.player.positionChanged.connect(
+            lambda frame, ms: self.position_label.setText(f"{clock(ms)} · frame {frame}")
+        )
+        self.actionSwitchCoder.triggered.connect(self.choose_coder)
+        self._build_coding()
+        self.relink_action = install_relink(self)
+        self.merge_action = install_merge(self)
+        self.backup_actions = BackupActions(self)
+        self.report_action = install_report(self)  # Tools ▸ Reliability Report…
+        self.live = LiveRefresh(self)
+        restore_layout(self)
+        self._show_study()
+        self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
+        if note:
+            self.statusBar().showMessage(note, 15_000)
+
+    # -- structure ----------------------------------------------------------------------------
+
+    def _dock(self, name: str, title: str, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_coding(self) -> None:
+        """Session, rating panel and segment table for the study's scheme."""
+        self.session = CodingSession(self._study, self)
+        self.ratingPanel = RatingPanel(self._study.scheme, self.ratingDock)
+        self.segmentTable = SegmentTable(self._study.scheme, self.segmentsDock)
+        self.ratingPanel.setMinimumWidth(380)
+        self.ratingDock.setWidget(self.ratingPanel)
+        self.segmentsDock.setWidget(self.segmentTable)
+        self.controller = CodingController(
+            self, self.session, self.playerPanel, self.ratingPanel, self.segmentTable,
+            self.actions_by_name,
+        )  # fmt: skip
+        self.session.saved.connect(self._on_saved)
+        self.session.failed.connect(self._on_refused)
+        self.session.changed.connect(self._on_session_changed)
+
+    @property
+    def study(self) -> Study:
+        """The study on screen."""
+        return self._study
+
+    @property
+    def exchange(self) -> ExchangeActions:
+        """Import and export (run in the background)."""
+        return self.study_actions.exchange
+
+    # -- who is coding ------------------------------------------------------------------------
+
+    def sign_in(self, coder_name: str | None, manager: bool = False) -> None:
+        """Code as ``coder_name``, or act as the lab manager (``manager`` True)."""
+        coder = None if coder_name is None else self._study.coders.get(coder_name)
+        self.session.sign_in(coder, manager)
+        if coder is not None:
+            QSettings().setValue(self._last_coder_key(), coder.name)
+        self.manager_actions.set_manager(manager)
+        for name in MANAGER_ACTIONS:
+            action = self.actions_by_name[name]
+            action.setEnabled(manager)
+            action.setStatusTip("" if manager else "Lab manager only (blind coding)")
+        filters = filters_for(self.session)  # a coder's: "Assigned to me" first
+        self.statusFilter.blockSignals(True)
+        self.statusFilter.clear()
+        for label, key in filters:
+            self.statusFilter.addItem(label, key)
+        self.statusFilter.blockSignals(False)
+        self._filter.set_status("")
+        self._update_title()
+        self._refresh_statuses()
+        self._show_current_video()
+        self.signedIn.emit(self.session.who())
+
+    def choose_coder(self) -> CoderDialog:
+        """Ask who is coding (opens the dialog; returns it so tests can drive it)."""
+        study = self._study
+        dialog = CoderDialog(
+            [c.name for c in study.coders.all()],
+            study.manager.verify,
+            study.manager.has_passphrase(),
+            QSettings().value(self._last_coder_key()),  # type: ignore[arg-type]
+            self,
+            verify_coder=study.coders.verify,
+            coders_with_passphrase=study.coders.with_passphrase(),
+        )
+        dialog.setObjectName("coderDialog")
+        dialog.accepted.connect(lambda: self.sign_in(*dialog.choice()))
+        dialog.open()
+        return dialog
+
+    def _last_coder_key(self) -> str:
+        return "coder/" + self._study.location.display().replace("/", "|")
+
+    def _update_title(self) -> None:
+        self.setWindowTitle(f"{self._study.info.name} — {self.session.who()} — EAS Coder")
+
+    # -- the study and its videos --------------------------------------------------------------
+
+    def _show_study(self, keep: int | None = None) -> None:
+        study = self._study
+        videos = study.videos.all()
+        present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
+        self._model = VideoTableModel(videos, present, self, status_rows(self.session, videos))
+        self._filter.set_findings(findings_of(study))  # the accuracy checks' marks
+        self._filter.setSourceModel(self._model)
+        self.videoTable.setModel(self._filter)
+        self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
+        self.videoTable.resizeColumnsToContents()
+        self._update_title()
+        info = study.info
+        missing = present.count(False)
+        share = share_warning(study.location.path) if study.location.path else ""
+        self.statusBar().showMessage(
+            share
+            or f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
+            f"{len(videos)} videos, {len(study.coders.all())} coders"
+            + (f"  ·  {missing} video file(s) missing" if missing else "")
+        )
+        row = self._model.row_of(keep) if keep is not None else None
+        if videos:
+            index = self._model.index(row or 0, 0)
+            self.videoTable.selectRow(self._filter.mapFromSource(index).row())
+
+    def reload_list(self) -> None:
+        """Re-read the video list (videos added elsewhere), staying on the open video."""
+        self._show_study(keep=self.session.video.id if self.session.video else None)
+
+    def refresh_rows(self, video_ids: set[int]) -> None:
+        """Re-read the status of these videos (changed at another workstation)."""
+        for video_id in video_ids:
+            row = self._model.row_of(video_id) if self._model is not None else None
+            if row is not None and self._model is not None:
+                self._model.set_status(row, status_row(self.session, self._model.video(row)))
+        if self.session.video is not None and self.session.video.id in video_ids:
+            self._show_details(self.session.video)
+
+    def refresh_videos(self) -> None:
+        """Re-read the study's videos (after adding, importing or relinking); the video on
+        screen opens again, as its file may have moved."""
+        self.session.show_video(None)
+        self._show_study()
+
+    def _refresh_statuses(self) -> None:
+        if self._model is not None:
+            videos = [self._model.video(r) for r in range(self._model.rowCount())]
+            self._model.set_statuses(status_rows(self.session, videos))
+
+    def current_video(self) -> Video | None:
+        """The video selected in the list."""
+        index = self.videoTable.currentIndex()
+        if self._model is None or not index.isValid():
+            return None
+        return self._model.video(self._filter.mapToSource(index).row())
+
+    def open_video_at(self, video_id: int, start_ms: object) -> None:
+        """Select a video and, once it is open, go to ``start_ms`` (e.g. a disagreement)."""
+        if self._model is None:
+            return
+        row = self._model.row_of(video_id)
+        if row is None:
+            return
+        self.videoFilter.clear()
+        self.statusFilter.setCurrentIndex(0)
+        player = self.playerPanel.player
+        if isinstance(start_ms, int):
+
+            def seek(_index: object) -> None:
+                player.mediaOpened.disconnect(seek)
+                player.seek_ms(start_ms)
+
+            player.mediaOpened.connect(seek)
+        self.videoTable.selectRow(self._filter.mapFromSource(self._model.index(row, 0)).row())
+        self.raise_()
+        self.activateWindow()
+
+    def _on_video_selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_current_video()
+
+    def _show_current_video(self) -> None:
+        video = self.current_video()
+        if video is None:
+            return
+        if self.session.video is None or self.session.video.id != video.id:
+            self.session.show_video(video)
+            self._show_details(video)
+            path = self._study.videos.file_of(video)
+            self._show_file(f"{video.participant_code} ({video.timepoint})", path, video.id)
+        else:
+            self._show_details(video)
+
+    def _show_details(self, video: Video) -> None:
+        self.participantValue.setText(video.participant_code)
+        self.timepointValue.setText(video.timepoint)
+        self.durationValue.setText(format_duration(video.duration_ms))
+        frames = f"{video.frame_count} at {video.fps:.3f} fps" if video.fps else "–"
+        self.framesValue.setText(frames)
+        path = self._study.videos.file_of(video)
+        self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
+        show_check(self, self._filter.finding(video.id), has_file=path is not None)
+        session = self.session
+        visible = visible_coders(
+            self._study.assignments.of_video(video.id),
+            video.id,
+            session.coder.id if session.coder else None,
+            session.manager,
+        )
+        coders = {c.id: c.name for c in self._study.coders.all()}
+        per_coder = Counter(
+            r.coder_id
+            for r in self._study.ratings.all(video_id=video.id)
+            if visible is None or r.coder_id in visible
+        )
+        lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
+        status = session.status()
+        if status is not None:
+            lines.insert(0, f"You: {status.value}")
+        self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
+
+    def _show_file(self, name: str, path: Path | None, video_id: int) -> None:
+        if path is None:
+            self.playerPanel.show_unavailable(
+                f"{name} has no video file in this study (its ratings came from a sheet)."
+            )
+        elif not path.is_file():
+            self.playerPanel.show_unavailable(
+                f"The video file of {name} is not where the study says:\n{path}\n\n"
+                "Was it moved, renamed, or is its drive not connected?"
+            )
+        else:
+            angles: list[tuple[Path, int]] = []
+            audio: tuple[Path, int] | None = None
+            for extra in self._study.attachments.of_video(video_id):
+                file = self._study.attachments.file_of(extra)
+                if not file.is_file():
+                    self.statusBar().showMessage(f"Attached file missing: {file}", 15_000)
+                elif extra.kind == "angle":
+                    angles.append((file, extra.offset_ms))
+                elif audio is None:
+                    audio = (file, extra.offset_ms)
+            self.playerPanel.open_video(path, angles, audio)
+
+    def _on_status_filter(self, _row: int) -> None:
+        self._filter.set_status(self.statusFilter.currentData() or "")
+
+    def _on_session_changed(self, what: str, _focus: object) -> None:
+        if what == "status":  # submit, reopen, assignments: any row may change
+            self._refresh_statuses()
+        video = self.session.video
+        if what in ("status", "segments", "ratings") and video is not None:
+            row = self._model.row_of(video.id) if self._model is not None else None
+            if row is not None and self._model is not None and what != "status":
+                self._model.set_status(row, status_row(self.session, video))
+            self._show_details(video)
+
+    def _on_saved(self, what: str) -> None:
+        self.saveState_label.setText(f"Saved: {what} · {datetime.now():%H:%M:%S}")
+
+    def _on_refused(self, message: str) -> None:
+        self.saveState_label.setText("Not saved")
+        self.statusBar().showMessage(message, 10_000)
+
+    def _on_media_opened(self, index: FrameIndex) -> None:
+        if index.is_variable_rate:
+            self.framesValue.setText(
+                f"{index.frame_count}, variable frame rate (times are the file's own timestamps)"
+            )
+
+    def _on_media_failed(self, message: str) -> None:
+        self.statusBar().showMessage(message, 15_000)
+
+    # -- switching studies, layout, closing ---------------------------------------------------
+
+    def switch_to(self, study: Study) -> None:
+        """Show another study (the old one is closed)."""
+        old, self._study = self._study, study
+        old.close()
+        self.controller.deleteLater()
+        self.ratingPanel.deleteLater()
+        self.segmentTable.deleteLater()
+        self._build_coding()
+        self._show_study()
+        self.studyChanged.emit(study)
+        self.choose_coder()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.session.undo_stack.blockSignals(True)  # its actions go away with the window
+        save_layout(self)
+        self.playerPanel.shutdown()
+        self.live.stop()
+        self._study.close()
+        super().closeEvent(event)
