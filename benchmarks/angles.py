@@ -37,12 +37,12 @@ from PySide6.QtGui import QImage
 from benchmarks.player import make_backend
 from benchmarks.player_probes import StallMeter, Watch, idle, ms, qt_message, schedstat, timed
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.angles import Angle
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.vlc_backend import VlcBackend
+from eas_coder.gui.window.app import application
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "angles.json"

@@ -48,13 +48,13 @@ from benchmarks.player_probes import (
     summary,
 )
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.thumbnail_loader import STRIP_COUNT, ThumbnailLoader
 from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc
+from eas_coder.gui.window.app import application
 from eas_coder.media.frame_index import FrameIndex
 
 HERE = Path(__file__).resolve().parent

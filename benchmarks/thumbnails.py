@@ -24,9 +24,9 @@ from PySide6.QtCore import QEventLoop, QObject, QTimer, qInstallMessageHandler
 from benchmarks.player import VIDEO, ensure_video, idle_stall, make_backend
 from benchmarks.player_probes import StallMeter, idle, ms, qt_message
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.thumbnail_loader import STRIP_COUNT, ThumbnailLoader
+from eas_coder.gui.window.app import application
 from eas_coder.media.frame_index import read_frame_index
 
 RESULTS = Path(__file__).resolve().parent / "results" / "thumbnails.json"

@@ -30,9 +30,9 @@ from PySide6.QtCore import QEventLoop, QTimer, qInstallMessageHandler
 
 from benchmarks.player_probes import StallMeter, idle, ms, qt_message
 from benchmarks.report import print_table, write_json
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.waveform_loader import WaveformLoader
 from eas_coder.gui.timeline.timeline import Timeline
+from eas_coder.gui.window.app import application
 from eas_coder.media.waveform import Waveform, WaveformCache, compute_waveform
 
 HERE = Path(__file__).resolve().parent

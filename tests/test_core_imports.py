@@ -45,6 +45,6 @@ def test_core_modules_import_with_qt_and_vlc_blocked() -> None:
 
 
 def test_blocker_really_blocks() -> None:
-    code = _BLOCK_AND_IMPORT.replace("import eas_coder\n", "import eas_coder.gui.app\n", 1)
+    code = _BLOCK_AND_IMPORT.replace("import eas_coder\n", "import eas_coder.gui.window.app\n", 1)
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode != 0 and "PySide6" in result.stderr

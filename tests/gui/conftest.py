@@ -16,9 +16,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import build_demo
+from eas_coder.gui.common.workers import GuiThreadCollector
 from eas_coder.gui.window.app import application, open_window
 from eas_coder.gui.window.main_window import MainWindow
-from eas_coder.gui.common.workers import GuiThreadCollector
 from eas_coder.location import from_string
 
 

@@ -7,12 +7,12 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
+from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.coding.submit_flow import ask_to_submit
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating.panel import RatingPanel
 from eas_coder.gui.rating.score_row import NoteEdit
-from eas_coder.gui.coding.segment_table import SegmentTable
-from eas_coder.gui.coding.submit_flow import ask_to_submit
 from eas_coder.gui.timeline.timeline import TimelineSegment, TimelineTrack
 from eas_coder.model import Segment
 from eas_coder.timecode import clock

@@ -25,8 +25,8 @@ from eas_coder.exchange.importer import (
     import_ratings,
     is_near_name,
 )
-from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.gui.common.workers import JobRunner, ProgressCallback
+from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.location import Location
 from eas_coder.store.bulk import ImportSummary
 from eas_coder.store.study import Study

@@ -18,9 +18,9 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.job import ManagerJob
 from eas_coder.gui.window.study_actions import STUDY_FILTER
-from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.location import Location, from_string
 from eas_coder.merge import MergeReport, merge_study
 from eas_coder.store.study import Study

@@ -11,8 +11,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from eas_coder.gui.manager.job import ManagerJob
 from eas_coder.gui.common.workers import ProgressCallback
+from eas_coder.gui.manager.job import ManagerJob
 from eas_coder.store.study import Study
 
 if TYPE_CHECKING:

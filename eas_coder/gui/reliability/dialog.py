@@ -16,16 +16,16 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QTableWidget, QWidget
 
 from eas_coder.errors import EasCoderError
-from eas_coder.gui.reliability.agreement_plot import AgreementPlot
-from eas_coder.gui.reliability.consensus_dialog import ConsensusDialog
-from eas_coder.gui.reliability.drift_view import DriftView
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.rating.control import format_score
+from eas_coder.gui.reliability.agreement_plot import AgreementPlot
+from eas_coder.gui.reliability.consensus_dialog import ConsensusDialog
 from eas_coder.gui.reliability.details import (
     ReliabilityDetails,
     make_matching_label,
     matching_text,
 )
+from eas_coder.gui.reliability.drift_view import DriftView
 from eas_coder.gui.reliability.table import KEY_ROLE, fill, fill_stats
 from eas_coder.reliability import Level, ReliabilityReport, compute, compute_tables
 from eas_coder.review import Disagreement, disagreements

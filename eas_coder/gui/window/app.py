@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from eas_coder import __version__
 from eas_coder.demo import DEMO_STUDY_NAME, build_demo
 from eas_coder.errors import EasCoderError, StudyError
-from eas_coder.gui.study.damaged_study import open_offering_restore
-from eas_coder.gui.window.main_window import MainWindow
+from eas_coder.gui.common.workers import collect_on_gui_thread
 from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
-from eas_coder.gui.common.workers import collect_on_gui_thread
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
 from eas_coder.store.study import Study

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Qt, QTimer
 from sqlalchemy.exc import SQLAlchemyError
 
-from eas_coder.gui.window.live_updates import LiveUpdates
 from eas_coder.gui.manager.progress_dock import ProgressDock
+from eas_coder.gui.window.live_updates import LiveUpdates
 from eas_coder.model import AuditEntry
 from eas_coder.progress import LIST_CHANGES, Names, touched_videos
 from eas_coder.store.study import Study

@@ -16,27 +16,9 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
 
 from eas_coder.coding import visible_coders
-from eas_coder.gui.manager.backup_actions import BackupActions
-from eas_coder.gui.study.coder_dialog import CoderDialog
 from eas_coder.gui.coding.controller import CodingController
-from eas_coder.gui.coding.session import CodingSession
-from eas_coder.gui.manager.exchange_actions import ExchangeActions
-from eas_coder.gui.common.forms import load_form
-from eas_coder.gui.window.live_refresh import LiveRefresh
-from eas_coder.gui.manager.actions import ManagerActions
-from eas_coder.gui.manager.merge_action import install_merge
-from eas_coder.gui.common.models import VideoTableModel, format_duration
-from eas_coder.gui.player.actions import connect_playback, playback_actions
-from eas_coder.gui.player.audio_status import watch_audio
-from eas_coder.gui.player.backend import PlaybackBackend
-from eas_coder.gui.player.choose import create_backend
-from eas_coder.gui.player.panel import PlayerPanel
-from eas_coder.gui.rating.panel import RatingPanel
-from eas_coder.gui.manager.relink_action import install_relink
-from eas_coder.gui.manager.report_action import install_report
 from eas_coder.gui.coding.segment_table import SegmentTable
-from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
-from eas_coder.gui.window.study_actions import StudyActions
+from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.coding.video_list import (
     VideoFilter,
     filters_for,
@@ -45,7 +27,25 @@ from eas_coder.gui.coding.video_list import (
     status_row,
     status_rows,
 )
+from eas_coder.gui.common.forms import load_form
+from eas_coder.gui.common.models import VideoTableModel, format_duration
+from eas_coder.gui.manager.actions import ManagerActions
+from eas_coder.gui.manager.backup_actions import BackupActions
+from eas_coder.gui.manager.exchange_actions import ExchangeActions
+from eas_coder.gui.manager.merge_action import install_merge
+from eas_coder.gui.manager.relink_action import install_relink
+from eas_coder.gui.manager.report_action import install_report
+from eas_coder.gui.player.actions import connect_playback, playback_actions
+from eas_coder.gui.player.audio_status import watch_audio
+from eas_coder.gui.player.backend import PlaybackBackend
+from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.player.panel import PlayerPanel
+from eas_coder.gui.rating.panel import RatingPanel
+from eas_coder.gui.study.coder_dialog import CoderDialog
 from eas_coder.gui.window.layout import restore_layout, save_layout
+from eas_coder.gui.window.live_refresh import LiveRefresh
+from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
+from eas_coder.gui.window.study_actions import StudyActions
 from eas_coder.media.frame_index import FrameIndex
 from eas_coder.model import Video
 from eas_coder.store.network_share import share_warning

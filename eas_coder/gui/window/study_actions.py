@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMenu, QMess
 
 from eas_coder import __version__
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.manager.exchange_actions import ExchangeActions
+from eas_coder.gui.reliability.dialog import ReliabilityDialog
 from eas_coder.gui.study.add_videos import VideoAdder, VideoDropFilter
 from eas_coder.gui.study.damaged_study import open_offering_restore
-from eas_coder.gui.manager.exchange_actions import ExchangeActions
 from eas_coder.gui.study.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.study.recent import RecentStudies
-from eas_coder.gui.reliability.dialog import ReliabilityDialog
 from eas_coder.gui.study.server_password import open_asking_password
 from eas_coder.gui.study.server_study_dialog import ServerStudyDialog
 from eas_coder.gui.window.shortcut_sheet import ShortcutSheet

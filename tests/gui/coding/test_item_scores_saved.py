@@ -9,8 +9,8 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.rating.control import ScoreControl
+from eas_coder.gui.window.main_window import MainWindow
 from tests.gui.coding.test_coding_flow import choose_video, open_demo, press
 from tests.gui.coding.test_typed_fields_round_trip import CODER, items_study_file
 

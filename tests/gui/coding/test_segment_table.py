@@ -10,7 +10,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractItemView, QComboBox
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.app import application
 from eas_coder.gui.coding.segment_model import (
     COL_DURATION,
     COL_END,
@@ -21,6 +20,7 @@ from eas_coder.gui.coding.segment_model import (
     COL_START,
 )
 from eas_coder.gui.coding.segment_table import EMPTY_HINT, SegmentTable
+from eas_coder.gui.window.app import application
 from eas_coder.model import Segment
 from eas_coder.scheme import load_scheme
 

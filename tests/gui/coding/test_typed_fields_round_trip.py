@@ -13,9 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.exchange.export import export_study
 from eas_coder.exchange.importer import import_ratings
-from eas_coder.gui.window.main_window import MainWindow
-from eas_coder.gui.rating.control import ScoreControl
 from eas_coder.gui.coding.segment_model import COL_NOTE
+from eas_coder.gui.rating.control import ScoreControl
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
 from eas_coder.media.probe import probe
 from eas_coder.store.study import Study

@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.app import open_window
 from eas_coder.gui.manager.backup_actions import BackupActions
+from eas_coder.gui.window.app import open_window
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import Scheme

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.manager.merge_action import MergeAction
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
 from eas_coder.model import Video, VideoInfo
 from eas_coder.store.backups import backup_folder

@@ -9,8 +9,8 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.manager.relink_action import RelinkAction, install_relink
+from eas_coder.gui.window.main_window import MainWindow
 
 
 def _move_videos(study_dir: Path) -> dict[str, Path]:

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.manager.report_action import ReportAction
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.reliability import compute
 
 

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc
+from eas_coder.gui.window.app import application
 from tests.support import ffmpeg_video, need, shared_clip
 
 # name -> how to make it: constant and variable rate, short and long keyframe spacing, audio

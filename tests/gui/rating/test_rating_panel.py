@@ -11,9 +11,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMainWindow
 from pytestqt.qtbot import QtBot
 
 from eas_coder.errors import ScoreError
-from eas_coder.gui.window.app import application
 from eas_coder.gui.rating.control import ScoreControl
 from eas_coder.gui.rating.panel import RatingPanel
+from eas_coder.gui.window.app import application
 from eas_coder.scheme import Scheme, load_scheme
 
 Key = Qt.Key

@@ -29,9 +29,14 @@ from eas_coder.adding_videos import (
     format_summary,
     guess_participant_timepoint,
 )
-from eas_coder.gui.study.add_videos import AddVideosDialog, VideoAdder, VideoDropFilter, show_summary
-from eas_coder.gui.window.app import application
 from eas_coder.gui.common.workers import JobRunner
+from eas_coder.gui.study.add_videos import (
+    AddVideosDialog,
+    VideoAdder,
+    VideoDropFilter,
+    show_summary,
+)
+from eas_coder.gui.window.app import application
 from eas_coder.location import Location, from_string
 from eas_coder.media.demo_videos import write_demo_video
 from eas_coder.media.probe import probe

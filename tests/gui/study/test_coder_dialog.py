@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.app import application
 from eas_coder.gui.study.coder_dialog import CoderDialog
+from eas_coder.gui.window.app import application
 
 CODERS = ("Ana", "Ben", "Cleo")
 

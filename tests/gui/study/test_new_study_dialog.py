@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QPushButto
 from pytestqt.qtbot import QtBot
 
 from eas_coder.errors import Conflict, StudyError
-from eas_coder.gui.window.app import application
 from eas_coder.gui.study.new_study_dialog import (
     OTHER_SCHEME,
     NewStudy,
@@ -18,6 +17,7 @@ from eas_coder.gui.study.new_study_dialog import (
     create_study,
     suggested_file_name,
 )
+from eas_coder.gui.window.app import application
 from eas_coder.location import from_string
 from eas_coder.scheme import load_scheme, shipped_schemes
 from eas_coder.store.study import Study

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from eas_coder.errors import PasswordNeeded, StudyError
-from eas_coder.gui.window.app import open_window
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import DIALOG_NAME, TRIES
+from eas_coder.gui.window.app import open_window
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string, with_password
 from eas_coder.scheme import Scheme
 from eas_coder.store.study import Study

@@ -9,8 +9,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMainWindow, QMenu
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.app import application
 from eas_coder.gui.study.recent import MAX_RECENT, SETTING, RecentStudies, storable
+from eas_coder.gui.window.app import application
 
 
 @pytest.fixture

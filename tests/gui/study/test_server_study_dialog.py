@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.gui.study.recent import RecentStudies
+from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import Location
 from eas_coder.scheme import Scheme
 from eas_coder.store.study import Study

@@ -8,10 +8,10 @@ from PySide6.QtGui import QImage, QPaintEvent
 from pytestqt.qtbot import QtBot
 
 import eas_coder.gui.timeline.timeline as timeline_module
-from eas_coder.gui.window.app import application
-from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
 from eas_coder.gui.timeline.edit import EDGE_PX, EdgeDrag, Hit
 from eas_coder.gui.timeline.layers import RULER_H, STRIP_H, TRACK_H
+from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
+from eas_coder.gui.window.app import application
 
 WIDTH = 1000
 DURATION = 20 * 60 * 1000

@@ -19,11 +19,11 @@ from pytestqt.qtbot import QtBot
 
 import eas_coder.gui.player.waveform_loader as loader_module
 import eas_coder.gui.timeline.timeline as timeline_module
-from eas_coder.gui.window.app import application
 from eas_coder.gui.player.waveform_loader import WaveformLoader
-from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
 from eas_coder.gui.timeline.layers import RULER_H, STRIP_H, TRACK_H
+from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
 from eas_coder.gui.timeline.waveform import WAVE_H, wave_color
+from eas_coder.gui.window.app import application
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
 from eas_coder.media.waveform import Waveform, compute_waveform
 from tests.media.test_waveform import BURST_MS, make_media

@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.gui.study.add_videos import AddVideosDialog
 from eas_coder.gui.window.app import application, open_window
-from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
 

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QDialog, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from eas_coder.adding_videos import VideoEntry
+from eas_coder.gui.coding.video_list import VideoFilter
 from eas_coder.gui.study.add_videos import AddVideosDialog, VideoAdder
 from eas_coder.gui.window.app import application
 from eas_coder.gui.window.main_window import MainWindow
-from eas_coder.gui.coding.video_list import VideoFilter
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import load_scheme
 from eas_coder.store.study import Study

@@ -15,8 +15,8 @@ from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from eas_coder.errors import StudyError
-from eas_coder.gui.window.app import application
 from eas_coder.gui.common.workers import JobRunner, ProgressCallback
+from eas_coder.gui.window.app import application
 from eas_coder.location import from_string
 from eas_coder.store.study import Study
 from tests.gui.xvfb import run_window_script

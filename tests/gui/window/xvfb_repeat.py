@@ -19,9 +19,9 @@ from PySide6.QtCore import QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit
 
+from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.gui.study.add_videos import AddVideosDialog
 from eas_coder.gui.window.app import application, open_window
-from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.location import from_string
 
 _STEP_LIMIT_MS = 60_000  # far beyond need: a stuck job ends the run with a message, not a hang
