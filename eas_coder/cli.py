@@ -33,9 +33,12 @@ from eas_coder.cli_analysis import (
     cmd_settings,
 )
 from eas_coder.cli_backups import add_backup_parsers
+from eas_coder.cli_change import add_change_parsers
 from eas_coder.cli_files import add_merge_parser, add_relink_parser
+from eas_coder.cli_interchange import add_interchange_parsers
 from eas_coder.cli_media import add_attach_parser, cmd_check
 from eas_coder.cli_report import add_report_parser
+from eas_coder.cli_scheme import add_scheme_parsers
 from eas_coder.cli_support import (
     PROG,
     UsageError,
@@ -347,6 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_relink_parser(sub, who)
     add_merge_parser(sub, who)
     add_report_parser(sub, who)
+    add_scheme_parsers(sub, who)
+    add_interchange_parsers(sub, who)
+    add_change_parsers(sub, who)
     return parser
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from eas_coder.cli_change import add_change_report_parser
 from eas_coder.cli_support import UsageError, comparing_viewer, open_study, split_list
 
 
@@ -27,7 +28,7 @@ def cmd_report_reliability(args: argparse.Namespace) -> int:
 
 
 def add_report_parser(sub: argparse._SubParsersAction, who: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    """Register ``report reliability OUT``."""
+    """Register ``report reliability OUT`` and ``report change OUT``."""
     report = sub.add_parser("report", help="write a report (PDF or HTML)")
     kinds = report.add_subparsers(dest="kind", metavar="KIND", required=True)
     rel = kinds.add_parser(
@@ -40,3 +41,4 @@ def add_report_parser(sub: argparse._SubParsersAction, who: argparse.ArgumentPar
     rel.add_argument("--level", choices=("session", "segment"), default="session")
     rel.add_argument("--dimensions", metavar="K1,K2", help="dimension keys (default: all)")
     rel.set_defaults(func=cmd_report_reliability)
+    add_change_report_parser(kinds, who)

@@ -146,9 +146,10 @@ def terminal() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
-def _secret(env: str, prompt: str, missing: str) -> str:
-    """A passphrase from ``$env``, else asked (not echoed) at a terminal, else UsageError."""
-    given = os.environ.get(env)
+def _secret(env: str, prompt: str, missing: str, given: str | None = None) -> str:
+    """The passphrase ``given`` (the Python API's ``passphrase=``), else ``$env``, else asked
+    (not echoed) at a terminal, else UsageError."""
+    given = given if given is not None else os.environ.get(env)
     if given:
         return given
     if terminal():
@@ -159,16 +160,25 @@ def _secret(env: str, prompt: str, missing: str) -> str:
     raise UsageError(f"{missing}: set {env}, or run the command in a terminal to be asked for it")
 
 
-def _check_manager(study: Study) -> None:
+def _given(args: argparse.Namespace) -> str | None:
+    """A passphrase handed over in ``args`` (eas_coder.api does; the command line never)."""
+    given: str | None = getattr(args, "passphrase", None)
+    return given
+
+
+def _check_manager(study: Study, given: str | None = None) -> None:
     passphrase = _secret(
-        PASSPHRASE_ENV, "Lab-manager passphrase: ", "--manager needs the lab-manager passphrase"
+        PASSPHRASE_ENV,
+        "Lab-manager passphrase: ",
+        "--manager needs the lab-manager passphrase",
+        given,
     )
     if not study.manager.verify(passphrase):
         raise UsageError("wrong lab-manager passphrase")
     study.coders.act_as(None, manager=True)
 
 
-def sign_in_coder(study: Study, name: str) -> Coder:
+def sign_in_coder(study: Study, name: str, given: str | None = None) -> Coder:
     """The coder ``--coder NAME`` names, after their passphrase when they have one; from now
     on the audit log names them."""
     coder = study.coders.get(name)
@@ -177,6 +187,7 @@ def sign_in_coder(study: Study, name: str) -> Coder:
             CODER_PASSPHRASE_ENV,
             f"Passphrase of {coder.name}: ",
             f"{coder.name} signs in with a passphrase",
+            given,
         )
         if not study.coders.verify(coder.id, passphrase):
             raise UsageError(f"wrong passphrase for {coder.name}")
@@ -197,13 +208,13 @@ def require_manager(args: argparse.Namespace, study: Study, what: str) -> None:
     name = _coder_name(args)
     if not study.manager.has_passphrase():
         if name is not None:  # a mistyped name is still worth saying; the audit names them
-            sign_in_coder(study, name)
+            sign_in_coder(study, name, _given(args))
         return
     if name is not None:
         raise UsageError(f"{what} is for the lab manager, not a coder: use --manager, not --coder")
     if not getattr(args, "manager", False):
         raise UsageError(f"{what} is for the lab manager in this study: add --manager")
-    _check_manager(study)
+    _check_manager(study, _given(args))
 
 
 def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
@@ -212,7 +223,7 @@ def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
     passphrase and without ``--coder`` nothing is protected: everything is shown."""
     name = _coder_name(args)
     if name is not None:
-        return Viewer(sign_in_coder(study, name), study.assignments.all())
+        return Viewer(sign_in_coder(study, name, _given(args)), study.assignments.all())
     if not study.manager.has_passphrase():
         return Viewer.everyone()
     if not getattr(args, "manager", False):
@@ -220,7 +231,7 @@ def viewer_of(args: argparse.Namespace, study: Study, what: str) -> Viewer:
             f"{what} shows coders' scores and this study is blind-coded: "
             "add --manager (lab manager) or --coder NAME (your own view)"
         )
-    _check_manager(study)
+    _check_manager(study, _given(args))
     return Viewer.everyone()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from eas_coder.methods_report import MethodsReport
+from eas_coder.methods_sections import MethodsReport
 
 _STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 60em; margin: 2em auto;

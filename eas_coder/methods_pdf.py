@@ -9,8 +9,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from eas_coder.methods_report import MethodsReport
-from eas_coder.methods_sections import Block
+from eas_coder.methods_sections import Block, MethodsReport
 from eas_coder.resources import resources_dir
 
 FONT = "DejaVu"

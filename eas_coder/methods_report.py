@@ -14,28 +14,19 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from eas_coder import __version__
 from eas_coder.errors import StudyError
-from eas_coder.methods_sections import Block, sections
+from eas_coder.methods_sections import MethodsReport as MethodsReport  # re-exported
+from eas_coder.methods_sections import sections
 from eas_coder.reliability import Level, compute
 from eas_coder.store.settings import DEFAULTS
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
 Progress = Callable[[str, int, int], None]
-
-
-@dataclass(frozen=True)
-class MethodsReport:
-    """The report's blocks and the JSON its numbers come from."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    data: dict[str, Any]
 
 
 def _minimum_n(study: Study) -> int:

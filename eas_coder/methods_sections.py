@@ -21,6 +21,17 @@ class Block:
     rows: tuple[tuple[str, ...], ...] = ()
 
 
+# Here rather than in methods_report so that the renderers (methods_html, methods_pdf), which
+# methods_report.write calls, need not import methods_report back: no import cycle.
+@dataclass(frozen=True)
+class MethodsReport:
+    """The report's blocks and the JSON its numbers come from."""
+
+    title: str
+    blocks: tuple[Block, ...]
+    data: dict[str, Any]
+
+
 _OWN_KEYS = {"n_units", "n_dropped", "pairs", "bias", "dstudy"}
 _TEST_SUFFIXES = ("_F", "_df1", "_df2", "_p")
 

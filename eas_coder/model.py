@@ -142,6 +142,7 @@ class Rating:
     items: dict[str, float] | None = field(default=None, compare=False)
     note: str = ""  # the coder's reason for this score
     version: int = field(default=1, compare=False)  # +1 on every save (stale-edit check)
+    scheme_version: int = field(default=1, compare=False)  # the study's scheme version used
 
 
 @dataclass(frozen=True)

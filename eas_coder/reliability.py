@@ -12,14 +12,19 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
 
 from eas_coder.errors import StudyError
 from eas_coder.model import Coder, Segment
-from eas_coder.reliability_columns import segment_cube, session_cube, visible_columns
+from eas_coder.reliability_columns import (
+    segment_cube,
+    session_cube,
+    session_rated,
+    visible_columns,
+)
 from eas_coder.reliability_design import (
     chance_values,
     design_note,
@@ -27,10 +32,21 @@ from eas_coder.reliability_design import (
     f_tests_json,
     idle_note,
     intervals_json,
+    on_scale,
     quality_label,
     rated_columns,
 )
+from eas_coder.reliability_design import (
+    koo_li_label as koo_li_label,  # re-exported: callers import the label from here
+)
 from eas_coder.reliability_extras import CoderBias, DStudy, dimension_extras, extras_json
+from eas_coder.reliability_sources import (
+    scale_of,
+    segment_weights,
+    source_counts,
+    versions_used,
+    weighting_of,
+)
 from eas_coder.scheme import Dimension
 from eas_coder.segment_matching import (
     SegmentMatching,
@@ -57,25 +73,14 @@ Level = Literal["session", "segment"]
 LEVELS: tuple[Level, ...] = ("session", "segment")
 
 
-def koo_li_label(value: float) -> str:
-    """Koo & Li (2016) label of an ICC: poor < .50 <= moderate < .75 <= good < .90."""
-    if value != value:  # NaN
-        return "undefined"
-    if value < 0.5:
-        return "poor"
-    if value < 0.75:
-        return "moderate"
-    if value < 0.9:
-        return "good"
-    return "excellent"
-
-
 @dataclass(frozen=True)
 class Table:
     """Scores of one dimension: rows are units, columns the chosen coders (NaN = missing)."""
 
     units: tuple[Hashable, ...]
     scores: np.ndarray
+    # session level: how many scores are session ratings, how many segment means
+    sources: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,9 @@ class DimensionResult:
     design: str = "complete"  # "incomplete": not every coder rated every unit
     notes: tuple[str, ...] = ()  # which units and coders the statistics used, in words
     intervals: dict[str, tuple[float, float]] = field(default_factory=dict)  # 95% CIs by key
+    sources: dict[str, int] = field(default_factory=dict)  # session_score_source counts
+    versions: tuple[int, ...] = ()  # scheme versions of the ratings used
+    scale: str = "interval"  # "ordinal" for a zone: read alpha ordinal, weighted kappa, AC2
 
     def flagged(self, form: str, target: float) -> bool:
         """True when the target ICC form is below target (or undefined)."""
@@ -125,6 +133,8 @@ class ReliabilityReport:
     segment_matching: SegmentMatching | None = None  # segment level: how segments met
     min_n: int = 10  # below it a value is "too few units", not good or poor
     notes: tuple[str, ...] = ()  # e.g. coders left out for having rated nothing
+    weighting: str = "none"  # the study's segment-mean rule (scores.segment_weighting)
+    scheme_versions: tuple[int, ...] = ()  # of every rating used, all dimensions
 
     def to_json(self) -> dict[str, Any]:
         """The documented JSON shape; NaN becomes null."""
@@ -134,6 +144,8 @@ class ReliabilityReport:
             "target": {"form": self.target_form, "value": self.target},
             "min_n": self.min_n,
             "notes": list(self.notes),
+            "session_score_weighting": self.weighting,
+            "scheme_versions": list(self.scheme_versions),
             "dimensions": {key: _dimension_json(d) for key, d in self.dimensions.items()},
         }
         if self.segment_matching is not None:
@@ -149,6 +161,9 @@ def _dimension_json(result: DimensionResult) -> dict[str, Any]:
     out: dict[str, Any] = {"n_units": result.n_units, "n_dropped": result.n_dropped}
     out |= {"n_units_one_way": result.icc.n_for("ICC1"), "design": result.design}
     out |= {"label": result.quality, "notes": list(result.notes)}
+    out |= {"scale": result.scale, "scheme_versions": list(result.versions)}
+    if result.sources:
+        out["session_score_source"] = dict(result.sources)
     out |= f_tests_json(result.icc, ICC_FORMS) | intervals_json(result.intervals)
     for form in ICC_FORMS:
         out[form] = _clean(result.icc[form].value)
@@ -166,21 +181,14 @@ def _dimension_json(result: DimensionResult) -> dict[str, Any]:
     return out
 
 
-def _on_scale(scores: np.ndarray, dim: Dimension) -> np.ndarray:
-    """Scores snapped to the scale's steps: session means of segment scores may fall between."""
-    scale = dim.scale
-    snapped = scale.minimum + np.round((scores - scale.minimum) / scale.step) * scale.step
-    return np.clip(snapped, scale.minimum, scale.maximum)
-
-
 def _two_coder_values(scores: np.ndarray, dim: Dimension) -> dict[str, float]:
-    categories, on_scale = dim.scale.values(), _on_scale(scores, dim)
+    categories, snapped = dim.scale.values(), on_scale(scores, dim)
     limits = bland_altman(scores)
     return {
         "pearson_r": pearson_r(scores),
-        "kappa": cohen_kappa(on_scale, categories).value,
-        "kappa_linear": cohen_kappa(on_scale, categories, "linear").value,
-        "kappa_quadratic": cohen_kappa(on_scale, categories, "quadratic").value,
+        "kappa": cohen_kappa(snapped, categories).value,
+        "kappa_linear": cohen_kappa(snapped, categories, "linear").value,
+        "kappa_quadratic": cohen_kappa(snapped, categories, "quadratic").value,
         "mean_difference": limits.mean_difference,
         "loa_lower": limits.lower,
         "loa_upper": limits.upper,
@@ -219,11 +227,15 @@ def _session_tables(
     """One query of five columns, then numpy (eas_coder.reliability_columns): fast at lab
     scale, where building every rating as an object took seconds (issue 18)."""
     columns = visible_columns(study.ratings.columns(coder_ids, keys), viewer)
-    videos, cube = session_cube(columns, coder_ids, len(keys))
+    weighting = weighting_of(study)
+    weights = segment_weights(study, columns) if weighting == "duration" else None
+    videos, cube = session_cube(columns, coder_ids, len(keys), weights)
+    rated = session_rated(columns, coder_ids, len(keys), videos)
     tables = {}
     for k, key in enumerate(keys):
         rows = ~np.isnan(cube[k]).all(axis=1)
-        tables[key] = Table(tuple(int(v) for v in videos[rows]), cube[k][rows])
+        sources = source_counts(cube[k][rows], rated[k][rows], weighting)
+        tables[key] = Table(tuple(int(v) for v in videos[rows]), cube[k][rows], sources)
     return tables
 
 
@@ -329,6 +341,11 @@ def compute(
         min_n=int(study.settings.get("reliability.min_n")),
         segment_matching=matching,
         notes=idle_note([n for n, r in zip(names, rated, strict=True) if not r]),
+        weighting=weighting_of(study),
+    )
+    versions = versions_used(study, [c.id for c in chosen], [d.key for d in dims], viewer)
+    report = replace(
+        report, scheme_versions=tuple(sorted({n for v in versions.values() for n in v}))
     )
     for dim in dims:
         # coders who rated nothing of this dimension carry no information: left out
@@ -363,6 +380,9 @@ def compute(
             notes=idle_note(idle, "of this dimension")
             + design_note(design, table.n_units, table.n_for("ICC1")),
             intervals=intervals,
+            sources=tables[dim.key].sources,
+            versions=tuple(versions[dim.key]),
+            scale=scale_of(dim),
         )
     return report
 

@@ -60,19 +60,43 @@ def segment_cube(
 
 
 def session_cube(
-    columns: RatingColumns, coder_ids: Sequence[int], n_keys: int
+    columns: RatingColumns,
+    coder_ids: Sequence[int],
+    n_keys: int,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The videos rated, and scores as keys × videos × coders (NaN = no score)."""
+    """The videos rated, and scores as keys × videos × coders (NaN = no score).
+
+    ``weights`` (one per rating, e.g. its segment's duration) weights the segment mean;
+    None: every segment counts once."""
     coder_col = _coder_columns(columns, coder_ids)
     videos, video_row = np.unique(columns.video_id, return_inverse=True)
     n_videos, n_coders = len(videos), len(coder_ids)
     cell = (columns.dimension * n_videos + video_row.ravel()) * n_coders + coder_col
     size = n_keys * n_videos * n_coders
     on_segment = columns.segment_id >= 0
-    sums = np.bincount(cell[on_segment], weights=columns.score[on_segment], minlength=size)
-    counts = np.bincount(cell[on_segment], minlength=size)
+    weight = np.ones(columns.score.size) if weights is None else weights
+    sums = np.bincount(
+        cell[on_segment], weights=(columns.score * weight)[on_segment], minlength=size
+    )
+    counts = np.bincount(cell[on_segment], weights=weight[on_segment], minlength=size)
     values = np.full(size, np.nan)
     rated = counts > 0
     values[rated] = sums[rated] / counts[rated]
     values[cell[~on_segment]] = columns.score[~on_segment]  # a session rating wins
     return videos, values.reshape(n_keys, n_videos, n_coders)
+
+
+def session_rated(
+    columns: RatingColumns, coder_ids: Sequence[int], n_keys: int, videos: np.ndarray
+) -> np.ndarray:
+    """True where a cell of ``session_cube`` is the coder's own session rating (else, when
+    it holds a score, it is the mean of their segment scores)."""
+    rated = np.zeros((n_keys, len(videos), len(coder_ids)), dtype=bool)
+    on_session = columns.segment_id < 0
+    if not on_session.any():
+        return rated
+    rows = np.searchsorted(videos, columns.video_id[on_session])
+    coder_col = _coder_columns(columns, coder_ids)[on_session]
+    rated[columns.dimension[on_session], rows, coder_col] = True
+    return rated

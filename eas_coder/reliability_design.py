@@ -81,10 +81,21 @@ def chance_values(
     )
 
 
+def koo_li_label(value: float) -> str:
+    """Koo & Li (2016) label of an ICC: poor < .50 <= moderate < .75 <= good < .90."""
+    if value != value:  # NaN
+        return "undefined"
+    if value < 0.5:
+        return "poor"
+    if value < 0.75:
+        return "moderate"
+    if value < 0.9:
+        return "good"
+    return "excellent"
+
+
 def quality_label(value: float, n_units: int, min_n: int) -> str:
     """Koo & Li's word for an ICC, or "too few units (n = …)" below the study's minimum."""
-    from eas_coder.reliability import koo_li_label  # the labels live with the report
-
     if n_units < min_n:
         return f"too few units (n = {n_units})"
     return koo_li_label(value)

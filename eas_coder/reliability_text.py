@@ -48,6 +48,9 @@ def render(report: ReliabilityReport) -> str:
             )
     if report.segment_matching is not None:  # why segment units met, or did not
         lines += ["", *report.segment_matching.lines()]
+    if report.scheme_versions:
+        used = ", ".join(map(str, report.scheme_versions))
+        lines += ["", f"Scheme version(s) of the scores used: {used}"]
     if report.notes:
         lines += ["", *(f"Note: {note}" for note in report.notes)]
     return "\n".join(lines)
@@ -69,6 +72,14 @@ def _detail_lines(result: DimensionResult) -> list[str]:
         f"    AC1 {_ci(result, 'gwet_ac1')}  AC2 ord {_ci(result, 'gwet_ac2_ordinal')}  "
         f"AC2 quad {_ci(result, 'gwet_ac2_quadratic')}  BP quad {_ci(result, 'bp_quadratic')}",
     ]
+    if result.scale == "ordinal":
+        lines.append(
+            f"    Ordinal (zones): read α ordinal {_num(result.values['alpha_ordinal'])} and "
+            "AC2 ordinal; the ICC assumes equal distances between zones"
+        )
+    if result.sources:  # session level: where the session scores came from
+        counts = ", ".join(f"{n} {source}" for source, n in result.sources.items())
+        lines.append(f"    Session scores: {counts}")
     flagged = [b for b in result.bias if b.flagged]  # only flagged coders: keep it short
     if flagged:
         lines.append(f"    Bias: {'; '.join(bias_lines(flagged))}")

@@ -27,6 +27,13 @@ from eas_coder.resources import scales_dir
 
 Side = Literal["adult", "child"]
 SIDES: tuple[Side, ...] = ("adult", "child")
+# How a dimension's score relates to its items: typed directly (items are notes beside it),
+# or derived from the item scores (then the derived score is the one stored and analysed).
+Derive = Literal["sum", "mean"]
+DERIVE_RULES: tuple[Derive, ...] = ("sum", "mean")
+# "score": a number on a scale; "zone": ordered labels stored as 1..n (e.g. the EA Zones).
+RatingType = Literal["score", "zone"]
+RATING_TYPES: tuple[RatingType, ...] = ("score", "zone")
 DEFAULT_SCHEME_ID = "eas-direct"
 # Scores live on a grid of min + k*step; allow for float noise from spreadsheets.
 STEP_TOLERANCE = 1e-6
@@ -109,6 +116,35 @@ class Dimension:
     cutoffs: tuple[tuple[str, float], ...] = ()
     anchors: tuple[tuple[float, str], ...] = ()
     description: str = ""
+    derive: Derive | None = None  # None: the score is typed; items (if any) are notes
+    kind: RatingType = "score"
+    levels: tuple[str, ...] = ()  # a zone's labels, lowest first: level k is stored as k
+    cutoffs_source: str = ""  # where the cut-offs come from (a citation), for the codebook
+
+    @property
+    def ordinal(self) -> bool:
+        """True when scores are ordered categories (zones), not interval scores."""
+        return self.kind == "zone"
+
+    def level_label(self, score: float | None) -> str:
+        """The zone label of a score (empty for scores between levels, or not a zone)."""
+        if not self.levels or score is None or abs(score - round(score)) > STEP_TOLERANCE:
+            return ""
+        index = round(score)
+        return self.levels[index - 1] if 1 <= index <= len(self.levels) else ""
+
+    def derived(self, items: Mapping[str, float]) -> float:
+        """The score its rule gives from complete item scores; ScoreError names what is
+        missing (a partial sum would pass for a low score)."""
+        missing = [item.key for item in self.items if item.key not in items]
+        if missing:
+            raise ScoreOutOfRange(
+                f"{self.label}: its score is the {self.derive} of its items; "
+                f"score every item first (missing: {', '.join(missing)})"
+            )
+        values = [float(items[item.key]) for item in self.items]
+        total = sum(values) if self.derive == "sum" else sum(values) / len(values)
+        return round(total, _DECIMALS)
 
     def item(self, key: str) -> Item:
         """The item called ``key``; raises UnknownDimension if there is none."""
@@ -141,6 +177,9 @@ class Scheme:
     # May one coder's segments of a video overlap? (EAS episodes normally do not.)
     overlapping_segments: bool = False
     source_text: str = field(default="", repr=False, compare=False)
+    # Which of a study's scheme versions this is (1, 2, ...; store/schemes.py); a scheme
+    # read from a file is 1 until a study stores it.
+    revision: int = field(default=1, compare=False)
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -157,23 +196,55 @@ class Scheme:
         )
 
     def validate(
-        self, key: str, score: float, items: Mapping[str, float] | None = None
+        self, key: str, score: float | None, items: Mapping[str, float] | None = None
     ) -> tuple[float, dict[str, float] | None]:
-        """Check a score (and item scores) against the scheme; return them normalised."""
+        """Check a score (and item scores) against the scheme; return them normalised.
+
+        For a dimension derived from its items the score returned is their sum or mean;
+        ``score`` may be None then, and a score given must agree with the items."""
         dim = self.dimension(key)
+        if dim.derive is not None:
+            return self._validate_derived(dim, score, items)
+        if score is None:
+            raise ScoreOutOfRange(f"{dim.label}: no score given")
         value = dim.scale.check(score, dim.label)
         if not items:
             return value, None
-        checked = {
+        return value, self._checked_items(dim, items)
+
+    @staticmethod
+    def _checked_items(dim: Dimension, items: Mapping[str, float]) -> dict[str, float]:
+        return {
             name: dim.item(name).scale.check(item_score, f"{dim.label} / {dim.item(name).label}")
             for name, item_score in items.items()
         }
+
+    def _validate_derived(
+        self, dim: Dimension, score: float | None, items: Mapping[str, float] | None
+    ) -> tuple[float, dict[str, float] | None]:
+        """A derived dimension's score comes from its items; a typed score must agree."""
+        if not items:
+            raise ScoreOutOfRange(
+                f"{dim.label}: its score is the {dim.derive} of its items; score the items "
+                f"({', '.join(i.key for i in dim.items)}) and it follows"
+            )
+        checked = self._checked_items(dim, items)
+        value = dim.derived(checked)
+        if score is not None:
+            typed = dim.scale.check(score, dim.label) if dim.derive == "sum" else float(score)
+            if abs(typed - value) > STEP_TOLERANCE:
+                raise ScoreOutOfRange(
+                    f"{dim.label}: score {_fmt(typed)} is not the {dim.derive} of its items "
+                    f"({_fmt(value)}); leave the score out and it follows from the items"
+                )
         return value, checked
 
     def band_of(self, key: str, score: float) -> Band | None:
         """The band a score falls in, or None when the scheme defines no bands."""
         dim = self.dimension(key)
-        if not self.bands:
+        # no cut-offs under several bands (a zone, or cut-offs the lab has still to fill
+        # in): no band is claimed for the score
+        if not self.bands or (len(self.bands) > 1 and not dim.cutoffs):
             return None
         current = self.bands[0]
         by_key = {band.key: band for band in self.bands}

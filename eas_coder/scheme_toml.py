@@ -12,11 +12,13 @@ from typing import Any
 
 from eas_coder.errors import SchemeError
 from eas_coder.scheme import (
+    DERIVE_RULES,
     MAX_BANDS,
     MAX_DIMENSIONS,
     MAX_EPISODES,
     MAX_ITEMS,
     MAX_STEPS,
+    RATING_TYPES,
     SIDES,
     STEP_TOLERANCE,
     Band,
@@ -43,6 +45,9 @@ _KNOWN_KEYS = {
         "cutoffs",
         "anchors",
         "description",
+        "derive",
+        "type",
+        "levels",
     },
     "item": {"key", "label", "min", "max", "step"},
     "band": {"key", "label"},
@@ -181,6 +186,9 @@ class SchemeReader:
             for i, b in enumerate(self.array(data, "bands", required=False))
         )
         self.unique([b.key for b in bands], "bands")
+        for i, band in enumerate(bands):
+            if band.key == "source":  # the cut-off tables' citation key
+                raise self.fail(f"bands[{i}].key", '"source" is reserved; name the band otherwise')
         episodes = tuple(
             Episode(
                 self.ident(e, "key", f"episodes[{i}]."), self.text(e, "label", f"episodes[{i}].")
@@ -210,7 +218,15 @@ class SchemeReader:
         side = self.text(data, "side", where)
         if side not in SIDES:
             raise self.fail(f"{where}side", f"{side!r} must be one of {', '.join(SIDES)}")
-        scale = self.scale(data, where)
+        kind = data.get("type", "score")
+        if kind not in RATING_TYPES:
+            raise self.fail(f"{where}type", f"{kind!r} must be one of {', '.join(RATING_TYPES)}")
+        if kind == "zone":
+            return self.zone(data, where, side)
+        derive = data.get("derive")
+        if derive is not None and derive not in DERIVE_RULES:
+            rules = " or ".join(f'"{r}"' for r in DERIVE_RULES)
+            raise self.fail(f"{where}derive", f"{derive!r} must be {rules} (or leave it out)")
         items = tuple(
             Item(
                 self.ident(it, "key", f"{where}items[{j}]."),
@@ -220,15 +236,81 @@ class SchemeReader:
             for j, it in enumerate(self.array_in(data, "items", where))
         )
         self.unique([it.key for it in items], f"{where}items")
+        scale = (
+            self.scale(data, where) if derive is None else self.derived(data, where, items, derive)
+        )
+        cutoffs, source = self.cutoffs(data, where, bands, scale)
         return Dimension(
             key=self.ident(data, "key", where),
             label=self.text(data, "label", where),
             side=side,  # checked against SIDES above
             scale=scale,
             items=items,
-            cutoffs=self.cutoffs(data, where, bands, scale),
+            cutoffs=cutoffs,
             anchors=self.anchors(data, where, scale),
             description=self.text(data, "description", where, required=False),
+            derive=derive,
+            cutoffs_source=source,
+        )
+
+    def derived(
+        self, data: dict[str, Any], where: str, items: tuple[Item, ...], rule: str
+    ) -> Scale:
+        """The scale a sum or mean of the items' scores lives on (a grid only when the items
+        share one step); min / max / step given in the file must agree with it."""
+        if not items:
+            raise self.fail(f"{where}derive", f"a {rule} of items needs [[dimensions.items]]")
+        step = items[0].scale.step
+        if any(abs(i.scale.step - step) > STEP_TOLERANCE for i in items):
+            raise self.fail(f"{where}items", f"a {rule} of items needs every item on the same step")
+        count = len(items) if rule == "mean" else 1
+        low = sum(i.scale.minimum for i in items) / count
+        high = sum(i.scale.maximum for i in items) / count
+        scale = Scale(round(low, 9), round(high, 9), round(step / count, 9))
+        if (high - low) / scale.step > MAX_STEPS:
+            raise self.fail(
+                f"{where}items", f"the {rule} has more than {MAX_STEPS} possible values"
+            )
+        for key, value in (("min", scale.minimum), ("max", scale.maximum), ("step", scale.step)):
+            if key in data and abs(self.number(data, key, where) - value) > STEP_TOLERANCE:
+                raise self.fail(
+                    f"{where}{key}",
+                    f"the {rule} of the items gives {key} {value:g}; leave {key} out "
+                    "or make it agree",
+                )
+        return scale
+
+    def zone(self, data: dict[str, Any], where: str, side: str) -> Dimension:
+        """Ordered labels, lowest first, stored as 1..n (a zone has no range of its own)."""
+        for key in ("min", "max", "step", "items", "cutoffs", "derive"):
+            if key in data:
+                raise self.fail(
+                    f"{where}{key}", "a zone has no " + key + ": its levels are stored as 1..n"
+                )
+        raw = data.get("levels")
+        if (
+            not isinstance(raw, list)
+            or not 2 <= len(raw) <= MAX_BANDS
+            or not all(isinstance(v, str) and v.strip() for v in raw)
+        ):
+            raise self.fail(
+                f"{where}levels",
+                f"a zone needs 2 to {MAX_BANDS} labels, lowest first, e.g. "
+                'levels = ["Problematic", "Detached", "Complicated", "Emotionally available"]',
+            )
+        levels = tuple(v.strip() for v in raw)
+        if len({v.casefold() for v in levels}) != len(levels):
+            raise self.fail(f"{where}levels", "a label appears twice")
+        scale = Scale(1.0, float(len(levels)), 1.0)
+        return Dimension(
+            key=self.ident(data, "key", where),
+            label=self.text(data, "label", where),
+            side=side,  # type: ignore[arg-type]  # checked against SIDES by the caller
+            scale=scale,
+            anchors=self.anchors(data, where, scale),
+            description=self.text(data, "description", where, required=False),
+            kind="zone",
+            levels=levels,
         )
 
     def array_in(self, data: dict[str, Any], key: str, where: str) -> list[dict[str, Any]]:
@@ -239,16 +321,28 @@ class SchemeReader:
 
     def cutoffs(
         self, data: dict[str, Any], where: str, bands: tuple[Band, ...], scale: Scale
-    ) -> tuple[tuple[str, float], ...]:
+    ) -> tuple[tuple[tuple[str, float], ...], str]:
+        """The lower bound of each band after the first, and their ``source`` (citation).
+        An empty table (``cutoffs = {}``) is a lab's cut-offs still to be filled in."""
         raw = data.get("cutoffs")
         if raw is None:
             if bands:
-                raise self.fail(f"{where}cutoffs", "the scheme defines bands; give cut-offs")
-            return ()
+                raise self.fail(
+                    f"{where}cutoffs",
+                    "the scheme defines bands; give cut-offs (or cutoffs = {} until your "
+                    "lab has them)",
+                )
+            return (), ""
         if not bands:
             raise self.fail(f"{where}cutoffs", "cut-offs given but the scheme has no [[bands]]")
         if not isinstance(raw, dict):
             raise self.fail(f"{where}cutoffs", "must be a table of band = lower bound")
+        raw = dict(raw)
+        source = raw.pop("source", "")
+        if not isinstance(source, str):
+            raise self.fail(f"{where}cutoffs.source", "must be text: where the cut-offs come from")
+        if not raw:
+            return (), source.strip()
         expected = [b.key for b in bands[1:]]
         if sorted(raw) != sorted(expected):
             raise self.fail(
@@ -269,7 +363,7 @@ class SchemeReader:
                 raise self.fail(f"{where}cutoffs.{key}", f"{lower:g} is not a point of the scale")
             result.append((key, lower))
             previous = lower
-        return tuple(result)
+        return tuple(result), source.strip()
 
     def anchors(
         self, data: dict[str, Any], where: str, scale: Scale

@@ -9,6 +9,7 @@ PACKAGES=(
   ffmpeg                             # generating test videos with audio
   xvfb                               # a real X server for the window screenshot test
   postgresql                         # initdb/pg_ctl for the PostgreSQL storage tests
+  poppler-utils                      # pdftoppm: the change report's PDF page as PNG
   python3 python3-venv               # make creates .venv with the system Python if need be
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0
@@ -24,7 +25,7 @@ if command -v dpkg-query >/dev/null 2>&1; then
     fi
   done
 else
-  for tool in ffmpeg Xvfb initdb; do
+  for tool in ffmpeg Xvfb initdb pdftoppm; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
   done
 fi

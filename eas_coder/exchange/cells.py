@@ -14,10 +14,26 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 from typing import Any
 
-from eas_coder.exchange.reader import UnsavedFormula
 from eas_coder.timecode import parse_clock
+
+
+# Here, the lowest of the reading modules (xlsx_rows makes it, reader and importer check for
+# it), so that none of them imports another back: no import cycle.
+@dataclass(frozen=True)
+class UnsavedFormula:
+    """A cell holding a formula whose result was never saved (a program wrote the workbook
+    without calculating it): its value is unknown, and the formula is never evaluated."""
+
+    formula: str
+
+    def __str__(self) -> str:
+        return (
+            f"a formula ({self.formula}) with no saved result; open the sheet in Excel or "
+            "LibreOffice and save it, or replace the formula by its value"
+        )
 
 
 def cell_text(value: Any) -> str:

@@ -130,7 +130,11 @@ class _Validator:
         item = None if key is None or not item_text else self._item(number, key, item_text)
         if key is not None and score is not None and (item or not item_text):
             try:
-                if item is None:
+                derived = self.scheme.dimension(key).derive is not None
+                if item is None and derived:  # checked against its items once they are read
+                    dim = self.scheme.dimension(key)
+                    score = dim.scale.check(score, dim.label)
+                elif item is None:
                     score, _ = self.scheme.validate(key, score)
                 else:
                     dim = self.scheme.dimension(key)
@@ -270,6 +274,17 @@ class _Validator:
         for n, scores in found.items():
             plan.ratings[n] = replace(plan.ratings[n], items=scores)
 
+    def check_derived(self, plan: ImportPlan) -> None:
+        """A dimension the scheme derives from its items comes with all of them, and its
+        score is their sum or mean (as the window would have stored it)."""
+        for rating in plan.ratings:
+            if self.scheme.dimension(rating.dimension).derive is None:
+                continue
+            try:
+                self.scheme.validate(rating.dimension, rating.score, rating.items)
+            except ScoreError as exc:
+                self.fail(rating.row, "score", str(exc))
+
 
 def _existing_ratings(snapshot: StudySnapshot) -> dict[tuple[Any, ...], Rating]:
     coders = {c.id: name_key(c.name) for c in snapshot.coders}
@@ -349,6 +364,7 @@ def plan_import(study: Study, path: Path, encoding: str | None = None) -> Import
             assert isinstance(outcome, ImportedRating)
             plan.ratings.append(outcome)
     validator.attach_items(plan, items)
+    validator.check_derived(plan)
     if validator.problems:
         raise ImportRejected(str(path), validator.problems)
     return plan

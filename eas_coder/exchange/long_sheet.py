@@ -56,6 +56,22 @@ RATINGS_COLUMNS = (
         "The segment's note (the same on every row of the segment; empty for session scores)",
         label="The segment's note",
     ),
+    Column(
+        "scheme_version",
+        "The study's scheme version the score was given under (see Codebook; not read on import)",
+        "integer",
+    ),
+    Column(
+        "session_score_source",
+        "Where this coder's session score of this dimension on this video comes from: "
+        "session rating, segment mean, or segment mean (duration-weighted), as the study's "
+        "setting scores.segment_weighting says (not read on import)",
+    ),
+    Column(
+        "score_label",
+        "For a zone rating: the zone the score (1..n, lowest first) stands for; empty "
+        "otherwise (not read on import)",
+    ),
     Column("saved_at", "When the score was last saved (UTC)", "datetime"),
 )
 
@@ -80,6 +96,8 @@ def ratings_sheet(data: ExportData) -> Sheet:
     videos = {v.id: v for v in data.videos}
     segments = {s.id: s for s in data.snapshot.segments}
     chosen = [r for r in data.snapshot.ratings if r.video_id in videos and r.coder_id in coders]
+    sources = {key: found.source for key, found in data.scored().items()}
+    levels = {d.key: d for d in data.scheme.dimensions if d.ordinal}
 
     def row(source: tuple[Rating, str | None]) -> list[Any]:
         r, item = source
@@ -105,6 +123,9 @@ def ratings_sheet(data: ExportData) -> Sheet:
             data.band(r.dimension, r.score) if item is None else "",
             clean_text(r.note) if item is None else "",
             clean_text(seg.note) if seg else "",
+            r.scheme_version,
+            sources.get((r.dimension, r.video_id, r.coder_id), ""),
+            levels[r.dimension].level_label(r.score) if r.dimension in levels else "",
             saved.replace(tzinfo=None) if saved else None,
         ]
 

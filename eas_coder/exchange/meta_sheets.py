@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from eas_coder import __version__, reliability
 from eas_coder.errors import StudyError
+from eas_coder.exchange.change import MeasureData, change_sheet, measures_sheet
 from eas_coder.exchange.frames import FRAMES_NOTE, missing_notes, video_frames
 from eas_coder.exchange.long_sheet import ratings_sheet
 from eas_coder.exchange.sheets import (
@@ -15,10 +16,10 @@ from eas_coder.exchange.sheets import (
     ExportData,
     ExportOptions,
     Sheet,
-    change_sheet,
     segments_sheet,
     sessions_sheet,
 )
+from eas_coder.scheme_text import scheme_rows
 from eas_coder.stats import ICC_FORMS
 from eas_coder.stats.icc import IccResult
 from eas_coder.store.study import Study
@@ -156,26 +157,10 @@ def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
     book.rows.append(["Frames", "segment_start_frame, segment_end_frame", FRAMES_NOTE])
     for what, which in missing_notes(data.frames, {v.id: v.label for v in data.videos}):
         book.rows.append(["Frames", what, which])
-    scheme = data.scheme
     book.rows.append(["", "", ""])
-    book.rows.append(["Scheme", scheme.id, f"{scheme.name}, version {scheme.version}"])
-    if scheme.bands_note:
-        book.rows.append(["Scheme", "bands", scheme.bands_note])
-    for dim in scheme.dimensions:
-        scale = dim.scale
-        text = f"{dim.label} ({dim.side}): {scale.minimum:g}–{scale.maximum:g} by {scale.step:g}"
-        if scheme.bands:
-            starts = [(scheme.bands[0].label, scale.minimum)] + [
-                (next(b.label for b in scheme.bands if b.key == k), low) for k, low in dim.cutoffs
-            ]
-            text += "; bands: " + ", ".join(f"{label} from {low:g}" for label, low in starts)
-        book.rows.append(["Scheme", dim.key, text])
-        for item in dim.items:
-            low, high, step = item.scale.minimum, item.scale.maximum, item.scale.step
-            book.rows.append(
-                ["Scheme", f"{dim.key}/{item.key}",
-                 f"{item.label} (item of {dim.label}): {low:g}–{high:g} by {step:g}"]
-            )  # fmt: skip
+    # the scheme in force, its versions, zones, derive rules and cut-off sources (scheme_text)
+    for what, text in scheme_rows(data.scheme, data.scheme_versions):
+        book.rows.append(["Scheme", what, text])
     return book
 
 
@@ -232,7 +217,14 @@ def build_sheets(
         )
         # An agreed score says what the others gave: shown only where all of it may be seen.
         consensus = {key: score for key, score in consensus.items() if viewer.sees_all(key[0])}
-    data = ExportData(snapshot, study.scheme, options, study.ratings.saved_times(), consensus)
+    data = ExportData(snapshot, study.scheme, options, study.ratings.saved_times(), consensus,
+                      timepoint_order=tuple(study.timepoints.order()),
+                      weighting=str(study.settings.get("scores.segment_weighting")),
+                      scheme_versions=tuple(
+                          (v.number, f"{v.scheme_id} version {v.label}, in force from "
+                           f"{v.created_at:%Y-%m-%d %H:%M} UTC")
+                          for v in study.scheme_versions()))  # fmt: skip
+    measures = MeasureData.of(study)  # BDI, PSI, ... beside the EAS (issue 22)
     # Frame numbers only for videos with exported segments: a file-less study reads no file.
     coded = {s.video_id for s in snapshot.segments} & {v.id for v in data.videos}
     frames = video_frames(study, [v for v in data.videos if v.id in coded], progress=progress)
@@ -241,7 +233,8 @@ def build_sheets(
     builders: list[Callable[[], Sheet]] = [
         lambda: ratings_sheet(data),
         lambda: sessions_sheet(data),
-        lambda: change_sheet(data),
+        lambda: change_sheet(data, measures),
+        lambda: measures_sheet(data, measures),
         lambda: segments_sheet(data),
         lambda: reliability_sheet(study, data, viewer),
     ]

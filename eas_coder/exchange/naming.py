@@ -11,13 +11,24 @@ MAX_NAME = 64  # SPSS variable names: letters, digits, underscores, at most 64 c
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+# Lower-case words R (?Reserved) or SPSS (reserved keywords, any case) take for themselves:
+# read.csv would rename them and SPSS refuses them as variable names.
+R_RESERVED = frozenset({"if", "else", "repeat", "while", "function", "for", "next", "break", "in"})
+SPSS_RESERVED = frozenset(
+    {"all", "and", "by", "eq", "ge", "gt", "le", "lt", "ne", "not", "or", "to", "with"}
+)
+RESERVED = R_RESERVED | SPSS_RESERVED
+
+
 def variable_name(text: str) -> str:
-    """``Child responsiveness (T1)`` -> ``child_responsiveness_t1``: valid in SPSS and R."""
+    """``Child responsiveness (T1)`` -> ``child_responsiveness_t1``: valid in SPSS and R
+    (tests/test_api_names.py checks both sets of rules)."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     name = re.sub(r"[^0-9a-zA-Z]+", "_", ascii_text).strip("_").lower() or "v"
-    if not name[0].isalpha():
+    if not name[0].isalpha() or name in RESERVED:
         name = f"v_{name}"
-    return name[:MAX_NAME]
+    # cut at the limit, then no "_" at the end: SPSS's own made-up names end so
+    return name[:MAX_NAME].rstrip("_")
 
 
 def unique_names(names: Iterable[str]) -> list[str]:

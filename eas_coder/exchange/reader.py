@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from eas_coder.errors import EasCoderError
+from eas_coder.exchange.cells import UnsavedFormula as UnsavedFormula  # re-exported
+from eas_coder.exchange.cells import unmark_text
 from eas_coder.exchange.xlsx_limits import CELL_LIMIT, CSV_BYTE_LIMIT, workbook_zip_problem
 from eas_coder.exchange.xlsx_rows import SheetTooWide, SheetXmlError, Workbook
 from eas_coder.store.study_files import held_study
@@ -52,20 +54,6 @@ _CANONICAL = {
 
 
 @dataclass(frozen=True)
-class UnsavedFormula:
-    """A cell holding a formula whose result was never saved (a program wrote the workbook
-    without calculating it): its value is unknown, and the formula is never evaluated."""
-
-    formula: str
-
-    def __str__(self) -> str:
-        return (
-            f"a formula ({self.formula}) with no saved result; open the sheet in Excel or "
-            "LibreOffice and save it, or replace the formula by its value"
-        )
-
-
-@dataclass(frozen=True)
 class SheetRows:
     """A sheet's normalised column names and its data rows (with spreadsheet row numbers);
     ``scheme`` is what the export's About sheet says the scores were given under
@@ -87,9 +75,7 @@ def normalise_header(name: object) -> str:
 
 
 def _unmark(value: Any) -> Any:
-    # Undo exactly the apostrophes our CSV export adds (cells.py; imported here: it imports us)
-    from eas_coder.exchange.cells import unmark_text
-
+    # Undo exactly the apostrophes our CSV export adds (cells.py)
     return unmark_text(value)
 
 
@@ -98,8 +84,6 @@ def _keep(value: Any) -> Any:
 
 
 def _table(source: str, raw_rows: Iterator[tuple[Any, ...]], unmark: bool) -> SheetRows:
-    from eas_coder.exchange.cells import unmark_text  # cells imports this module
-
     clean = unmark_text if unmark else _keep
     header: list[str] | None = None
     rows: list[tuple[int, dict[str, Any]]] = []
@@ -134,7 +118,7 @@ def _table(source: str, raw_rows: Iterator[tuple[Any, ...]], unmark: bool) -> Sh
     return SheetRows(header, rows)
 
 
-def _read_xlsx(path: Path) -> SheetRows:
+def _read_xlsx(path: Path, sheet: str = "ratings") -> SheetRows:
     problem = workbook_zip_problem(path)  # sizes first: a zip bomb never reaches openpyxl
     if problem is not None:
         raise SheetUnreadable(f"{path}: {problem}")
@@ -146,7 +130,7 @@ def _read_xlsx(path: Path) -> SheetRows:
         names = {name.casefold(): name for name in workbook.sheets}
         if not names:
             raise SheetUnreadable(f"{path}: the workbook has no sheet")
-        title = names.get("ratings", next(iter(workbook.sheets)))
+        title = names.get(sheet, next(iter(workbook.sheets)))
         rows = workbook.rows(title, COLUMN_LIMIT)
         table = _table(str(path), rows, unmark=False)
         about = names.get("about")
@@ -272,8 +256,9 @@ def _read_sav(path: Path) -> SheetRows:
     return _table(str(path), iter(rows), unmark=False)
 
 
-def read_sheet(path: Path, encoding: str | None = None) -> SheetRows:
-    """Rows of an .xlsx (its "Ratings" sheet, else the first), a .csv or a .sav file.
+def read_sheet(path: Path, encoding: str | None = None, sheet: str = "ratings") -> SheetRows:
+    """Rows of an .xlsx (its ``sheet``, by default "Ratings", else the first), a .csv or a
+    .sav file.
 
     A CSV file is UTF-8 (with or without BOM) unless ``encoding`` names another."""
     if not path.is_file():
@@ -288,7 +273,7 @@ def read_sheet(path: Path, encoding: str | None = None) -> SheetRows:
             "own text encoding. Import it again without --encoding"
         )
     if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
+        return _read_xlsx(path, sheet.casefold())
     if suffix in (".csv", ".txt"):
         if encoding is not None:
             try:

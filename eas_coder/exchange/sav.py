@@ -36,6 +36,10 @@ def write_sav(sheet: Sheet, path: Path, bands: Sequence[str]) -> Path:
             data[column.name] = pd.Series(
                 [None if v is None else float(v) for v in values], dtype="float64"
             )
+            if column.levels:  # a zone: SPSS shows its label where the data say 1..n
+                value_labels[column.name] = {
+                    float(n): label for n, label in enumerate(column.levels, start=1)
+                }
         elif column.kind == "datetime":
             data[column.name] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
         else:

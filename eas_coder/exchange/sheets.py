@@ -6,7 +6,6 @@ workbook in a year still knows what ``sensitivity_c1`` was.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,7 +15,8 @@ from eas_coder.exchange.frames import VideoFrames
 from eas_coder.exchange.naming import clean_text, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Dimension, Scheme
-from eas_coder.session_scores import session_scores
+from eas_coder.session_scores import SessionKey, SessionScore, scored_sessions
+from eas_coder.store.timepoints import ordered
 from eas_coder.timecode import clock
 
 Kind = Literal["text", "number", "integer", "seconds", "datetime", "band"]
@@ -30,6 +30,7 @@ class Column:
     meaning: str
     kind: Kind = "text"
     label: str = ""  # a longer label (SPSS variable label)
+    levels: tuple[str, ...] = ()  # a zone's labels: SPSS value labels 1..n on its numbers
 
 
 @dataclass
@@ -85,6 +86,12 @@ class ExportData:
     saved_at: dict[int, datetime]
     consensus: dict[tuple[int, str], float]  # session-level (video_id, dimension) -> score
     frames: VideoFrames = field(default_factory=VideoFrames)  # for segments' frame numbers
+    # The study's set order of timepoints (store/timepoints.py); empty: none is set.
+    timepoint_order: tuple[str, ...] = ()
+    # The study's setting scores.segment_weighting: "none" or "duration" (session_scores.py)
+    weighting: str = "none"
+    # The study's scheme versions (number, what it was) for the Codebook (store/schemes.py)
+    scheme_versions: tuple[tuple[int, str], ...] = ()
 
     @property
     def coders(self) -> list[Coder]:
@@ -102,15 +109,26 @@ class ExportData:
 
     @property
     def timepoints(self) -> list[str]:
-        """Timepoints in the order the study first recorded them (video creation order),
-        which keeps pre < post < follow-up however they are named."""
-        ordered: dict[str, None] = {}
-        for video in sorted(self.videos, key=lambda v: v.id):
-            ordered.setdefault(video.timepoint, None)
-        return list(ordered)
+        """The exported videos' timepoints in the study's set order; one it leaves out (or
+        every one, when no order is set) follows in the order first recorded (video
+        creation order). See store/timepoints.py."""
+        present = {v.timepoint for v in self.videos}
+        recorded = [v.timepoint for v in sorted(self.videos, key=lambda v: v.id)]
+        return [t for t in ordered(self.timepoint_order, recorded) if t in present]
 
     def coder_label(self, coder: Coder) -> str:
         return f"C{coder.id}" if self.options.coder_codes else clean_text(coder.name)
+
+    def scored(self, ratings: Sequence[Rating] | None = None) -> dict[SessionKey, SessionScore]:
+        """The chosen coders' session scores with their source (session rating, or the
+        segment mean, duration-weighted where the study says so)."""
+        durations = {s.id: float(s.duration_ms) for s in self.snapshot.segments}
+        return scored_sessions(
+            self.snapshot.ratings if ratings is None else ratings,
+            {c.id for c in self.coders},
+            weighting=self.weighting,
+            durations=durations,
+        )
 
     def band(self, key: str, score: float | None) -> str:
         if score is None or not self.scheme.bands:
@@ -128,7 +146,16 @@ def _mean(values: Sequence[float]) -> float | None:
     return round(sum(values) / len(values), 6) if values else None
 
 
-_COMPUTED = {"coders' mean", "consensus", "band"}
+_COMPUTED = {"coders' mean", "consensus", "band", "zone label"}
+SOURCE_MEANING = (
+    "Where the row's session scores come from: session rating (the coder's own), segment "
+    "mean, or segment mean (duration-weighted), as the study's setting "
+    "scores.segment_weighting says; several, separated by '; ', when they differ"
+)
+VERSION_MEANING = (
+    "The study's scheme version(s) the row's scores were given under (see Codebook); "
+    "several, separated by '; ', when they differ"
+)
 
 
 def _item_ratings(ratings: Sequence[Rating]) -> list[Rating]:
@@ -171,13 +198,20 @@ def _item_columns(data: ExportData, dim: Dimension) -> list[Column]:
 def sessions_sheet(data: ExportData) -> Sheet:
     """Wide format for SPSS/R: one row per video, a column per dimension × coder."""
     coders = data.coders
-    scores = session_scores(data.snapshot.ratings, {c.id for c in coders})
-    items = session_scores(_item_ratings(data.snapshot.ratings), {c.id for c in coders})
+    scores = data.scored()
+    items = data.scored(_item_ratings(data.snapshot.ratings))
     columns = [
         Column("participant", "De-identified dyad code"),
         Column("timepoint", "Timepoint label"),
         Column("video", "Name of the recording"),
+        Column("scheme_version", VERSION_MEANING),
+        Column("session_score_source", SOURCE_MEANING),
     ]
+    versions: dict[int, set[int]] = {}
+    chosen = {c.id for c in coders}
+    for r in data.snapshot.ratings:
+        if r.coder_id in chosen:
+            versions.setdefault(r.video_id, set()).add(r.scheme_version)
     per_dim: list[tuple[str, list[Column]]] = []
     for dim in data.scheme.dimensions:
         group = [
@@ -187,6 +221,7 @@ def sessions_sheet(data: ExportData) -> Sheet:
                 "the mean of the coder's segment scores)",
                 "number",
                 f"{dim.label} – {data.coder_label(c)}",
+                dim.levels,
             )
             for c in coders
         ]
@@ -208,6 +243,14 @@ def sessions_sheet(data: ExportData) -> Sheet:
         )
         group.append(
             Column(
+                f"{dim.key}_label",
+                f"{dim.label}: zone of the consensus score, else of the mean (empty when the "
+                f"mean falls between zones); zones 1..{len(dim.levels)}: " + ", ".join(dim.levels),
+                "text",
+                f"{dim.label} – zone label",
+            )
+            if dim.ordinal
+            else Column(
                 f"{dim.key}_band",
                 f"{dim.label}: band of the consensus score, else of the mean",
                 "band",
@@ -225,7 +268,7 @@ def sessions_sheet(data: ExportData) -> Sheet:
     settled = unique_names(wanted[i] for i in order)
     names = [settled[order.index(i)] for i in range(len(columns))]
     columns = [
-        Column(n, c.meaning, c.kind, c.label or c.meaning)
+        Column(n, c.meaning, c.kind, c.label or c.meaning, c.levels)
         for n, c in zip(names, columns, strict=True)
     ]
     sheet = Sheet("Sessions", columns)
@@ -234,71 +277,27 @@ def sessions_sheet(data: ExportData) -> Sheet:
             clean_text(video.participant_code),
             clean_text(video.timepoint),
             clean_text(video.name or ""),
+            "; ".join(str(v) for v in sorted(versions.get(video.id, ()))),
+            "",  # the sources, once the scores are known
         ]
+        sources: set[str] = set()
         for key, _group in per_dim:
-            own = [scores.get((key, video.id, c.id)) for c in coders]
+            found = [scores.get((key, video.id, c.id)) for c in coders]
+            sources.update(s.source for s in found if s is not None)
+            own = [None if s is None else s.score for s in found]
             present = [s for s in own if s is not None]
             mean, agreed = _mean(present), data.consensus.get((video.id, key))
             row.extend(own)
-            row.extend([mean, agreed, data.band(key, agreed if agreed is not None else mean)])
-            for item in data.scheme.dimension(key).items:
-                per_coder = [items.get((f"{key}/{item.key}", video.id, c.id)) for c in coders]
+            dim = data.scheme.dimension(key)
+            shown = agreed if agreed is not None else mean
+            tag = dim.level_label(shown) if dim.ordinal else data.band(key, shown)
+            row.extend([mean, agreed, tag])
+            for item in dim.items:
+                per_item = [items.get((f"{key}/{item.key}", video.id, c.id)) for c in coders]
+                per_coder = [None if s is None else s.score for s in per_item]
                 row.extend([*per_coder, _mean([s for s in per_coder if s is not None])])
+        row[4] = "; ".join(sorted(sources))
         sheet.rows.append(row)
-    return sheet
-
-
-def change_sheet(data: ExportData) -> Sheet:
-    """Per participant and dimension: score and band at each timepoint, and the change."""
-    timepoints = data.timepoints
-    per_video: dict[tuple[str, int], list[float]] = defaultdict(list)
-    for (key, video_id, _coder), score in session_scores(
-        data.snapshot.ratings, {c.id for c in data.coders}
-    ).items():
-        per_video[(key, video_id)].append(score)
-    by_cell: dict[tuple[str, str, str], list[float]] = defaultdict(list)
-    for video in data.videos:
-        for dim in data.scheme.dimensions:
-            agreed = data.consensus.get((video.id, dim.key))
-            value = agreed if agreed is not None else _mean(per_video.get((dim.key, video.id), []))
-            if value is not None:
-                by_cell[(video.participant_code, dim.key, video.timepoint)].append(value)
-    labels = unique_names(variable_name(t) for t in timepoints)
-    columns = [
-        Column("participant", "De-identified dyad code"),
-        Column("dimension", "Dimension key of the coding scheme"),
-    ]
-    for tp, label in zip(timepoints, labels, strict=True):
-        columns.append(
-            Column(
-                f"score_{label}"[:64],
-                f"Score at {tp}: consensus, else the coders' mean (mean of the session's videos)",
-                "number",
-            )
-        )
-        columns.append(Column(f"band_{label}"[:64], f"Band at {tp}", "band"))
-    columns.append(
-        Column(
-            "difference",
-            f"Score at {timepoints[-1] if timepoints else 'last'} "
-            f"minus score at {timepoints[0] if timepoints else 'first'}",
-            "number",
-        )
-    )
-    final = unique_names(variable_name(c.name) for c in columns)  # after any truncation
-    columns = [Column(n, c.meaning, c.kind) for n, c in zip(final, columns, strict=True)]
-    sheet = Sheet("Change", columns)
-    for participant in sorted({v.participant_code for v in data.videos}):
-        for dim in data.scheme.dimensions:
-            values = [_mean(by_cell.get((participant, dim.key, tp), [])) for tp in timepoints]
-            if all(v is None for v in values):
-                continue
-            row: list[Any] = [participant, dim.key]
-            for value in values:
-                row.extend([value, data.band(dim.key, value)])
-            first, last = values[0] if values else None, values[-1] if values else None
-            diff = None if first is None or last is None else round(last - first, 6)
-            sheet.rows.append([*row, diff])
     return sheet
 
 

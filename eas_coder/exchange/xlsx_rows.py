@@ -24,6 +24,8 @@ from openpyxl.reader.excel import ExcelReader
 from openpyxl.styles.stylesheet import apply_stylesheet
 from openpyxl.utils.datetime import from_excel, from_ISO8601
 
+from eas_coder.exchange.cells import UnsavedFormula
+
 _CHUNK = 1 << 16
 _REF = re.compile(r"([A-Z]+)(\d+)")
 
@@ -163,8 +165,6 @@ class Workbook:
         if text is None:
             formula = cell.find(ns + "f")
             if formula is not None:
-                from eas_coder.exchange.reader import UnsavedFormula  # reader imports us
-
                 shown = "=" + formula.text if formula.text else "a shared formula"
                 return UnsavedFormula(shown)
             return None

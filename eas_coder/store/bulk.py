@@ -30,6 +30,7 @@ from eas_coder.store.import_rows import (  # re-exported: the importer's names f
     ImportSummary,
     RowsRefused,
 )
+from eas_coder.store.schemes import require_current
 from eas_coder.store.segments import Segments, _within_video
 from eas_coder.store.tables import (
     AssignmentRow,
@@ -316,6 +317,7 @@ def _rating_rows(
     ratings: list[ImportedRating],
     ids: tuple[list[int], list[int], list[int | None]],
     now: datetime,
+    revision: int = 1,
 ) -> list[dict[str, Any]]:
     return [
         {
@@ -327,6 +329,7 @@ def _rating_rows(
             "items": r.items or None,
             "note": r.note,
             "updated_at": now,
+            "scheme_version": revision,
         }
         for r, video_id, coder_id, segment_id in zip(ratings, *ids, strict=True)
     ]
@@ -351,7 +354,9 @@ def _apply(
         sids = resolve.segments_of(ratings, vids, cids)
         if resolve.problems:
             raise RowsRefused(sorted(resolve.problems))  # rolls everything back
-        rows = _rating_rows(ratings, (vids, cids, sids), now)
+        # checked against the scheme in force, and stamped with its version (store/schemes.py)
+        revision = require_current(session, rules.scheme_revision)
+        rows = _rating_rows(ratings, (vids, cids, sids), now, revision)
         ids = _insert_returning(session, RatingRow, rows)
         audits = [
             {

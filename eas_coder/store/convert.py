@@ -55,6 +55,7 @@ def rating(row: RatingRow) -> Rating:
         row.items,
         row.note or "",
         row.version,
+        row.scheme_version,
     )
 
 
@@ -121,6 +122,7 @@ def load_ratings(session: Session, *where: Any) -> list[Rating]:
             RatingRow.items,
             RatingRow.note,
             RatingRow.version,
+            RatingRow.scheme_version,
         )
         .where(*where)
         .order_by(RatingRow.video_id, RatingRow.coder_id, RatingRow.segment_id, RatingRow.id)

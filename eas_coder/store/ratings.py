@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from eas_coder.errors import Conflict, NotFound, StaleEdit
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
-from eas_coder.store import convert
+from eas_coder.store import convert, schemes
 from eas_coder.store.rating_columns import RatingColumns, read_rating_columns
 from eas_coder.store.tables import (
     CoderRow,
@@ -61,7 +61,7 @@ class Ratings:
         video_id: int,
         coder_id: int,
         dimension: str,
-        score: float,
+        score: float | None,
         segment_id: int | None = None,
         items: Mapping[str, float] | None = None,
         note: str | None = None,
@@ -77,8 +77,17 @@ class Ratings:
         ``expected_version`` is the version the editor last saw (0: it saw no rating). When
         the stored rating differs (changed, cleared or created by someone else meanwhile),
         nothing is saved and StaleEdit says what is stored now. None skips the check.
+
+        A dimension whose scheme derives its score from its items (``derive``) stores the
+        sum or mean of the items as its score: ``score`` may be None, and a score given
+        must agree. Its items of None mean the stored ones. Each save records the scheme
+        version in force; SchemeChanged if it changed since this study was opened.
         """
-        value, item_scores = self._scheme.validate(dimension, score, items)
+        derived = self._scheme.dimension(dimension).derive is not None
+        if derived and items is None:
+            value, item_scores = 0.0, None  # from the stored items, checked in the transaction
+        else:
+            value, item_scores = self._scheme.validate(dimension, score, items)
         text = None if note is None else note_text(note, "a rating's note")
         db = self._db
         try:
@@ -92,6 +101,9 @@ class Ratings:
                 row = session.scalar(
                     _target(video_id, coder_id, dimension, segment_id).with_for_update()
                 )
+                revision = schemes.require_current(session, self._scheme.revision)
+                if derived and items is None:
+                    value, _ = self._scheme.validate(dimension, score, row.items if row else None)
                 stored = None if row is None else row.version
                 if expected_version is not None and (stored or 0) != expected_version:
                     raise self._stale(session, dimension, segment_id, row, f"your {value:g}")
@@ -105,6 +117,7 @@ class Ratings:
                 else:
                     row.version += 1
                 row.score, row.updated_at = value, utcnow()
+                row.scheme_version = revision
                 if items is not None:  # a score typed alone must not wipe the items typed
                     row.items = item_scores
                 if text is not None:
@@ -164,6 +177,14 @@ class Ratings:
         where = convert.equal(RatingRow, video_id=video_id, coder_id=coder_id)
         with self._db.read() as session:
             return convert.load_ratings(session, *where)
+
+    def scheme_versions(self) -> list[tuple[str, int, int, int]]:
+        """(dimension, video_id, coder_id, scheme_version) of the ratings, each once."""
+        query = select(
+            RatingRow.dimension, RatingRow.video_id, RatingRow.coder_id, RatingRow.scheme_version
+        ).distinct()
+        with self._db.read() as session:
+            return [(d, v, c, n) for d, v, c, n in session.execute(query)]
 
     def last_rated(self) -> dict[tuple[int, int], datetime]:
         """When each coder last changed a score of each video, by (video_id, coder_id)."""

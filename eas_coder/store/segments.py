@@ -47,6 +47,11 @@ class Segments:
         self._db = db
         self._scheme = scheme
 
+    @property
+    def scheme_revision(self) -> int:
+        """The study's scheme version this service checks against (store/schemes.py)."""
+        return self._scheme.revision
+
     def _check(self, start_ms: int, end_ms: int, episode: str | None) -> None:
         for name, value in (("start", start_ms), ("end", end_ms)):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < _MAX_MS:

@@ -33,6 +33,10 @@ def _flag(value: Any) -> str | None:
     return None if isinstance(value, bool) else "true or false"
 
 
+def _weighting(value: Any) -> str | None:
+    return None if value in ("none", "duration") else '"none" or "duration"'
+
+
 def _icc_form(value: Any) -> str | None:
     return None if value in _ICC_FORMS else f"one of {', '.join(_ICC_FORMS)}"
 
@@ -51,6 +55,9 @@ DEFAULTS: dict[str, Any] = {
     "backups.keep": 10,  # SQLite studies: backups taken on open that are kept (store/backups.py)
     # May a coder take an unassigned video (asked, audited)? Off: only the manager assigns.
     "coding.self_assign": False,
+    # A session score without a session rating is the mean of the coder's segment scores:
+    # "duration" weights each segment by its length (exports and reliability say which).
+    "scores.segment_weighting": "none",
 }
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.target_form": _icc_form,
@@ -61,6 +68,7 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.ci_width": _number(0.01, 1.0),
     "backups.keep": _whole(1, 100),
     "coding.self_assign": _flag,
+    "scores.segment_weighting": _weighting,
 }
 
 

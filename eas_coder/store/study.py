@@ -16,6 +16,7 @@ bad score never reaches the database.
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
+from dataclasses import replace
 from types import TracebackType
 from typing import Self
 
@@ -26,7 +27,7 @@ from eas_coder.errors import Conflict, StudyError
 from eas_coder.location import Location
 from eas_coder.model import AuditEntry, CheckReport, StudyInfo, StudySnapshot, Video
 from eas_coder.scheme import Scheme, parse_scheme
-from eas_coder.store import backups, convert
+from eas_coder.store import backups, convert, schemes
 from eas_coder.store.assignments import Assignments
 from eas_coder.store.attachments import Attachments
 from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
@@ -34,11 +35,13 @@ from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
 from eas_coder.store.manager import Manager
+from eas_coder.store.measures import Measures
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
 from eas_coder.store.settings import Settings
 from eas_coder.store.tables import AuditRow, CoderRow, ParticipantRow, StudyRow
 from eas_coder.store.templates import Templates
+from eas_coder.store.timepoints import Timepoints
 from eas_coder.store.unit import StudyDb
 from eas_coder.store.videos import Videos
 
@@ -48,6 +51,11 @@ class Study:
 
     def __init__(self, db: StudyDb) -> None:
         self._db = db
+        self._start()
+
+    def _start(self) -> None:
+        """Read the study and its scheme in force, and build the services on them."""
+        db = self._db
         self.info, self.scheme = self._read_study_row()
         self.coders = Coders(db)
         self.videos = Videos(db)
@@ -59,6 +67,8 @@ class Study:
         self.manager = Manager(db)
         self.templates = Templates(db, self.scheme)
         self.attachments = Attachments(db, self.videos)
+        self.timepoints = Timepoints(db)  # the order of timepoints (issue 22)
+        self.measures = Measures(db)  # BDI, PSI, ... beside the EAS
 
     @property
     def location(self) -> Location:
@@ -112,6 +122,7 @@ class Study:
                         app_version=__version__,
                     )
                 )
+                schemes.record_first(session, scheme, db.actor)
                 db.audit(session, "study.create", "study", 1, None, {"name": name})
             return cls(db)
         except BaseException:
@@ -145,7 +156,25 @@ class Study:
             scheme = parse_scheme(
                 row.scheme_toml, source=f"scheme snapshot of {row.name!r}", strict=False
             )
+            scheme = replace(scheme, revision=schemes.current_number(session))
         return info, scheme
+
+    @property
+    def scheme_revision(self) -> int:
+        """The number of the scheme version in force (1, 2, ...; store/schemes.py)."""
+        return self.scheme.revision
+
+    def set_scheme(self, scheme: Scheme) -> int:
+        """Make ``scheme`` the study's next scheme version (the lab manager's decision:
+        callers check who asks); ratings already given keep their version. Returns the
+        version in force, and this object goes on under it."""
+        number = schemes.save_scheme_version(self._db, scheme)
+        self._start()
+        return number
+
+    def scheme_versions(self) -> list[schemes.SchemeVersion]:
+        """Every version of the study's scheme, oldest first."""
+        return schemes.versions(self._db)
 
     def transaction(self, commit: bool = True) -> AbstractContextManager[None]:
         """Every write made in the block is one transaction, with every service's checks

@@ -206,6 +206,22 @@ class RatingRow(Base):
     note: Mapped[str] = mapped_column(Text, default="", server_default="")  # why this score
     # +1 on every save: an edit made from a stale copy is refused instead of overwriting
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The study's scheme version (scheme_version.number) the score was given under
+    scheme_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
+class SchemeVersionRow(Base):
+    """Every scheme the study has used: number 1 at creation, +1 on each edit (the newest
+    is the one in force, and is also ``study.scheme_toml``)."""
+
+    __tablename__ = "scheme_version"
+
+    number: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    scheme_id: Mapped[str] = mapped_column(String(100))
+    label: Mapped[str] = mapped_column(String(50))  # the file's own [scheme] version
+    scheme_toml: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
 
 
 class AttachmentRow(Base):
@@ -276,6 +292,44 @@ class AssignmentRow(Base):
     coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
     status: Mapped[str] = mapped_column(String(20), default="assigned")
     assigned_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TimepointRow(Base):
+    """The study's order of timepoints (pre -> post -> follow-up): before and after in every
+    change computation come from here, never from the order videos were added."""
+
+    __tablename__ = "timepoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    label: Mapped[str] = mapped_column(String(100), unique=True)
+    position: Mapped[int] = mapped_column(Integer, unique=True)
+
+
+class MeasureRow(Base):
+    """Another instrument beside the EAS (BDI, PSI, ...) and which way is better."""
+
+    __tablename__ = "measure"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    higher_is_better: Mapped[bool] = mapped_column(Boolean)
+
+
+class MeasureValueRow(Base):
+    """One participant's value of a measure at a timepoint (e.g. BDI 27 at pre)."""
+
+    __tablename__ = "measure_value"
+    __table_args__ = (
+        UniqueConstraint(
+            "participant_id", "timepoint", "measure_id", name="uq_measure_value_participant_id"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="RESTRICT"))
+    timepoint: Mapped[str] = mapped_column(String(100))
+    measure_id: Mapped[int] = mapped_column(ForeignKey("measure.id", ondelete="CASCADE"))
+    value: Mapped[float] = mapped_column(Float)
 
 
 class AuditRow(Base):

@@ -69,6 +69,7 @@ def rating_state(row: RatingRow) -> dict[str, Any]:
         "items": row.items,
         "note": row.note or "",
         "version": row.version,
+        "scheme_version": row.scheme_version,
     }
 
 

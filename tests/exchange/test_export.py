@@ -15,7 +15,9 @@ from eas_coder.exchange.sheets import ExportOptions
 from eas_coder.store.study import Study
 from tests.exchange.conftest import AT_SUM, HYPERLINK
 
-SHEETS = ["Ratings", "Sessions", "Change", "Segments", "Reliability", "Codebook", "About"]
+SHEETS = [
+    "Ratings", "Sessions", "Change", "Measures", "Segments", "Reliability", "Codebook", "About"
+]  # fmt: skip
 RATINGS_COLUMNS = [
     "participant",
     "timepoint",
@@ -35,6 +37,9 @@ RATINGS_COLUMNS = [
     "band",
     "score_note",
     "segment_note",
+    "scheme_version",
+    "session_score_source",
+    "score_label",
     "saved_at",
 ]
 
@@ -49,7 +54,7 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     assert ratings.freeze_panes == "A2"
     band_rules = ratings.conditional_formatting  # bands coloured, one rule per band
     assert any(str(rule.sqref).startswith("P2:P") for rule in band_rules)
-    assert ratings.auto_filter.ref == f"A1:S{ratings.max_row}"
+    assert ratings.auto_filter.ref == f"A1:V{ratings.max_row}"
     assert ratings.max_row == 1 + 2 * 2 * 2 * 6 * 2  # videos × coders × dimensions × levels
     rows = [
         dict(zip(RATINGS_COLUMNS, (c.value for c in row), strict=True))
@@ -82,6 +87,8 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
         "score_t2_follow_up",
         "band_t2_follow_up",
         "difference",
+        "direction",
+        "band_change",
     ]
     sens = next(
         r for r in change.iter_rows(min_row=2, values_only=True) if r[:2] == ("M01", "sensitivity")

@@ -69,7 +69,8 @@ def test_change_follows_the_order_timepoints_were_recorded(tmp_path: Path) -> No
     header = [c.value for c in sheet[1]]
     assert header[2:6] == ["score_pre", "band_pre", "score_post", "band_post"]
     row = next(sheet.iter_rows(min_row=2, values_only=True))
-    assert row[-1] == 2.0  # follow-up 5 minus pre 3, not the other way round
+    difference = row[header.index("difference")]
+    assert difference == 2.0  # follow-up 5 minus pre 3, not the other way round
 
 
 def test_names_stay_unique_and_the_mean_keeps_its_name(tmp_path: Path) -> None:

@@ -9,16 +9,14 @@ from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
 
 from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.coding.shown_work import coder_tracks, segment_title
 from eas_coder.gui.coding.submit_flow import ask_to_submit
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating.panel import RatingPanel
 from eas_coder.gui.rating.score_row import NoteEdit
-from eas_coder.gui.timeline.timeline import TimelineSegment, TimelineTrack
 from eas_coder.model import Segment
 from eas_coder.timecode import clock
 
-OWN_COLOUR = "#4f8bd6"
-OTHER_COLOURS = ("#d98e48", "#6aa86a", "#a77bc9", "#c96b7b")
 SESSION = -1  # the "whole session" target
 
 
@@ -129,7 +127,7 @@ class CodingController(QObject):
         locked = session.is_locked()
         self.segments.set_segments(mine, rated)
         self.segments.set_locked(locked or not session.can_code())
-        self._show_tracks(mine)
+        self.panel.set_tracks(coder_tracks(session, mine))
         ids = {s.id for s in mine}
         if focus is not None and focus in ids:
             self._retarget(focus)
@@ -146,35 +144,6 @@ class CodingController(QObject):
             self.actions[name].setEnabled(can)
         self.actions["actionRateSession"].setEnabled(session.can_code())
         self.actions["actionReopen"].setEnabled(session.manager and session.video is not None)
-
-    def _show_tracks(self, mine: list[Segment]) -> None:
-        session = self.session
-        tracks = []
-        if session.coder is not None:
-            tracks.append(
-                TimelineTrack(
-                    session.coder.name,
-                    tuple(
-                        TimelineSegment(s.start_ms, s.end_ms, _label(session, s), s.id)
-                        for s in mine
-                    ),
-                    OWN_COLOUR,
-                    editable=session.can_code() and not session.is_locked(),
-                )
-            )
-        names = {c.id: c.name for c in session.study.coders.all()}
-        for n, (coder_id, theirs) in enumerate(sorted(session.others_segments().items())):
-            tracks.append(
-                TimelineTrack(
-                    names.get(coder_id, str(coder_id)),
-                    tuple(
-                        TimelineSegment(s.start_ms, s.end_ms, _label(session, s), s.id)
-                        for s in theirs
-                    ),
-                    OTHER_COLOURS[n % len(OTHER_COLOURS)],
-                )
-            )
-        self.panel.set_tracks(tracks)
 
     def _show_target(self) -> None:
         session = self.session
@@ -193,7 +162,7 @@ class CodingController(QObject):
             derived = dict(session.session_means())
         else:
             found = next((s for s in session.my_segments() if s.id == segment_id), None)
-            title = _title(session, found) if found else "Segment"
+            title = segment_title(session, found) if found else "Segment"
         self.rating.set_target(title, scores, notes, derived, locked=session.is_locked())
 
     def _retarget(self, target: int | None) -> None:
@@ -385,19 +354,3 @@ class CodingController(QObject):
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
-
-
-def _label(session: CodingSession, segment: Segment) -> str:
-    if segment.episode is None:
-        return ""
-    for episode in session.study.scheme.episodes:
-        if episode.key == segment.episode:
-            return episode.label
-    return segment.episode
-
-
-def _title(session: CodingSession, segment: Segment) -> str:
-    number = [s.id for s in session.my_segments()].index(segment.id) + 1
-    label = _label(session, segment)
-    span = f"{clock(segment.start_ms)}–{clock(segment.end_ms)}"
-    return f"Segment {number} · {span}" + (f" · {label}" if label else "")

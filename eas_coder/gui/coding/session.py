@@ -3,7 +3,9 @@
 The session is the window's one door to the study for coding: widgets ask it what to show
 (blind coding applied) and tell it what the coder did; it writes through the Study at once
 and announces what changed. A coder codes only videos assigned to them: opening another one
-asks whether to take it, where the study allows that (``gui/unassigned.py``).
+asks whether to take it, where the study allows that (``unassigned.py``). The session owns
+its undo commands (``undo_commands.py``, built for ratings by ``rating_edits.py``); they see
+it only through the ``EditTarget`` protocol, so none of them imports this module.
 """
 
 from __future__ import annotations
@@ -22,14 +24,13 @@ from eas_coder.coding import (
     visible_coders,
 )
 from eas_coder.errors import StudyError
+from eas_coder.gui.coding.edit_target import SavedSegment
+from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
 from eas_coder.gui.coding.unassigned import UnassignedVideo
 from eas_coder.gui.coding.undo_commands import (
     AddSegmentCommand,
     DeleteSegmentsCommand,
     MergeSegmentsCommand,
-    RatingCommand,
-    SavedSegment,
-    ScoreState,
     SplitSegmentCommand,
     UpdateSegmentCommand,
 )
@@ -57,7 +58,7 @@ class CodingSession(QObject):
         self._seen: dict[tuple[str, int | None], int] = {}
         # (dimension, segment id) -> version this window's own last save produced
         self._written: dict[tuple[str, int | None], int] = {}
-        self.unassigned = UnassignedVideo(self)
+        self.unassigned = UnassignedVideo(self, self)
 
     # -- who and what ---------------------------------------------------------------------
 
@@ -223,68 +224,17 @@ class CodingSession(QObject):
 
     def set_score(self, dimension: str, score: float | None, segment_id: int | None) -> None:
         """Rate (or clear) one dimension of a segment or the whole session."""
-        old = self.find_rating(dimension, segment_id)
-        old_state = None if old is None else _state(old)
-        new_state: ScoreState | None = None
-        if score is not None:  # a new score keeps the rating's note and item scores
-            new_state = replace(old_state or ScoreState(0.0), score=float(score))
-        if old_state == new_state:
-            return
-        label = self.study.scheme.dimension(dimension).label
-        text = f"Clear {label}" if new_state is None else f"{label} {score:g}"
-        seen = self.seen_version(dimension, segment_id)
-        self._push(
-            RatingCommand(
-                self, dimension, self.key_of(segment_id), old_state, new_state, text, seen
-            )
-        )
+        self._push(score_step(self, dimension, score, segment_id))
 
     def set_note(self, dimension: str, note: str, segment_id: int | None) -> None:
         """Write why a score was given (needs the score first)."""
-        old = self.find_rating(dimension, segment_id)
-        if old is None:
-            if note.strip():
-                self.report_failure("give the score first, then the note")
-            return
-        if old.note == note.strip():
-            return
-        label = self.study.scheme.dimension(dimension).label
-        self._push(
-            RatingCommand(
-                self, dimension, self.key_of(segment_id), _state(old),
-                replace(_state(old), note=note.strip()), f"Note on {label}",
-                self.seen_version(dimension, segment_id),
-            )
-        )  # fmt: skip
+        self._push(note_step(self, dimension, note, segment_id))
 
     def set_item(
         self, dimension: str, item: str, score: float | None, segment_id: int | None
     ) -> None:
-        """Score (or clear) one item of a dimension; it is kept with the dimension's rating,
-        so that score comes first (as a note does)."""
-        dim = self.study.scheme.dimension(dimension)
-        label = f"{dim.label} / {dim.item(item).label}"
-        old = self.find_rating(dimension, segment_id)
-        if old is None:
-            if score is not None:
-                self.report_failure(f"give the {dim.label} score first, then its items")
-                self.touched("ratings")  # show the item empty again: nothing was saved
-            return
-        items = dict(old.items or {})
-        if score is None:
-            items.pop(item, None)
-        else:
-            items[item] = float(score)
-        if items == (old.items or {}):
-            return
-        text = f"Clear {label}" if score is None else f"{label} {score:g}"
-        self._push(
-            RatingCommand(
-                self, dimension, self.key_of(segment_id), _state(old),
-                replace(_state(old), items=items), text,
-                self.seen_version(dimension, segment_id), part=item,
-            )
-        )  # fmt: skip
+        """Score (or clear) one item of a dimension (the dimension's score comes first)."""
+        self._push(item_step(self, dimension, item, score, segment_id))
 
     def add_segment(self, start_ms: int, end_ms: int, episode: str | None = None) -> None:
         """Mark a segment."""
@@ -344,7 +294,9 @@ class CodingSession(QObject):
 
     # -- used by the commands -----------------------------------------------------------------
 
-    def _push(self, command: QUndoCommand) -> None:
+    def _push(self, command: QUndoCommand | None) -> None:
+        if command is None:  # nothing changed, or refused (and said why)
+            return
         if self.coder is None or self.video is None:
             self.report_failure("sign in as a coder to code")
             return
@@ -425,8 +377,3 @@ class CodingSession(QObject):
             if r.segment_id is not None:
                 sums.setdefault(r.dimension, []).append(r.score)
         return {k: sum(v) / len(v) for k, v in sums.items()}
-
-
-def _state(rating: Rating) -> ScoreState:
-    """What an undo step restores of a rating."""
-    return ScoreState(rating.score, rating.note, dict(rating.items or {}))

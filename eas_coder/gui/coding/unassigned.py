@@ -9,25 +9,52 @@ other coder's work is shown (blind coding).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from eas_coder.errors import StudyError
 from eas_coder.model import Coder, Video
-
-if TYPE_CHECKING:
-    from eas_coder.gui.coding.session import CodingSession
+from eas_coder.store.study import Study
 
 SELF_ASSIGN = "coding.self_assign"
+
+
+class Seat(Protocol):
+    """The coding session as this question sees it: who sits at it, the video open, the
+    study to claim it in, and where to report (the session satisfies it)."""
+
+    study: Study
+    video: Video | None
+    coder: Coder | None
+
+    def parent(self) -> QObject | None:
+        """The window the question opens over."""
+        ...
+
+    def apply_template(self) -> None:
+        """The coder's copy of the open video's shared episode template."""
+        ...
+
+    def touched(self, what: str, focus: int | None = None) -> None:
+        """Something changed: the window re-reads ``what``."""
+        ...
+
+    def report_saved(self, what: str) -> None:
+        """Tell the status bar what was saved."""
+        ...
+
+    def report_failure(self, message: str) -> None:
+        """Tell the coder why a change was refused."""
+        ...
 
 
 class UnassignedVideo(QObject):
     """Asks (or refuses) when the session's coder opens a video not assigned to them."""
 
-    def __init__(self, session: CodingSession) -> None:
-        super().__init__(session)
+    def __init__(self, session: Seat, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._session = session
         self._box: QMessageBox | None = None
 
@@ -77,4 +104,4 @@ class UnassignedVideo(QObject):
             return
         session.apply_template()
         session.report_saved(f"{video.label} assigned to you")
-        session.changed.emit("status", None)
+        session.touched("status")

@@ -1,33 +1,21 @@
 """Undoable edits of segments and ratings: each redo and undo is one saved transaction.
 
 Commands name segments by a stable key (the id the segment first had). Deleting and
-restoring a segment gives it a new database id; the CodingSession maps keys to current ids
-so older commands on the stack still find their segment.
+restoring a segment gives it a new database id; the session maps keys to current ids so
+older commands on the stack still find their segment. Commands see the session only as an
+``EditTarget`` (``edit_target.py``), so they never import it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from PySide6.QtGui import QUndoCommand
 
 from eas_coder.errors import EasCoderError
-from eas_coder.model import Rating, Segment
-
-if TYPE_CHECKING:
-    from eas_coder.gui.coding.session import CodingSession
-
-
-@dataclass(frozen=True)
-class ScoreState:
-    """A rating's value: score, note and item scores (None = no rating)."""
-
-    score: float
-    note: str = ""
-    items: Mapping[str, float] = field(default_factory=dict)
+from eas_coder.gui.coding.edit_target import EditTarget, ScoreState
+from eas_coder.model import Segment
 
 
 class StudyCommand(QUndoCommand):
@@ -35,7 +23,7 @@ class StudyCommand(QUndoCommand):
 
     shows = "segments"  # what the window re-reads after a failure
 
-    def __init__(self, session: CodingSession, text: str) -> None:
+    def __init__(self, session: EditTarget, text: str) -> None:
         super().__init__(text)
         self.session = session
 
@@ -81,7 +69,7 @@ class RatingCommand(StudyCommand):
 
     def __init__(
         self,
-        session: CodingSession,
+        session: EditTarget,
         dimension: str,
         segment_key: int | None,
         old: ScoreState | None,
@@ -145,7 +133,7 @@ class AddSegmentCommand(StudyCommand):
     """Mark a new segment."""
 
     def __init__(
-        self, session: CodingSession, start_ms: int, end_ms: int, episode: str | None
+        self, session: EditTarget, start_ms: int, end_ms: int, episode: str | None
     ) -> None:
         super().__init__(session, "Add segment")
         self.video_id, self.coder_id = session.require_coding()
@@ -166,7 +154,7 @@ class AddSegmentCommand(StudyCommand):
 class UpdateSegmentCommand(StudyCommand):
     """Change a segment's span, episode or note."""
 
-    def __init__(self, session: CodingSession, old: Segment, new: Segment, text: str) -> None:
+    def __init__(self, session: EditTarget, old: Segment, new: Segment, text: str) -> None:
         super().__init__(session, text)
         self.key, self.old, self.new = session.key_of(old.id), old, new
 
@@ -186,19 +174,10 @@ class UpdateSegmentCommand(StudyCommand):
         self._set(self.old)
 
 
-@dataclass(frozen=True)
-class SavedSegment:
-    """A segment and its ratings, enough to bring it back after deleting it."""
-
-    key: int
-    segment: Segment
-    ratings: tuple[Rating, ...]
-
-
 class DeleteSegmentsCommand(StudyCommand):
     """Delete segments with their ratings; undo brings both back."""
 
-    def __init__(self, session: CodingSession, segment_ids: list[int]) -> None:
+    def __init__(self, session: EditTarget, segment_ids: list[int]) -> None:
         count = len(segment_ids)
         super().__init__(session, "Delete segment" if count == 1 else f"Delete {count} segments")
         self.saved = [session.snapshot(i) for i in segment_ids]
@@ -219,7 +198,7 @@ class DeleteSegmentsCommand(StudyCommand):
 class SplitSegmentCommand(StudyCommand):
     """Cut a segment at the playhead; undo joins the parts again."""
 
-    def __init__(self, session: CodingSession, segment_id: int, at_ms: int) -> None:
+    def __init__(self, session: EditTarget, segment_id: int, at_ms: int) -> None:
         super().__init__(session, "Split segment")
         self.key, self.at_ms = session.key_of(segment_id), at_ms
         self.second_key: int | None = None
@@ -240,7 +219,7 @@ class SplitSegmentCommand(StudyCommand):
 class MergeSegmentsCommand(StudyCommand):
     """Join segments into the first; undo restores the others and the first's span."""
 
-    def __init__(self, session: CodingSession, segment_ids: list[int]) -> None:
+    def __init__(self, session: EditTarget, segment_ids: list[int]) -> None:
         super().__init__(session, f"Merge {len(segment_ids)} segments")
         saved = sorted(
             (session.snapshot(i) for i in segment_ids),

@@ -6,17 +6,18 @@ videos" is offered only where the study lets coders take unassigned videos
 
 A video whose accuracy check (``media.accuracy``) found something carries a mark in the
 Participant column (a warning for problems, an info sign for notes), with the check's
-plain-words description as its tooltip; the Selected video dock gets a "Check" row.
+plain-words description as its tooltip; the Selected video dock gets a "Check" row
+(``selected_video.py``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QFormLayout, QLabel, QStyle
+from PySide6.QtWidgets import QApplication, QComboBox, QStyle
 
 from eas_coder.adding_videos import parse_accuracy
 from eas_coder.coding import CodingStatus
@@ -25,9 +26,6 @@ from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.media.accuracy import VideoAccuracy
 from eas_coder.model import Assignment, AssignmentStatus, Video
 from eas_coder.store.study import Study
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
 
 # (label, key) of the status filter. For a coder, "" is their assigned videos (rows keyed
 # NOT_MINE are hidden) and ALL shows every video; for the lab manager "" shows every video.
@@ -55,6 +53,16 @@ def filters_for(session: CodingSession) -> tuple[tuple[str, str], ...]:
     if session.coder is not None and session.study.settings.get("coding.self_assign"):
         return (*CODER_FILTERS, ("All videos", ALL))
     return CODER_FILTERS
+
+
+def offer_filters(combo: QComboBox, proxy: VideoFilter, session: CodingSession) -> None:
+    """Fill the status filter with the choices of whoever is signed in; show their first."""
+    combo.blockSignals(True)
+    combo.clear()
+    for label, key in filters_for(session):  # a coder's: "Assigned to me" first
+        combo.addItem(label, key)
+    combo.blockSignals(False)
+    proxy.set_status("")
 
 
 def _coder_row(status: CodingStatus, assigned: bool) -> tuple[str, str]:
@@ -85,8 +93,10 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
     statuses = session.statuses()
     if session.coder is None:  # nobody signed in yet: nothing is anyone's
         return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
-    mine = {a.video_id for a in session.study.assignments.all(session.coder.id)}
-    return [_coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in mine) for v in videos]
+    assigned = {a.video_id for a in session.study.assignments.all(session.coder.id)}
+    return [
+        _coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in assigned) for v in videos
+    ]
 
 
 def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
@@ -131,28 +141,6 @@ def _icon(accuracy: VideoAccuracy) -> QIcon:
     return style.standardIcon(
         kind.SP_MessageBoxWarning if accuracy.problems else kind.SP_MessageBoxInformation
     )
-
-
-def show_check(window: MainWindow, accuracy: VideoAccuracy | None, has_file: bool = True) -> QLabel:
-    """Put what the accuracy check found in the Selected video dock's "Check" row (made on
-    first use, under the form's rows); returns its label."""
-    label = window.findChild(QLabel, "checkValue")
-    if label is None:
-        layout = window.findChild(QFormLayout, "detailsLayout")
-        caption = QLabel("Check")
-        label = QLabel()
-        label.setObjectName("checkValue")
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        if layout is not None:
-            layout.addRow(caption, label)
-    if not has_file:
-        label.setText("–")
-    elif accuracy is None:
-        label.setText("Not checked yet (added by an older version; eas-coder check does it)")
-    else:
-        label.setText(accuracy.describe())
-    return label
 
 
 class VideoFilter(QSortFilterProxyModel):

@@ -3,17 +3,15 @@ reliability sample), reopen submitted work, and fix a shared episode template.""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.manager.host import ManagerHost
 from eas_coder.sampling import draw_and_assign
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
 
 SAMPLE_SEED = 2026
 
@@ -21,17 +19,18 @@ SAMPLE_SEED = 2026
 class ManagerActions(QObject):
     """The video list's context menu and the manager's Tools entries."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, window: ManagerHost) -> None:
+        super().__init__(window.window())
+        self.host = window
+        self.over = window.window()  # what its menus and dialogs open over
         table = window.videoTable
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._on_menu)
-        self.sample_action = QAction("Reliability &Sample…", window)
+        self.sample_action = QAction("Reliability &Sample…", self.over)
         self.sample_action.setObjectName("actionReliabilitySample")
         self.sample_action.triggered.connect(self.reliability_sample)
         window.menuTools.addAction(self.sample_action)
-        self.template_action = QAction("Make Shared &Template from Coder's Segments…", window)
+        self.template_action = QAction("Make Shared &Template from Coder's Segments…", self.over)
         self.template_action.setObjectName("actionMakeTemplate")
         self.template_action.triggered.connect(self.make_template)
         window.menuCoding.addAction(self.template_action)
@@ -43,13 +42,13 @@ class ManagerActions(QObject):
         self.template_action.setEnabled(manager)
 
     def _on_menu(self, pos: QPoint) -> None:
-        window = self.window
+        window = self.host
         video = window.current_video()
         if not window.session.manager or video is None:
             return
         study = window.study
         assigned = {a.coder_id: a for a in study.assignments.of_video(video.id)}
-        menu = QMenu(window)
+        menu = QMenu(self.over)
         menu.setObjectName("videoContextMenu")
         assign = menu.addMenu("Assign to")
         reopen = menu.addMenu("Reopen for")
@@ -65,33 +64,33 @@ class ManagerActions(QObject):
         menu.popup(window.videoTable.viewport().mapToGlobal(pos))
 
     def _assign(self, video_id: int, coder_id: int) -> None:
-        self._try(lambda: self.window.session.assign(video_id, coder_id), "Assigned")
+        self._try(lambda: self.host.session.assign(video_id, coder_id), "Assigned")
 
     def _reopen(self, video_id: int, coder_id: int) -> None:
-        self._try(lambda: self.window.session.reopen(video_id, coder_id), "Reopened")
+        self._try(lambda: self.host.session.reopen(video_id, coder_id), "Reopened")
 
     def reliability_sample(self) -> None:
         """Tools ▸ Reliability Sample…: a seeded share of videos, stratified by timepoint,
         assigned to a second coder."""
-        window = self.window
+        window, over = self.host, self.over
         coders = [c.name for c in window.study.coders.all()]
         if not coders:
             return
         share, ok = QInputDialog.getDouble(
-            window, "Reliability sample", "Share of videos to double-code (%):", 20.0, 1.0,
+            over, "Reliability sample", "Share of videos to double-code (%):", 20.0, 1.0,
             100.0, 0,
         )  # fmt: skip
         if not ok:
             return
         coder, ok = QInputDialog.getItem(
-            window, "Reliability sample", "Assign the sample to:", coders, 0, False
+            over, "Reliability sample", "Assign the sample to:", coders, 0, False
         )
         if not ok:
             return
         try:
             result = draw_and_assign(window.study, [coder], share / 100.0, SAMPLE_SEED)
         except EasCoderError as exc:
-            QMessageBox.warning(window, "Reliability sample", str(exc))
+            QMessageBox.warning(over, "Reliability sample", str(exc))
             return
         window.session.changed.emit("status", None)
         message = (
@@ -106,14 +105,14 @@ class ManagerActions(QObject):
                 QMessageBox.Icon.Information, "Reliability sample",
                 f"{message}.\n\nLeft out, because {coder} could already have seen other "
                 f"coders' work on them (under an earlier version's rule): {names}.",
-                QMessageBox.StandardButton.Ok, window,
+                QMessageBox.StandardButton.Ok, over,
             )  # fmt: skip
             box.setObjectName("sampleLeftOutBox")
             box.open()
 
     def make_template(self) -> None:
         """Copy one coder's segments of the open video into its shared template."""
-        window = self.window
+        window, over = self.host, self.over
         video = window.session.video
         if video is None:
             return
@@ -123,11 +122,11 @@ class ManagerActions(QObject):
         for s in study.segments.all(video_id=video.id):
             by_coder.setdefault(s.coder_id, []).append((s.start_ms, s.end_ms, s.episode))
         if not by_coder:
-            QMessageBox.information(window, "Template", "No coder has segments on this video yet.")
+            QMessageBox.information(over, "Template", "No coder has segments on this video yet.")
             return
         choices = [names[c] for c in by_coder]
         chosen, ok = QInputDialog.getItem(
-            window, "Shared template", "Every coder rates the segments of:", choices, 0, False
+            over, "Shared template", "Every coder rates the segments of:", choices, 0, False
         )
         if not ok:
             return
@@ -137,10 +136,10 @@ class ManagerActions(QObject):
             f"Template set ({len(by_coder[coder_id])} segments)",
         )
 
-    def _try(self, action: object, done: str) -> None:
+    def _try(self, action: Callable[[], object], done: str) -> None:
         try:
-            action()  # type: ignore[operator]
+            action()
         except EasCoderError as exc:
-            QMessageBox.warning(self.window, "EAS Coder", str(exc))
+            QMessageBox.warning(self.over, "EAS Coder", str(exc))
             return
-        self.window.statusBar().showMessage(done, 8000)
+        self.host.statusBar().showMessage(done, 8000)

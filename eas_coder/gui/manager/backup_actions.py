@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -27,17 +27,15 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.errors import EasCoderError
-from eas_coder.gui.manager.job import ManagerJob
-from eas_coder.gui.window.study_actions import STUDY_FILTER
+from eas_coder.gui.common.file_filters import STUDY_FILTER
+from eas_coder.gui.manager.host import ManagerHost, Status
+from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.location import Location
 from eas_coder.store.backups import BEFORE_RESTORE, BackupInfo, backup_now, list_backups
 from eas_coder.store.identity import OtherStudy
 from eas_coder.store.restore import restore
 from eas_coder.store.snapshot import default_name, restore_snapshot, take_snapshot
 from eas_coder.store.study import Study
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
 
 TITLE = "Backups"
 
@@ -102,11 +100,38 @@ class BackupChooser(QDialog):
         return Path(item.data(Qt.ItemDataRole.UserRole))
 
 
-class BackupActions(ManagerJob):
-    """The two File menu entries and the background work behind them."""
+def install_backups(window: ManagerHost) -> BackupActions:
+    """Add File ▸ Back Up Now and Restore from Backup… (before Import) for the lab manager."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, TITLE)
+    def release() -> None:
+        # The window's own connections would make restore refuse ("open elsewhere").
+        window.live.stop()
+        window.study.close()
+
+    job = BackupActions(*job_wiring(window), release, window.switch_to)
+    connect_job(window, job)
+    window.menuFile.insertActions(window.actionImport, [job.back_up, job.restore])
+    window.menuFile.insertSeparator(window.actionImport)
+    return job
+
+
+class BackupActions(ManagerJob):
+    """The two File menu entries and the background work behind them. Restoring a study file
+    first calls ``release`` (nothing may hold the file), then ``reopen`` with the study put
+    back; a server study is only reopened."""
+
+    def __init__(
+        self,
+        parent: QWidget,
+        study: Callable[[], Study],
+        is_manager: Callable[[], bool],
+        status: Status,
+        release: Callable[[], None],
+        reopen: Callable[[Study], None],
+    ) -> None:
+        super().__init__(parent, TITLE, study, is_manager, status)
+        self.release = release
+        self.reopen = reopen
         self.back_up = self.add_action(
             "Back &Up Now", "actionBackUpNow", "Copy the study now", self.back_up_now
         )
@@ -116,8 +141,6 @@ class BackupActions(ManagerJob):
             "Put one of the study's backups in its place",
             self.restore_backup,
         )
-        window.menuFile.insertActions(window.actionImport, [self.back_up, self.restore])
-        window.menuFile.insertSeparator(window.actionImport)
         self.chooser: BackupChooser | None = None
         self.replace_box: QMessageBox | None = None  # the second confirmation, when shown
 
@@ -127,12 +150,13 @@ class BackupActions(ManagerJob):
         """A copy now: into the backup folder, or (server) a snapshot in a chosen folder."""
         if not self.may_start():
             return
-        location = self.window.study.location
+        study = self.study()
+        location = study.location
         if location.path is not None:
-            path, keep = location.path, self.window.study.settings.get("backups.keep")
+            path, keep = location.path, study.settings.get("backups.keep")
             self._run("Backing up the study…", lambda: backup_now(path, int(keep)), self._backed_up)
             return
-        folder = QFileDialog.getExistingDirectory(self.window, "Folder for the snapshot")
+        folder = QFileDialog.getExistingDirectory(self.owner, "Folder for the snapshot")
         if folder:
             target = Path(folder) / default_name(location)
 
@@ -142,7 +166,7 @@ class BackupActions(ManagerJob):
             self._run("Taking a snapshot of the study…", snapshot, self._backed_up)
 
     def _backed_up(self, path: object) -> None:
-        self.window.statusBar().showMessage(f"Backup written to {path}", 20_000)
+        self.status(f"Backup written to {path}", 20_000)
 
     # --- restoring ----------------------------------------------------------------------------
 
@@ -150,23 +174,21 @@ class BackupActions(ManagerJob):
         """Choose a backup and put it in the study's place."""
         if not self.may_start():
             return
-        location = self.window.study.location
+        location = self.study().location
         if location.path is None:
             self._restore_on_server(location)
             return
-        self.chooser = BackupChooser(location.path, self.window)
+        self.chooser = BackupChooser(location.path, self.owner)
         self.chooser.accepted.connect(self._chosen)
         self.chooser.open()
 
     def _chosen(self) -> None:
         assert self.chooser is not None
-        backup, study_file = self.chooser.chosen(), self.window.study.location.path
+        location = self.study().location
+        backup, study_file = self.chooser.chosen(), location.path
         if backup is None or study_file is None:
             return
-        location = self.window.study.location
-        # The window's own connections would make restore refuse ("open elsewhere").
-        self.window.live.stop()
-        self.window.study.close()
+        self.release()
         try:
             try:
                 result = restore(study_file, backup)
@@ -175,10 +197,10 @@ class BackupActions(ManagerJob):
                     raise
                 result = restore(study_file, backup, replace_study=True)
         except EasCoderError as exc:
-            self.window.switch_to(Study.open(location, backup=False))
+            self.reopen(Study.open(location, backup=False))
             self.show(QMessageBox.Icon.Warning, f"{exc}")
             return
-        self.window.switch_to(Study.open(location, backup=False))
+        self.reopen(Study.open(location, backup=False))
         self.show(
             QMessageBox.Icon.Information,
             f"Restored {study_file.name} from the backup {result.source.name}."
@@ -190,7 +212,7 @@ class BackupActions(ManagerJob):
         )
 
     def _restore_on_server(self, location: Location) -> None:
-        name, _ = QFileDialog.getOpenFileName(self.window, "Snapshot to restore", "", STUDY_FILTER)
+        name, _ = QFileDialog.getOpenFileName(self.owner, "Snapshot to restore", "", STUDY_FILTER)
         if not name:
             return
         snapshot = Path(name)
@@ -200,13 +222,13 @@ class BackupActions(ManagerJob):
             "meanwhile wait."
         )
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-        box = QMessageBox(QMessageBox.Icon.Question, TITLE, question, buttons, self.window)
+        box = QMessageBox(QMessageBox.Icon.Question, TITLE, question, buttons, self.owner)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         if box.exec() != QMessageBox.StandardButton.Yes:
             return
 
         def done(result: Any) -> None:
-            self.window.switch_to(Study.open(location, backup=False))
+            self.reopen(Study.open(location, backup=False))
             self.show(
                 QMessageBox.Icon.Information,
                 f"Restored from {snapshot.name}. What the study held until now is kept as "
@@ -240,7 +262,7 @@ class BackupActions(ManagerJob):
             "other one."
         )
         buttons = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel
-        box = QMessageBox(QMessageBox.Icon.Warning, TITLE, question, buttons, self.window)
+        box = QMessageBox(QMessageBox.Icon.Warning, TITLE, question, buttons, self.owner)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         yes = box.button(QMessageBox.StandardButton.Yes)
         if yes is not None:

@@ -5,32 +5,42 @@ progress dialog, and the message box that reports the outcome."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from eas_coder.gui.common.workers import JobFunction, JobRunner
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
+from eas_coder.gui.manager.host import ManagerHost, Status
+from eas_coder.store.study import Study
 
 MANAGER_ONLY = "Lab manager only"
 
 
 class ManagerJob(QObject):
-    """Base of one window's manager-only actions; ``title`` heads its dialogs."""
+    """Base of one window's manager-only actions; ``title`` heads its dialogs, which open over
+    ``parent``. ``study`` returns the study on screen (it changes when another is opened),
+    ``is_manager`` whether the lab manager is signed in; ``status`` shows a short outcome."""
 
-    def __init__(self, window: MainWindow, title: str) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(
+        self,
+        parent: QWidget,
+        title: str,
+        study: Callable[[], Study],
+        is_manager: Callable[[], bool],
+        status: Status,
+    ) -> None:
+        super().__init__(parent)
+        self.owner = parent
+        self.study = study
+        self.is_manager = is_manager
+        self.status = status
         self.title = title
         self._actions: list[tuple[QAction, str]] = []  # with their status tip for the manager
         self._runner: JobRunner | None = None
         self.progress: QProgressDialog | None = None
         self.box: QMessageBox | None = None  # the last message shown (tests read it)
-        window.signedIn.connect(self._on_signed_in)
 
     def add_action(self, text: str, name: str, tip: str, handler: Callable[[], Any]) -> QAction:
         """A File menu entry (placed by the caller) enabled only for the lab manager."""
@@ -38,18 +48,19 @@ class ManagerJob(QObject):
         action.setObjectName(name)
         action.triggered.connect(handler)
         self._actions.append((action, tip))
-        self._on_signed_in("")
+        self.update_enabled()
         return action
 
-    def _on_signed_in(self, _who: str) -> None:
-        manager = self.window.session.manager
+    def update_enabled(self, _who: str = "") -> None:
+        """Enable the entries for the lab manager only (call it when someone signs in)."""
+        manager = self.is_manager()
         for action, tip in self._actions:
             action.setEnabled(manager)
             action.setStatusTip(tip if manager else MANAGER_ONLY)
 
     def may_start(self) -> bool:
         """True when the manager is signed in and nothing of this kind is running."""
-        return self.window.session.manager and not self.busy()
+        return self.is_manager() and not self.busy()
 
     def busy(self) -> bool:
         """True while a job runs."""
@@ -65,7 +76,7 @@ class ManagerJob(QObject):
     ) -> None:
         """Run ``job`` in the background behind a progress dialog; then ``done(result)`` or
         ``failed(exception)`` on the GUI thread. With ``stop`` the dialog has a Stop button."""
-        progress = QProgressDialog(text, "Stop" if stop else "", 0, 0, self.window)
+        progress = QProgressDialog(text, "Stop" if stop else "", 0, 0, self.owner)
         progress.setWindowTitle(self.title)
         if stop is not None:
             progress.canceled.connect(stop)
@@ -101,8 +112,26 @@ class ManagerJob(QObject):
 
     def show(self, icon: QMessageBox.Icon, text: str, details: str = "") -> None:
         """Report, without blocking: the box stays until the person closes it."""
-        box = QMessageBox(icon, self.title, text, QMessageBox.StandardButton.Ok, self.window)
+        box = QMessageBox(icon, self.title, text, QMessageBox.StandardButton.Ok, self.owner)
         if details:
             box.setDetailedText(details)
         self.box = box
         box.open()
+
+
+def connect_job(host: ManagerHost, job: ManagerJob) -> None:
+    """Keep the job's entries enabled for the lab manager only, as people sign in."""
+    host.signedIn.connect(job.update_enabled)
+
+
+def job_wiring(
+    host: ManagerHost,
+) -> tuple[QWidget, Callable[[], Study], Callable[[], bool], Status]:
+    """The plain objects a job takes, read from the window each time (it shows another study,
+    and builds a new coding session, when another study is opened)."""
+    return (
+        host.window(),
+        lambda: host.study,
+        lambda: host.session.manager,
+        host.statusBar().showMessage,
+    )

@@ -11,65 +11,73 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from eas_coder.errors import EasCoderError
+from eas_coder.gui.common.file_filters import STUDY_FILTER
 from eas_coder.gui.common.workers import ProgressCallback
-from eas_coder.gui.manager.job import ManagerJob
-from eas_coder.gui.window.study_actions import STUDY_FILTER
+from eas_coder.gui.manager.host import ManagerHost, Status
+from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.location import Location, from_string
 from eas_coder.merge import MergeReport, merge_study
 from eas_coder.store.study import Study
 
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
-
 TITLE = "Merge Coder's Copy"
 
 
-def install_merge(window: MainWindow) -> QAction:
+def install_merge(window: ManagerHost) -> QAction:
     """Add File ▸ Merge Coder's Copy… (after Relink Moved Videos…) for the lab manager;
     returns the action, whose parent is the ``MergeAction`` running it."""
-    return MergeAction(window).action
+    job = MergeAction(*job_wiring(window), window.refresh_videos)
+    connect_job(window, job)
+    actions = window.menuFile.actions()
+    relink = next((a for a in actions if a.objectName() == "actionRelink"), None)
+    # next to Relink: before whatever follows it (Import, when Relink is not installed)
+    after = actions.index(relink) + 1 if relink is not None else -1
+    before = actions[after] if 0 <= after < len(actions) else window.actionImport
+    window.menuFile.insertAction(before, job.action)
+    return job.action
 
 
 class MergeAction(ManagerJob):
-    """Runs the dry run and the merge for one window, off the GUI thread."""
+    """Runs the dry run and the merge for one window, off the GUI thread; ``refresh``
+    re-reads the study's videos after a merge (statuses and lists show the new work)."""
 
     planned = Signal(object)  # the dry run's MergeReport
     merged = Signal(object)  # the merge's MergeReport
     failed = Signal(str)  # the message shown
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, TITLE)
+    def __init__(
+        self,
+        parent: QWidget,
+        study: Callable[[], Study],
+        is_manager: Callable[[], bool],
+        status: Status,
+        refresh: Callable[[], None],
+    ) -> None:
+        super().__init__(parent, TITLE, study, is_manager, status)
+        self.refresh = refresh
         self.action = self.add_action(
             "&Merge Coder's Copy…",
             "actionMergeCopy",
             "Bring a coder's offline copy of this study (segments, ratings) into it",
             self.start,
         )
-        relink = window.findChild(QAction, "actionRelink")
-        actions = window.menuFile.actions()
-        # next to Relink: before whatever follows it (Import, when Relink is not installed)
-        after = actions.index(relink) + 1 if relink in actions else -1
-        before = actions[after] if 0 <= after < len(actions) else window.actionImport
-        window.menuFile.insertAction(before, self.action)
 
     # --- the plan -----------------------------------------------------------------------------
 
     def start(self) -> None:
         """Ask for the coder's copy and work out, in the background, what it would bring."""
-        window = self.window
         if not self.may_start():
             return
-        main = window.study.location
+        main = self.study().location
         base = main.base_dir
         name, _ = QFileDialog.getOpenFileName(
-            window, "Coder's copy of the study to merge", str(base or ""), STUDY_FILTER
+            self.owner, "Coder's copy of the study to merge", str(base or ""), STUDY_FILTER
         )
         if not name:
             return
@@ -102,7 +110,7 @@ class MergeAction(ManagerJob):
                 report_details(report),
             )
             return
-        if self.window.study.location != main:
+        if self.study().location != main:
             return  # another study was opened meanwhile: the plan was for the old one
         if self.confirm(path, report):
             self._run(
@@ -128,7 +136,7 @@ class MergeAction(ManagerJob):
             TITLE,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self.window,
+            self.owner,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         box.setDetailedText(report_details(report))
@@ -138,11 +146,10 @@ class MergeAction(ManagerJob):
     # --- the merge ----------------------------------------------------------------------------
 
     def _on_merged(self, main: Location, path: Path, report: MergeReport) -> None:
-        window = self.window
-        if window.study.location == main:
-            window.refresh_videos()  # statuses and lists show the new work
+        if self.study().location == main:
+            self.refresh()  # statuses and lists show the new work
         message = f"Merged {_counts(report)} from {path.name}"
-        window.statusBar().showMessage(message, 15_000)
+        self.status(message, 15_000)
         self.show(
             QMessageBox.Icon.Warning
             if report.conflicts or report.refused
@@ -158,7 +165,7 @@ class MergeAction(ManagerJob):
     def _run(
         self, title: str, main: Location, path: Path, dry_run: bool, done: Callable[[Any], None]
     ) -> None:
-        actor = self.window.study.actor  # the merge is written as the person signed in
+        actor = self.study().actor  # the merge is written as the person signed in
 
         def job(_progress: ProgressCallback) -> MergeReport:
             # this thread's own connections; the copy is only read, so it is not backed up,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -26,11 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eas_coder.gui.manager.host import StudyView
 from eas_coder.model import AuditEntry
 from eas_coder.progress import CoderProgress, Names, coder_progress, describe_change
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
 
 COLUMNS = ("Coder", "To do", "Started", "Submitted", "Last score")
 TIPS = ("", "Assigned, nothing saved yet", "Assigned, some coding saved, not submitted",
@@ -51,12 +48,13 @@ def local_time(at: datetime | None, short: bool = False) -> str:
 
 
 class ProgressDock(QDockWidget):
-    """Coders' progress table above the live feed of changes."""
+    """Coders' progress table above the live feed of changes, of the study ``view`` shows to
+    whoever is signed in there."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__("Progress", window)
+    def __init__(self, view: StudyView) -> None:
+        super().__init__("Progress", view.window())
         self.setObjectName("progressDock")
-        self.window_ = window
+        self.view = view
         body = QWidget(self)
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -66,7 +64,9 @@ class ProgressDock(QDockWidget):
         self.table.setObjectName("progressTable")
         self.table.setHorizontalHeaderLabels(COLUMNS)
         for column, tip in enumerate(TIPS):
-            self.table.horizontalHeaderItem(column).setToolTip(tip)
+            header = self.table.horizontalHeaderItem(column)
+            if header is not None:  # one per column, set just above
+                header.setToolTip(tip)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -87,7 +87,7 @@ class ProgressDock(QDockWidget):
         self._refill.timeout.connect(self._refresh_table)
         self.visibilityChanged.connect(self._on_visibility)
         # View ▸ Progress brings the dock to the front, also when it shares a tab with Rating
-        self.toggleViewAction().triggered.connect(lambda shown: shown and self.raise_())
+        self.toggleViewAction().triggered.connect(lambda shown: self.raise_() if shown else None)
 
     def set_manager(self, manager: bool) -> None:
         """Only the lab manager has the dock; for a coder it is hidden and cannot be shown."""
@@ -101,15 +101,15 @@ class ProgressDock(QDockWidget):
 
     def reload(self) -> None:
         """Read the figures and the last changes afresh (sign-in, another study)."""
-        study = self.window_.study
+        study = self.view.study
         self.feed.clear()
         self.on_changes(list(reversed(study.audit_log(limit=30))))
 
     def on_changes(self, entries: Sequence[AuditEntry], names: Names | None = None) -> None:
         """New audit entries (oldest first): refresh the table, put them on top of the feed."""
-        if not self.window_.session.manager:
+        if not self.view.session.manager:
             return
-        study = self.window_.study
+        study = self.view.study
         self._schedule_table()
         if entries:
             names = names or Names.of(study)
@@ -132,9 +132,9 @@ class ProgressDock(QDockWidget):
             self._refill.start(round(wait * 1000))
 
     def _refresh_table(self) -> None:
-        if not self.window_.session.manager:
+        if not self.view.session.manager:
             return
-        self.rows = coder_progress(self.window_.study)
+        self.rows = coder_progress(self.view.study)
         self._fill(self.rows)
         self._filled_at, self._stale = time.monotonic(), False
 

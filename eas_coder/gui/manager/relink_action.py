@@ -8,14 +8,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from eas_coder.gui.common.workers import ProgressCallback
-from eas_coder.gui.manager.job import ManagerJob
+from eas_coder.gui.manager.host import ManagerHost, Status
+from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.relink import (
     FINGERPRINT_ONLY,
     RelinkMatch,
@@ -26,46 +27,54 @@ from eas_coder.relink import (
 )
 from eas_coder.store.study import Study
 
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
-
 TITLE = "Relink Moved Videos"
 
 
-def install_relink(window: MainWindow) -> QAction:
+def install_relink(window: ManagerHost) -> QAction:
     """Add File ▸ Relink Moved Videos… (before Import) for the lab manager; returns the
     action, whose parent is the ``RelinkAction`` running it."""
-    return RelinkAction(window).action
+    job = RelinkAction(*job_wiring(window), window.refresh_videos)
+    connect_job(window, job)
+    window.menuFile.insertAction(window.actionImport, job.action)
+    return job.action
 
 
 class RelinkAction(ManagerJob):
-    """Runs the search and the relinking for one window, off the GUI thread."""
+    """Runs the search and the relinking for one window, off the GUI thread; ``refresh``
+    re-reads the study's videos afterwards (the video on screen opens again, from its new
+    place)."""
 
     searched = Signal(object)  # the RelinkPlan
     relinked = Signal(object)  # the RelinkOutcome
     failed = Signal(str)  # the message shown
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, TITLE)
+    def __init__(
+        self,
+        parent: QWidget,
+        study: Callable[[], Study],
+        is_manager: Callable[[], bool],
+        status: Status,
+        refresh: Callable[[], None],
+    ) -> None:
+        super().__init__(parent, TITLE, study, is_manager, status)
+        self.refresh = refresh
         self.action = self.add_action(
             "Re&link Moved Videos…",
             "actionRelink",
             "Find moved or renamed video files in a folder by their content",
             self.start,
         )
-        window.menuFile.insertAction(window.actionImport, self.action)
         self._stop = threading.Event()
 
     # --- search -------------------------------------------------------------------------------
 
     def start(self) -> None:
         """Ask for a folder and search it for the missing files in the background."""
-        window = self.window
         if not self.may_start():
             return
-        base = window.study.location.base_dir
+        base = self.study().location.base_dir
         name = QFileDialog.getExistingDirectory(
-            window, "Folder holding the moved videos", str(base) if base else ""
+            self.owner, "Folder holding the moved videos", str(base) if base else ""
         )
         if not name:
             return
@@ -82,7 +91,7 @@ class RelinkAction(ManagerJob):
     def _on_searched(self, plan: RelinkPlan) -> None:
         self.searched.emit(plan)
         if plan.stopped:
-            self.window.statusBar().showMessage("Search stopped; nothing was changed.", 10_000)
+            self.status("Search stopped; nothing was changed.", 10_000)
             return
         if not plan.matches:
             self.show(
@@ -120,7 +129,7 @@ class RelinkAction(ManagerJob):
             TITLE,
             text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self.window,
+            self.owner,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Yes)
         box.setDetailedText(plan_details(plan))
@@ -130,14 +139,7 @@ class RelinkAction(ManagerJob):
     # --- relinking ----------------------------------------------------------------------------
 
     def _on_relinked(self, outcome: RelinkOutcome) -> None:
-        window = self.window
-        moved = {match.missing.video_id for match in outcome.relinked}
-        shown = window.session.video
-        if shown is not None and shown.id in moved:
-            # the list keeps the same video selected; forget it so it is opened again, from
-            # its new place
-            window.session.show_video(None)
-        window.refresh_videos()
+        self.refresh()
         message = f"Relinked {len(outcome.relinked)} file(s)"
         unhashed = len(
             {m.missing for m, note in outcome.notes if note.startswith(FINGERPRINT_ONLY)}
@@ -147,7 +149,7 @@ class RelinkAction(ManagerJob):
                 f"; {unhashed} on their fingerprint only (added before whole-file hashes were "
                 "kept: hashed now)"
             )
-        window.statusBar().showMessage(message, 15_000)
+        self.status(message, 15_000)
         if outcome.refused:
             refused = "\n".join(f"{m.missing.label}: {why}" for m, why in outcome.refused)
             notes = "\n".join(f"{m.missing.label}: {note}" for m, note in outcome.notes)
@@ -167,7 +169,8 @@ class RelinkAction(ManagerJob):
         done: Callable[[Any], None],
         stop: Callable[[], None] | None = None,
     ) -> None:
-        location, actor = self.window.study.location, self.window.study.actor
+        study = self.study()
+        location, actor = study.location, study.actor
 
         def job(progress: ProgressCallback) -> Any:
             with Study.open(location, actor) as study:  # this thread's own connection

@@ -4,28 +4,29 @@ dialog, and the window says where it went."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from eas_coder.gui.common.workers import ProgressCallback
-from eas_coder.gui.manager.job import ManagerJob
+from eas_coder.gui.manager.host import ManagerHost, Status
+from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.store.study import Study
-
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
 
 TITLE = "Reliability Report"
 _FILTERS = "PDF (*.pdf);;Web page (*.html)"
 
 
-def install_report(window: MainWindow) -> QAction:
+def install_report(window: ManagerHost) -> QAction:
     """Add Tools ▸ Reliability Report… for the lab manager; returns the action, whose parent
     is the ``ReportAction`` running it."""
-    return ReportAction(window).action
+    job = ReportAction(*job_wiring(window))
+    connect_job(window, job)
+    window.menuTools.addAction(job.action)
+    return job.action
 
 
 class ReportAction(ManagerJob):
@@ -34,15 +35,20 @@ class ReportAction(ManagerJob):
     written = Signal(str)  # the file written
     failed = Signal(str)  # the message shown
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window, TITLE)
+    def __init__(
+        self,
+        parent: QWidget,
+        study: Callable[[], Study],
+        is_manager: Callable[[], bool],
+        status: Status,
+    ) -> None:
+        super().__init__(parent, TITLE, study, is_manager, status)
         self.action = self.add_action(
             "Reliability &Report…",
             "actionReliabilityReport",
             "Write a methods-section report of inter-rater reliability (PDF or HTML)",
             self._on_triggered,
         )
-        window.menuTools.addAction(self.action)
 
     def _on_triggered(self) -> None:
         self.start()
@@ -52,15 +58,16 @@ class ReportAction(ManagerJob):
         if not self.may_start():
             return
         if path is None:
-            base = self.window.study.location.base_dir
+            base = self.study().location.base_dir
             suggested = str(Path(base) / "reliability-report.pdf") if base else ""
-            name, _ = QFileDialog.getSaveFileName(self.window, TITLE, suggested, _FILTERS)
+            name, _ = QFileDialog.getSaveFileName(self.owner, TITLE, suggested, _FILTERS)
             if not name:
                 return
             path = Path(name)
             if path.suffix.lower() not in (".pdf", ".html", ".htm"):
                 path = path.with_suffix(".pdf")
-        location, actor = self.window.study.location, self.window.study.actor
+        study = self.study()
+        location, actor = study.location, study.actor
         target = path
 
         def job(progress: ProgressCallback) -> str:
@@ -75,7 +82,7 @@ class ReportAction(ManagerJob):
         self.run(f"Writing {target.name}…", job, self._on_written, self._on_failed)
 
     def _on_written(self, path: str) -> None:
-        self.window.statusBar().showMessage(f"Reliability report written to {path}", 15_000)
+        self.status(f"Reliability report written to {path}", 15_000)
         self.show(QMessageBox.Icon.Information, f"The reliability report was written to {path}.")
         self.written.emit(path)
 

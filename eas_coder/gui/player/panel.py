@@ -14,7 +14,8 @@ from eas_coder.gui.player.surface import VideoSurface
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.transport import TransportBar
 from eas_coder.gui.player.waveform_loader import WaveformLoader
-from eas_coder.gui.timeline.timeline import Timeline, TimelineTrack
+from eas_coder.gui.timeline.timeline import Timeline
+from eas_coder.gui.timeline.tracks import TimelineTrack
 from eas_coder.media.frame_index import FrameIndex
 
 

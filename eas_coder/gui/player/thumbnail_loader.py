@@ -21,7 +21,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from eas_coder.gui.player.frame_server import to_qimage
-from eas_coder.gui.timeline.layers import TILE_MARK  # a tile the timeline may forget
+from eas_coder.gui.timeline.thumbnails import TILE_MARK  # a tile the timeline may forget
 from eas_coder.media.exact_frames import ExactFrames
 from eas_coder.media.frame_cache import FrameIndexCache, cache_base
 from eas_coder.media.frame_index import FrameIndex

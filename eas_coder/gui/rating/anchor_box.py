@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout
 
-from eas_coder.gui.rating.control import format_score
+from eas_coder.gui.rating.score_text import format_score
 from eas_coder.scheme import STEP_TOLERANCE, Dimension, Scheme
 
 

@@ -12,10 +12,8 @@ import math
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QFocusEvent,
     QFont,
-    QFontMetrics,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -25,7 +23,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from eas_coder.errors import ScoreError
+from eas_coder.gui.rating.score_bar import paint_bar
+from eas_coder.gui.rating.score_text import description, fits, format_score, help_text, why_not
 from eas_coder.scheme import STEP_TOLERANCE, Scale
 
 PENDING_MS = 1000  # a typed "5" may still become "5.5" or "15" for this long
@@ -33,7 +32,6 @@ BOX_W = 46  # the value box left of the bar
 GAP = 6
 MAX_CELL_W = 34  # a 1–3 item scale should not stretch across the dock
 HEIGHT = 30
-_NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
@@ -42,12 +40,6 @@ _DIGITS = {getattr(Key, f"Key_{n}"): str(n) for n in range(10)}
 _POINT_KEYS = (Key.Key_Period, Key.Key_Comma)  # a comma for decimal-comma keyboards
 _EDIT_KEYS = (Key.Key_Backspace, Key.Key_Delete, Key.Key_Up, Key.Key_Down)
 _ENTER_KEYS = (Key.Key_Return, Key.Key_Enter)
-
-
-def format_score(value: float) -> str:
-    """A score as a person writes it: 5, 5.5, 5.25 (never 5.0 or 5.500000001)."""
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
 
 
 class ScoreControl(QWidget):
@@ -171,7 +163,7 @@ class ScoreControl(QWidget):
 
     def _type(self, char: str) -> None:
         text = self._pending + char
-        if self._fits(text):
+        if fits(self._scale, text):
             self._commit(float(text))
             self._keep_pending(text if self._could_grow(text) else "")
         elif self._could_grow(text):
@@ -181,7 +173,7 @@ class ScoreControl(QWidget):
             self._type(char)
         else:
             self._end_typing()
-            self.refused.emit(self._why_not(text))
+            self.refused.emit(why_not(self._scale, text))
 
     def _type_point(self) -> None:
         if "." in self._pending:
@@ -197,35 +189,7 @@ class ScoreControl(QWidget):
             self._keep_pending(text)
         else:
             self._end_typing()
-            self.refused.emit(self._why_not(text))
-
-    def _why_not(self, text: str) -> str:
-        low, high = format_score(self._scale.minimum), format_score(self._scale.maximum)
-        step = self._scale.step
-        if "." in text and float(step).is_integer():
-            return f"Whole points only (steps of {format_score(step)})"
-        try:
-            value = float(text.rstrip(".") or "nan")
-        except ValueError:
-            value = math.nan
-        if not math.isnan(value) and not (
-            self._scale.minimum - STEP_TOLERANCE <= value <= self._scale.maximum + STEP_TOLERANCE
-        ):
-            return f"{text.rstrip('.')} is outside {low}–{high}"
-        if "." not in text or text.endswith("."):
-            return f"Type a whole number first ({low}–{high})"
-        return f"{text} is not on the scale (steps of {format_score(step)})"
-
-    def _fits(self, text: str) -> bool:
-        try:
-            value = float(text)
-        except ValueError:
-            return False
-        try:
-            self._scale.check(value, "")
-        except ScoreError:
-            return False
-        return True
+            self.refused.emit(why_not(self._scale, text))
 
     def _could_grow(self, text: str) -> bool:
         return any(t.startswith(text) and t != text for t in self._texts)
@@ -357,7 +321,9 @@ class ScoreControl(QWidget):
         p.setPen(pal.color(group, Role.Text if own else Role.PlaceholderText))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.display_text())
         locked = QPalette.ColorGroup.Disabled if self._locked else group
-        self._paint_bar(p, pal, locked)
+        hover = self._hover if not self._locked and self.isEnabled() else None
+        paint_bar(p, pal, locked, self._bar(), self.font(), self._scale, self._values,
+                  self._score, self._derived, hover)  # fmt: skip
         if self.hasFocus():
             p.setPen(QPen(pal.color(group, Role.Highlight), 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
@@ -366,74 +332,11 @@ class ScoreControl(QWidget):
             p.drawRoundedRect(frame, 5, 5)
         p.end()
 
-    def _paint_bar(self, p: QPainter, pal: QPalette, group: QPalette.ColorGroup) -> None:
-        bar = self._bar()
-        count = len(self._values)
-        cell_w = bar.width() / count
-        small = QFont(self.font())
-        small.setPointSizeF(small.pointSizeF() * 0.9)
-        p.setFont(small)
-        stride = _label_stride(QFontMetrics(small).horizontalAdvance("00") + 4, cell_w, self._scale)
-        highlight = pal.color(group, Role.Highlight)
-        hover = QColor(highlight)
-        hover.setAlpha(50)
-        p.setPen(QPen(pal.color(group, Role.Mid), 1))
-        p.setBrush(pal.color(group, Role.Base))
-        p.drawRoundedRect(bar, 4, 4)
-        for index, value in enumerate(self._values):
-            cell = QRectF(bar.left() + index * cell_w, bar.top(), cell_w, bar.height())
-            chosen = self._score is not None and abs(value - self._score) <= STEP_TOLERANCE
-            if chosen:
-                p.fillRect(cell.adjusted(1, 1, -1, -1), highlight)
-            elif index == self._hover and not self._locked and self.isEnabled():
-                p.fillRect(cell.adjusted(1, 1, -1, -1), hover)
-            if index:
-                p.setPen(QPen(pal.color(group, Role.Midlight), 1))
-                p.drawLine(cell.topLeft(), cell.bottomLeft())
-            role = Role.HighlightedText if chosen else Role.Text
-            p.setPen(pal.color(group, role))
-            if float(value).is_integer() and round(value) % stride == 0:
-                p.drawText(cell, Qt.AlignmentFlag.AlignCenter, format_score(value))
-            elif cell_w >= 8:
-                dot = cell.center()
-                p.setBrush(pal.color(group, role if chosen else Role.PlaceholderText))
-                p.setPen(Qt.PenStyle.NoPen)
-                p.drawEllipse(dot, 1.5, 1.5)
-        if self._score is None and self._derived is not None:
-            span = self._scale.maximum - self._scale.minimum
-            x = (
-                bar.left()
-                + cell_w / 2
-                + (self._derived - self._scale.minimum) / span * (bar.width() - cell_w)
-            )
-            p.setPen(QPen(pal.color(group, Role.PlaceholderText), 2, Qt.PenStyle.DotLine))
-            p.drawLine(QPointF(x, bar.top() + 2), QPointF(x, bar.bottom() - 2))
-
     # --- text for people and screen readers --------------------------------------------------
 
     def help_text(self) -> str:
         """The keys and the range, for a tooltip."""
-        low, high = format_score(self._scale.minimum), format_score(self._scale.maximum)
-        half = "" if float(self._scale.step).is_integer() else " (. for the fraction: 5 . 5)"
-        return (
-            f"Type {low}–{high}{half}; Up/Down step by {format_score(self._scale.step)}; "
-            "Backspace clears; Enter goes to the next dimension; N goes to the note"
-        )
+        return help_text(self._scale)
 
     def _describe(self) -> None:
-        if self._score is not None:
-            text = f"score {format_score(self._score)}"
-        elif self._derived is not None:
-            text = f"not rated; derived {format_score(self._derived)}"
-        else:
-            text = "not rated"
-        self.setAccessibleDescription(text)
-
-
-def _label_stride(label_w: float, cell_w: float, scale: Scale) -> int:
-    """Label every n-th whole point so labels never overlap (1 for a 1–7 scale)."""
-    per_whole = cell_w / scale.step  # pixels between consecutive whole points
-    for stride in _NICE_STRIDES:
-        if per_whole * stride >= label_w:
-            return stride
-    return _NICE_STRIDES[-1]
+        self.setAccessibleDescription(description(self._score, self._derived))

@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.gui.rating.anchor_box import AnchorBox
-from eas_coder.gui.rating.control import format_score
 from eas_coder.gui.rating.score_row import ScoreRow
+from eas_coder.gui.rating.score_text import format_score
 from eas_coder.scheme import SIDES, Dimension, Scale, Scheme
 
 ITEM_INDENT = 18

@@ -5,14 +5,13 @@ scatter plot (one coder against the other, with the identity line).
 The limits come from ``eas_coder.stats.bland_altman``, the same function the reliability
 report uses, so the lines sit where the report's numbers say. Points that coincide are spread
 on a small circle (always the same way) and their tooltip says how many share the place.
+Where things go is ``plot_frame.py``; the axes are painted by ``plot_axes.py``.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
@@ -28,33 +27,25 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
-from eas_coder.gui.rating.control import format_score
+from eas_coder.gui.rating.score_text import format_score
+from eas_coder.gui.reliability.plot_axes import paint_axes
+from eas_coder.gui.reliability.plot_frame import (
+    MARGIN_RIGHT,
+    MODES,
+    Mode,
+    PlotFrame,
+    PlotPoint,
+    layout_points,
+    plot_area,
+    x_range,
+    y_range,
+)
 from eas_coder.stats import BlandAltman, bland_altman
 
-Mode = Literal["bland-altman", "scatter"]
-MODES: tuple[Mode, ...] = ("bland-altman", "scatter")
 Role = QPalette.ColorRole
-
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 58, 112, 26, 46
 POINT_RADIUS = 4.0
-JITTER_PX = 5.0  # radius of the circle coinciding points are spread on
 HIT_PX = 7.0
-_STRIDES = (1, 2, 4, 5, 10, 20, 40, 50, 100)
 _NAN = float("nan")
-
-
-@dataclass(frozen=True)
-class PlotPoint:
-    """One unit as drawn: its key and label, its plotted values and where it landed."""
-
-    unit: Hashable
-    label: str
-    a: float
-    b: float
-    x: float
-    y: float
-    pos: QPointF
-    count: int  # units drawn at the same (x, y), this one included
 
 
 class AgreementPlot(QWidget):
@@ -148,32 +139,22 @@ class AgreementPlot(QWidget):
 
     def plot_rect(self) -> QRectF:
         """The area inside the axes."""
-        right = MARGIN_RIGHT if self._mode == "bland-altman" else MARGIN_TOP
-        return QRectF(self.rect()).adjusted(MARGIN_LEFT, MARGIN_TOP, -right, -MARGIN_BOTTOM)
+        return plot_area(QRectF(self.rect()), self._mode)
 
     def x_range(self) -> tuple[float, float]:
         """Data values at the left and right edges of the plot area."""
-        low, high, step = self._scale
-        return low - step / 2, high + step / 2
+        return x_range(self._scale)
 
     def y_range(self) -> tuple[float, float]:
         """Data values at the bottom and top edges of the plot area."""
-        low, high, step = self._scale
-        if self._mode == "scatter":
-            return low - step / 2, high + step / 2
-        reach = [step, *np.abs(self._a - self._b)]
-        reach += [abs(v) for v in (self._limits.lower, self._limits.upper) if v == v]
-        span = math.ceil(max(reach) / step - 1e-9) * step
-        return -span - step / 2, span + step / 2
+        return y_range(self._scale, self._mode, self._a, self._b, self._limits)
 
     def to_pixel(self, x: float, y: float) -> QPointF:
         """Widget coordinates of the data point (x, y), before any jitter."""
-        area = self.plot_rect()
-        (x0, x1), (y0, y1) = self.x_range(), self.y_range()
-        return QPointF(
-            area.left() + (x - x0) / (x1 - x0) * area.width(),
-            area.bottom() - (y - y0) / (y1 - y0) * area.height(),
-        )
+        return self._frame().to_pixel(x, y)
+
+    def _frame(self) -> PlotFrame:
+        return PlotFrame(self.plot_rect(), self.x_range(), self.y_range())
 
     def point_at(self, pos: QPointF) -> PlotPoint | None:
         """The point drawn nearest ``pos`` within a few pixels, if any."""
@@ -201,26 +182,9 @@ class AgreementPlot(QWidget):
         return text
 
     def _relayout(self) -> None:
-        if self._mode == "scatter":
-            xs, ys = self._a, self._b
-        else:
-            xs, ys = (self._a + self._b) / 2, self._a - self._b
-        places: dict[tuple[float, float], list[int]] = {}
-        for i, (x_value, y_value) in enumerate(zip(xs, ys, strict=True)):
-            places.setdefault((round(float(x_value), 6), round(float(y_value), 6)), []).append(i)
-        points: list[PlotPoint | None] = [None] * len(xs)
-        for (x, y), members in places.items():
-            centre = self.to_pixel(x, y)
-            for k, i in enumerate(members):
-                offset = QPointF(0, 0)
-                if len(members) > 1:
-                    angle = 2 * math.pi * k / len(members) - math.pi / 2
-                    offset = QPointF(math.cos(angle), math.sin(angle)) * JITTER_PX
-                points[i] = PlotPoint(
-                    self._units[i], self._labels[i], float(self._a[i]), float(self._b[i]),
-                    x, y, centre + offset, len(members),
-                )  # fmt: skip
-        self._points = [p for p in points if p is not None]
+        self._points = layout_points(
+            self._frame(), self._mode, self._a, self._b, self._units, self._labels
+        )
         self.update()
 
     # --- events ----------------------------------------------------------------------------
@@ -283,7 +247,8 @@ class AgreementPlot(QWidget):
         if area.width() < 10 or area.height() < 10:
             p.end()
             return
-        self._paint_axes(p, pal, area)
+        paint_axes(p, pal, self.font(), self._frame(), self._scale, self._mode,
+                   self._label_a, self._label_b)  # fmt: skip
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         p.setClipRect(area.adjusted(-1, -1, 1, 1))
         if self._mode == "scatter":
@@ -296,70 +261,6 @@ class AgreementPlot(QWidget):
             self._paint_limit_labels(p, pal, area)
         self._paint_caption(p, pal, area)
         p.end()
-
-    def _stride(self, pixels_per_step: float, needed: float) -> int:
-        return next((s for s in _STRIDES if s * pixels_per_step >= needed), _STRIDES[-1])
-
-    def _paint_axes(self, p: QPainter, pal: QPalette, area: QRectF) -> None:
-        metrics = QFontMetrics(self.font())
-        grid = QColor(pal.color(Role.Mid))
-        grid.setAlpha(70)
-        text = pal.color(Role.Text)
-        low, high, step = self._scale
-        (x0, x1), (y0, y1) = self.x_range(), self.y_range()
-        x_stride = self._stride(
-            area.width() / (x1 - x0) * step, metrics.horizontalAdvance("0.5") + 10
-        )
-        y_stride = self._stride(area.height() / (y1 - y0) * step, metrics.height() + 4)
-        y_origin = low if self._mode == "scatter" else 0.0
-        first = math.ceil((y0 - y_origin) / step - 1e-9)
-        last = math.floor((y1 - y_origin) / step + 1e-9)
-        for k in range(round((high - low) / step) + 1):
-            x = self.to_pixel(low + k * step, 0).x()
-            labelled = k % x_stride == 0
-            if labelled:
-                p.setPen(QPen(grid, 1))
-                p.drawLine(QPointF(x, area.top()), QPointF(x, area.bottom()))
-            p.setPen(QPen(text, 1))
-            p.drawLine(
-                QPointF(x, area.bottom()), QPointF(x, area.bottom() + (5 if labelled else 3))
-            )
-            if labelled:
-                box = QRectF(x - 30, area.bottom() + 6, 60, metrics.height())
-                p.drawText(box, Qt.AlignmentFlag.AlignHCenter, format_score(low + k * step))
-        for k in range(first, last + 1):
-            value = y_origin + k * step
-            y = self.to_pixel(low, value).y()
-            labelled = k % y_stride == 0
-            if labelled:
-                p.setPen(QPen(grid, 1))
-                p.drawLine(QPointF(area.left(), y), QPointF(area.right(), y))
-            p.setPen(QPen(text, 1))
-            p.drawLine(QPointF(area.left() - (5 if labelled else 3), y), QPointF(area.left(), y))
-            if labelled:
-                box = QRectF(area.left() - 48, y - metrics.height() / 2, 40, metrics.height())
-                align = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                p.drawText(box, align, format_score(value))
-        p.setPen(QPen(pal.color(Role.Mid), 1))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(area)
-        p.setPen(text)
-        if self._mode == "scatter":
-            x_title, y_title = self._label_a, self._label_b
-        else:
-            x_title = f"Mean of {self._label_a} and {self._label_b}"
-            y_title = f"{self._label_a} − {self._label_b}"
-        bottom = QRectF(area.left(), area.bottom() + 8 + metrics.height(), area.width(), 20)
-        p.drawText(bottom, Qt.AlignmentFlag.AlignHCenter, x_title)
-        p.save()
-        p.translate(14, area.center().y())
-        p.rotate(-90)
-        p.drawText(
-            QRectF(-area.height() / 2, -10, area.height(), 20),
-            Qt.AlignmentFlag.AlignCenter,
-            y_title,
-        )
-        p.restore()
 
     def _paint_identity(self, p: QPainter, pal: QPalette) -> None:
         low, high, step = self._scale

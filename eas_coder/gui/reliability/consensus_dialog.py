@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QDoubleSpinBox, QLabel, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.forms import load_form
-from eas_coder.gui.rating.control import format_score
+from eas_coder.gui.rating.score_text import format_score
 from eas_coder.model import Consensus
 from eas_coder.review import Disagreement
 from eas_coder.scheme import STEP_TOLERANCE, Scale

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QTableWidget, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.forms import load_form
-from eas_coder.gui.rating.control import format_score
+from eas_coder.gui.rating.score_text import format_score
 from eas_coder.gui.reliability.agreement_plot import AgreementPlot
 from eas_coder.gui.reliability.consensus_dialog import ConsensusDialog
 from eas_coder.gui.reliability.details import (

@@ -8,27 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRect, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPalette, QPen
 
-from eas_coder.gui.timeline.layers import (
-    DEFAULT_TRACK_COLOR,
-    RULER_H,
-    STRIP_H,
-    TRACK_H,
-    LayerView,
-)
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H, LayerView
 from eas_coder.gui.timeline.ruler import (
     DEFAULT_FRAME_MS,
     boundary_after,
     boundary_before,
     nearest_boundary,
 )
-
-if TYPE_CHECKING:
-    from eas_coder.gui.timeline.timeline import TimelineSegment, TimelineTrack
+from eas_coder.gui.timeline.tracks import DEFAULT_TRACK_COLOR, TimelineSegment, TimelineTrack
 
 EDGE_PX = 5.0  # how close to an edge the mouse must be to grab it
 Role = QPalette.ColorRole

@@ -5,18 +5,14 @@ The widget caches the result and rebuilds it only when the view or the content c
 
 from __future__ import annotations
 
-import bisect
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetricsF,
-    QImage,
     QPainter,
     QPalette,
     QPen,
@@ -24,135 +20,22 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H, LayerView
 from eas_coder.gui.timeline.ruler import (
     HOUR_MS,
     MIN_LABEL_PX,
     choose_step,
     frame_index_at,
-    nearest_index,
     ruler_ticks,
 )
+from eas_coder.gui.timeline.thumbnails import Thumbnails, strip_tiles
+from eas_coder.gui.timeline.tracks import DEFAULT_TRACK_COLOR, TimelineTrack
 from eas_coder.gui.timeline.waveform import paint_waveform
+from eas_coder.media.waveform import Waveform
 
-if TYPE_CHECKING:
-    from eas_coder.gui.timeline.timeline import TimelineTrack
-    from eas_coder.media.waveform import Waveform
-
-RULER_H = 22
-STRIP_H = 48
-TRACK_H = 18
-DEFAULT_TRACK_COLOR = "#4f8bd6"
 HINT = "No video loaded — open a video to see its timeline"
 PLAYHEAD_COLOR = "#e8590c"
-MAX_TILES = 1000  # zoomed-in tiles kept (~14 kB each at 16:9)
-TILE_MARK = "eas-tile"  # QImage text key of a zoomed-in tile (the loader sets it)
 Role = QPalette.ColorRole
-
-
-@dataclass(frozen=True)
-class LayerView:
-    """What the layers need to know: the widget's size and the time range it shows."""
-
-    width: float
-    height: float
-    start_ms: float
-    span_ms: float
-    duration_ms: int
-    frames: Sequence[float]
-    frame_ms: float
-    wave_h: float = 0.0  # the waveform lane between the strip and the tracks (0: hidden)
-
-    @property
-    def tracks_top(self) -> float:
-        """The y where the first track row starts."""
-        return RULER_H + STRIP_H + self.wave_h
-
-    def x_of(self, ms: float) -> float:
-        """The x coordinate of a time."""
-        return (ms - self.start_ms) * self.width / self.span_ms
-
-    def time_at(self, x: float) -> float:
-        """The time at an x coordinate."""
-        return self.start_ms + x * self.span_ms / self.width
-
-
-class Thumbnails:
-    """Thumbnails scaled to the strip on arrival (painting never resamples), sorted by the time
-    of the frame each shows. Zoomed-in tiles (images marked TILE_MARK) are forgotten oldest
-    first beyond MAX_TILES, so a long session at frame zoom holds bounded memory."""
-
-    def __init__(self) -> None:
-        self.times: list[int] = []
-        self.pixmaps: list[QPixmap] = []
-        self._tiles: dict[int, None] = {}  # times of tiles, oldest first
-
-    def clear(self) -> None:
-        """Forget every thumbnail."""
-        self.times, self.pixmaps, self._tiles = [], [], {}
-
-    def add(self, time_ms: int, image: QImage, dpr: float) -> None:
-        """Add the thumbnail for a time, replacing one already there."""
-        if image.isNull():
-            return
-        scaled = image.scaledToHeight(
-            max(1, round((STRIP_H - 4) * dpr)), Qt.TransformationMode.SmoothTransformation
-        )
-        pixmap = QPixmap.fromImage(scaled)
-        pixmap.setDevicePixelRatio(dpr)
-        i = bisect.bisect_left(self.times, time_ms)
-        if i < len(self.times) and self.times[i] == time_ms:
-            self.pixmaps[i] = pixmap
-        else:
-            self.times.insert(i, time_ms)
-            self.pixmaps.insert(i, pixmap)
-        if image.text(TILE_MARK):
-            self._tiles.pop(time_ms, None)
-            self._tiles[time_ms] = None
-            if len(self._tiles) > MAX_TILES:
-                self._remove(next(iter(self._tiles)))
-
-    def _remove(self, time_ms: int) -> None:
-        del self._tiles[time_ms]
-        i = bisect.bisect_left(self.times, time_ms)
-        if i < len(self.times) and self.times[i] == time_ms:
-            del self.times[i], self.pixmaps[i]
-
-    def slot_width(self) -> float:
-        """The width of a tile of the strip: a thumbnail and a 1-px gap."""
-        first = self.pixmaps[0]
-        return max(8.0, first.width() / first.devicePixelRatio() + 1)
-
-
-@dataclass(frozen=True)
-class Tile:
-    """One tile of the strip: where it is, the frame under its middle, what it shows."""
-
-    x: float
-    frame: int | None  # None without a frame index
-    time_ms: float  # the start of that frame (else the tile's middle)
-    shown: int  # index into Thumbnails.times / pixmaps
-
-    def exact(self, thumbs: Thumbnails) -> bool:
-        """True when the tile shows the frame under it."""
-        return self.frame is not None and thumbs.times[self.shown] == round(self.time_ms)
-
-
-def strip_tiles(view: LayerView, thumbs: Thumbnails) -> list[Tile]:
-    """The strip's tiles, each with the thumbnail nearest the frame under its middle (its own
-    frame once decoded): the strip is filled at every zoom with whatever has arrived."""
-    if not thumbs.pixmaps or view.duration_ms <= 0:
-        return []
-    slot = thumbs.slot_width()
-    tiles = []
-    for n in range(math.ceil(view.width / slot)):
-        x = n * slot
-        middle = view.time_at(x + slot / 2)
-        frame = None
-        if view.frames:
-            frame = frame_index_at(view.frames, middle)
-            middle = view.frames[frame]
-        tiles.append(Tile(x, frame, middle, nearest_index(thumbs.times, middle)))
-    return tiles
 
 
 def render_static(

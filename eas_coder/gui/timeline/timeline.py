@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -36,14 +35,8 @@ from eas_coder.gui.timeline.edit import (
     span_rect,
     track_row_at,
 )
-from eas_coder.gui.timeline.layers import (
-    DEFAULT_TRACK_COLOR,
-    RULER_H,
-    STRIP_H,
-    TRACK_H,
-    paint_overlays,
-    render_static,
-)
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H
+from eas_coder.gui.timeline.layers import paint_overlays, render_static
 from eas_coder.gui.timeline.ruler import (
     DEFAULT_FRAME_MS,
     format_clock,
@@ -52,31 +45,12 @@ from eas_coder.gui.timeline.ruler import (
     nearest_boundary,
     snap_to_frame,
 )
+from eas_coder.gui.timeline.tracks import DEFAULT_TRACK_COLOR, TimelineTrack
 from eas_coder.gui.timeline.view import TimelineView
 from eas_coder.gui.timeline.waveform import lane_height
 from eas_coder.media.waveform import Waveform
 
 PLAYHEAD_HALF = 9  # half-width of the rectangle a playhead move repaints (triangle + smoothing)
-
-
-@dataclass(frozen=True)
-class TimelineSegment:
-    """A coded stretch of video on one track."""
-
-    start_ms: int
-    end_ms: int
-    label: str = ""
-    id: int | None = None  # lets the window tell which segment a click or an edit is about
-
-
-@dataclass(frozen=True)
-class TimelineTrack:
-    """One coder's row of segments."""
-
-    name: str
-    segments: tuple[TimelineSegment, ...] = ()
-    color: str = "#4f8bd6"
-    editable: bool = False  # the current coder's own track: edges can be dragged, spans drawn
 
 
 class Timeline(TimelineView):

@@ -11,8 +11,9 @@ from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QNativeGestureEvent, QPixmap, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
-from eas_coder.gui.timeline.layers import LayerView, Thumbnails, strip_tiles
+from eas_coder.gui.timeline.geometry import LayerView
 from eas_coder.gui.timeline.ruler import DEFAULT_FRAME_MS, clamp_view
+from eas_coder.gui.timeline.thumbnails import Thumbnails, strip_tiles
 
 MIN_FRAME_PX = 40.0  # deepest zoom: one (median) frame is this wide
 ZOOM_STEP = 1.25  # per wheel notch (angleDelta 120)

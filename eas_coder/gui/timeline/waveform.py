@@ -8,16 +8,12 @@ quiet recording fills the lane as well as a loud one.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 
+from eas_coder.gui.timeline.geometry import LayerView
 from eas_coder.media.waveform import Waveform
-
-if TYPE_CHECKING:
-    from eas_coder.gui.timeline.layers import LayerView
 
 WAVE_H = 36
 _INK_SHARE = 0.6  # the waveform's colour: this much of the text colour over the base

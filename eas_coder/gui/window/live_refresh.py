@@ -4,48 +4,66 @@
 - the details of the open video, when it is one of them;
 - the lab manager's Progress dock (table and feed).
 The window keeps its selection and the video on screen: nothing jumps under the coder.
+It gets what it re-reads as a ``LiveView`` (the main window is one), the dock and a status bar.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QStatusBar
 from sqlalchemy.exc import SQLAlchemyError
 
+from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.manager.progress_dock import ProgressDock
 from eas_coder.gui.window.live_updates import LiveUpdates
 from eas_coder.model import AuditEntry
 from eas_coder.progress import LIST_CHANGES, Names, touched_videos
 from eas_coder.store.study import Study
 
-if TYPE_CHECKING:
-    from eas_coder.gui.window.main_window import MainWindow
+
+class LiveView(Protocol):
+    """What live refresh reads and re-reads (the study and session change with the study)."""
+
+    @property
+    def study(self) -> Study: ...
+
+    @property
+    def session(self) -> CodingSession: ...
+
+    def reload_list(self) -> None: ...
+
+    def refresh_rows(self, video_ids: set[int]) -> None: ...
+
+    def reread_open_video(self) -> None: ...
 
 
 class LiveRefresh(QObject):
-    """Owns the watcher and the Progress dock of one window."""
+    """Owns the watcher of one window and feeds its Progress dock."""
 
-    def __init__(self, window: MainWindow, poll_s: float = 1.0) -> None:
-        super().__init__(window)
-        self.window = window
-        self.dock = ProgressDock(window)
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        window.tabifyDockWidget(window.ratingDock, self.dock)
-        window.ratingDock.raise_()
-        window.menuView.addAction(self.dock.toggleViewAction())
+    def __init__(
+        self,
+        view: LiveView,
+        dock: ProgressDock,
+        status: QStatusBar,
+        parent: QObject | None = None,
+        poll_s: float = 1.0,
+    ) -> None:
+        super().__init__(parent)
+        self.view, self.dock, self.status = view, dock, status
         self.updates = LiveUpdates(self, poll_s)
         self.updates.changed.connect(self._on_changed)
         self.updates.connection.connect(self._on_connection)
-        window.signedIn.connect(self._on_signed_in)
-        window.studyChanged.connect(self._on_study)
-        self.updates.watch(window.study.location)
+        self.updates.watch(view.study.location)
 
-    def _on_study(self, study: Study) -> None:
+    def follow(self, study: Study) -> None:
+        """Watch another study (the window switched to it)."""
         self.updates.watch(study.location)
 
-    def _on_signed_in(self, _who: str) -> None:
-        self.dock.set_manager(self.window.session.manager)
+    def on_signed_in(self, _who: str) -> None:
+        """The dock is the lab manager's only."""
+        self.dock.set_manager(self.view.session.manager)
 
     def _on_changed(self, entries: list[AuditEntry], tries_left: int = 3) -> None:
         try:
@@ -57,31 +75,30 @@ class LiveRefresh(QObject):
                 QTimer.singleShot(1000, lambda: self._on_changed(entries, tries_left - 1))
                 return
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
-            self.window.statusBar().showMessage(
+            self.status.showMessage(
                 f"Could not show other workstations' latest changes ({reason}); "
                 "they appear with the next change, or reopen the study.",
                 15_000,
             )
 
     def _show_changes(self, entries: list[AuditEntry]) -> None:
-        window = self.window
-        names = Names.of(window.study)
+        view = self.view
+        names = Names.of(view.study)
         touched = touched_videos(entries, names)
         if any(e.action in LIST_CHANGES for e in entries):
-            window.reload_list()
+            view.reload_list()
         else:
-            window.refresh_rows(touched)
-        video = window.session.video
+            view.refresh_rows(touched)
+        video = view.session.video
         if video is not None and video.id in touched and self._open_video_changed(entries, names):
-            window.controller.rating.commit_notes()  # a note being typed is kept, not wiped
-            window.controller.refresh()
+            view.reread_open_video()
         self.dock.on_changes(entries, names)
 
     def _open_video_changed(self, entries: list[AuditEntry], names: Names) -> bool:
         """Whether the open video's segments and scores need re-reading: for the manager, any
         change (coders' tracks grow as they code); for a coder, their own assignment of it
         (the manager reopened or assigned it) — their own edits are on screen already."""
-        session = self.window.session
+        session = self.view.session
         if session.manager:
             return True
         if session.coder is None or session.video is None:
@@ -95,7 +112,7 @@ class LiveRefresh(QObject):
     def _on_connection(self, message: str) -> None:
         self.dock.set_paused(message)
         if message:
-            self.window.statusBar().showMessage(message, 15_000)
+            self.status.showMessage(message, 15_000)
 
     def stop(self) -> None:
         """Stop watching (the window is closing)."""

@@ -7,32 +7,39 @@ coder sees only their own work until everyone assigned has submitted (blind codi
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import datetime
-from pathlib import Path
-
 from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
-from PySide6.QtWidgets import QDockWidget, QHeaderView, QLabel, QMainWindow, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
-from eas_coder.coding import visible_coders
 from eas_coder.gui.coding.controller import CodingController
 from eas_coder.gui.coding.segment_table import SegmentTable
+from eas_coder.gui.coding.selected_video import VideoDetails, open_in_player
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.coding.video_list import (
     VideoFilter,
-    filters_for,
     findings_of,
-    show_check,
+    offer_filters,
     status_row,
     status_rows,
 )
 from eas_coder.gui.common.forms import load_form
-from eas_coder.gui.common.models import VideoTableModel, format_duration
+from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.manager.actions import ManagerActions
-from eas_coder.gui.manager.backup_actions import BackupActions
+from eas_coder.gui.manager.backup_actions import install_backups
 from eas_coder.gui.manager.exchange_actions import ExchangeActions
 from eas_coder.gui.manager.merge_action import install_merge
+from eas_coder.gui.manager.progress_dock import ProgressDock
 from eas_coder.gui.manager.relink_action import install_relink
 from eas_coder.gui.manager.report_action import install_report
 from eas_coder.gui.player.actions import connect_playback, playback_actions
@@ -42,18 +49,14 @@ from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating.panel import RatingPanel
 from eas_coder.gui.study.coder_dialog import CoderDialog
-from eas_coder.gui.window.layout import restore_layout, save_layout
+from eas_coder.gui.window.layout import add_beside, restore_layout, save_layout
 from eas_coder.gui.window.live_refresh import LiveRefresh
 from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
 from eas_coder.gui.window.study_actions import StudyActions
-from eas_coder.media.frame_index import FrameIndex
+from eas_coder.gui.window.texts import NOT_SAVED, saved_text, study_summary, window_title
 from eas_coder.model import Video
-from eas_coder.store.network_share import share_warning
 from eas_coder.store.study import Study
 from eas_coder.timecode import clock
-
-# Only the lab manager may see everyone's scores at once (blind coding).
-MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +64,19 @@ class MainWindow(QMainWindow):
 
     studyChanged = Signal(object)  # the newly opened Study
     signedIn = Signal(str)  # who is at the keyboard
+    # Made by load_form from ui/main_window.ui; named here for the type checker.
+    menuFile: QMenu
+    menuView: QMenu
+    menuTools: QMenu
+    menuCoding: QMenu
+    actionImport: QAction
+    actionSwitchCoder: QAction
+    videosDock: QDockWidget
+    detailsDock: QDockWidget
+    videoTable: QTableView
+    videoFilter: QLineEdit
+    statusFilter: QComboBox
+    playerLayout: QVBoxLayout
 
     def __init__(
         self,
@@ -90,8 +106,11 @@ class MainWindow(QMainWindow):
         self.default_shortcuts = capture_defaults(self.actions_by_name.values())
         apply_saved(self.actions_by_name.values())
         connect_playback(self, self.playerPanel)
-        self.playerPanel.mediaFailed.connect(self._on_media_failed)
-        self.playerPanel.player.mediaOpened.connect(self._on_media_opened)
+        self.details = VideoDetails(self.detailsDock)
+        self.playerPanel.mediaFailed.connect(
+            lambda text: self.statusBar().showMessage(text, 15_000)
+        )
+        self.playerPanel.player.mediaOpened.connect(self.details.show_frames)
         self.segmentsDock = self._dock(
             "segmentsDock", "Segments", Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -108,7 +127,9 @@ class MainWindow(QMainWindow):
         self.saveState_label = QLabel("Every change is saved at once")
         self.saveState_label.setObjectName("saveState")
         self.statusBar().addPermanentWidget(self.saveState_label)
-        self.study_actions = StudyActions(self)
+        self.study_actions = StudyActions(
+            self, self, self.menuFile, self.actions_by_name, self.default_shortcuts
+        )
         self.manager_actions = ManagerActions(self)
         self.position_label = QLabel("")
         self.position_label.setObjectName("positionLabel")
@@ -121,10 +142,14 @@ class MainWindow(QMainWindow):
         self._build_coding()
         self.relink_action = install_relink(self)
         self.merge_action = install_merge(self)
-        self.backup_actions = BackupActions(self)
+        self.backup_actions = install_backups(self)
         self.report_action = install_report(self)  # Tools ▸ Reliability Report…
-        self.live = LiveRefresh(self)
-        restore_layout(self)
+        progress = ProgressDock(self)
+        add_beside(self, progress, self.ratingDock, self.menuView)
+        self.live = LiveRefresh(self, progress, self.statusBar(), parent=self)
+        self.signedIn.connect(self.live.on_signed_in)
+        self.studyChanged.connect(self.live.follow)
+        restore_layout(self, self.videosDock, self.ratingDock, self.segmentsDock)
         self._show_study()
         self.sign_in(None, manager=False)  # nobody yet: the app asks who is coding
         if note:
@@ -173,17 +198,8 @@ class MainWindow(QMainWindow):
         if coder is not None:
             QSettings().setValue(self._last_coder_key(), coder.name)
         self.manager_actions.set_manager(manager)
-        for name in MANAGER_ACTIONS:
-            action = self.actions_by_name[name]
-            action.setEnabled(manager)
-            action.setStatusTip("" if manager else "Lab manager only (blind coding)")
-        filters = filters_for(self.session)  # a coder's: "Assigned to me" first
-        self.statusFilter.blockSignals(True)
-        self.statusFilter.clear()
-        for label, key in filters:
-            self.statusFilter.addItem(label, key)
-        self.statusFilter.blockSignals(False)
-        self._filter.set_status("")
+        self.study_actions.set_manager(manager)
+        offer_filters(self.statusFilter, self._filter, self.session)
         self._update_title()
         self._refresh_statuses()
         self._show_current_video()
@@ -196,7 +212,7 @@ class MainWindow(QMainWindow):
             [c.name for c in study.coders.all()],
             study.manager.verify,
             study.manager.has_passphrase(),
-            QSettings().value(self._last_coder_key()),  # type: ignore[arg-type]
+            QSettings().value(self._last_coder_key()),
             self,
             verify_coder=study.coders.verify,
             coders_with_passphrase=study.coders.with_passphrase(),
@@ -210,7 +226,7 @@ class MainWindow(QMainWindow):
         return "coder/" + self._study.location.display().replace("/", "|")
 
     def _update_title(self) -> None:
-        self.setWindowTitle(f"{self._study.info.name} — {self.session.who()} — EAS Coder")
+        self.setWindowTitle(window_title(self._study, self.session.who()))
 
     # -- the study and its videos --------------------------------------------------------------
 
@@ -225,15 +241,7 @@ class MainWindow(QMainWindow):
         self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
         self.videoTable.resizeColumnsToContents()
         self._update_title()
-        info = study.info
-        missing = present.count(False)
-        share = share_warning(study.location.path) if study.location.path else ""
-        self.statusBar().showMessage(
-            share
-            or f"{study.location.display()}  ·  scheme {info.scheme_id} v{info.scheme_version}  ·  "
-            f"{len(videos)} videos, {len(study.coders.all())} coders"
-            + (f"  ·  {missing} video file(s) missing" if missing else "")
-        )
+        self.statusBar().showMessage(study_summary(study, len(videos), present.count(False)))
         row = self._model.row_of(keep) if keep is not None else None
         if videos:
             index = self._model.index(row or 0, 0)
@@ -301,61 +309,12 @@ class MainWindow(QMainWindow):
         if self.session.video is None or self.session.video.id != video.id:
             self.session.show_video(video)
             self._show_details(video)
-            path = self._study.videos.file_of(video)
-            self._show_file(f"{video.participant_code} ({video.timepoint})", path, video.id)
+            open_in_player(self.playerPanel, self._study, video, self.statusBar())
         else:
             self._show_details(video)
 
     def _show_details(self, video: Video) -> None:
-        self.participantValue.setText(video.participant_code)
-        self.timepointValue.setText(video.timepoint)
-        self.durationValue.setText(format_duration(video.duration_ms))
-        frames = f"{video.frame_count} at {video.fps:.3f} fps" if video.fps else "–"
-        self.framesValue.setText(frames)
-        path = self._study.videos.file_of(video)
-        self.fileValue.setText(str(path) if path else "No file (ratings entered from a sheet)")
-        show_check(self, self._filter.finding(video.id), has_file=path is not None)
-        session = self.session
-        visible = visible_coders(
-            self._study.assignments.of_video(video.id),
-            video.id,
-            session.coder.id if session.coder else None,
-            session.manager,
-        )
-        coders = {c.id: c.name for c in self._study.coders.all()}
-        per_coder = Counter(
-            r.coder_id
-            for r in self._study.ratings.all(video_id=video.id)
-            if visible is None or r.coder_id in visible
-        )
-        lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
-        status = session.status()
-        if status is not None:
-            lines.insert(0, f"You: {status.value}")
-        self.codingValue.setText("\n".join(lines) if lines else "Not coded yet")
-
-    def _show_file(self, name: str, path: Path | None, video_id: int) -> None:
-        if path is None:
-            self.playerPanel.show_unavailable(
-                f"{name} has no video file in this study (its ratings came from a sheet)."
-            )
-        elif not path.is_file():
-            self.playerPanel.show_unavailable(
-                f"The video file of {name} is not where the study says:\n{path}\n\n"
-                "Was it moved, renamed, or is its drive not connected?"
-            )
-        else:
-            angles: list[tuple[Path, int]] = []
-            audio: tuple[Path, int] | None = None
-            for extra in self._study.attachments.of_video(video_id):
-                file = self._study.attachments.file_of(extra)
-                if not file.is_file():
-                    self.statusBar().showMessage(f"Attached file missing: {file}", 15_000)
-                elif extra.kind == "angle":
-                    angles.append((file, extra.offset_ms))
-                elif audio is None:
-                    audio = (file, extra.offset_ms)
-            self.playerPanel.open_video(path, angles, audio)
+        self.details.show(self._study, self.session, video, self._filter.finding(video.id))
 
     def _on_status_filter(self, _row: int) -> None:
         self._filter.set_status(self.statusFilter.currentData() or "")
@@ -371,20 +330,16 @@ class MainWindow(QMainWindow):
             self._show_details(video)
 
     def _on_saved(self, what: str) -> None:
-        self.saveState_label.setText(f"Saved: {what} · {datetime.now():%H:%M:%S}")
+        self.saveState_label.setText(saved_text(what))
 
     def _on_refused(self, message: str) -> None:
-        self.saveState_label.setText("Not saved")
+        self.saveState_label.setText(NOT_SAVED)
         self.statusBar().showMessage(message, 10_000)
 
-    def _on_media_opened(self, index: FrameIndex) -> None:
-        if index.is_variable_rate:
-            self.framesValue.setText(
-                f"{index.frame_count}, variable frame rate (times are the file's own timestamps)"
-            )
-
-    def _on_media_failed(self, message: str) -> None:
-        self.statusBar().showMessage(message, 15_000)
+    def reread_open_video(self) -> None:
+        """Show the open video's segments and scores afresh (saved at another workstation)."""
+        self.controller.rating.commit_notes()  # a note being typed is kept, not wiped
+        self.controller.refresh()
 
     # -- switching studies, layout, closing ---------------------------------------------------
 

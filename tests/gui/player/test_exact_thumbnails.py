@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
-from eas_coder.gui.timeline.layers import RULER_H, STRIP_H
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H
 from eas_coder.gui.window.app import application
 from eas_coder.media.frame_index import FrameIndex
 from tests.media.conformance_clips import Clip, read_index, write_clip

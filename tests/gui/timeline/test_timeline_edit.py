@@ -9,8 +9,9 @@ from pytestqt.qtbot import QtBot
 
 import eas_coder.gui.timeline.timeline as timeline_module
 from eas_coder.gui.timeline.edit import EDGE_PX, EdgeDrag, Hit
-from eas_coder.gui.timeline.layers import RULER_H, STRIP_H, TRACK_H
-from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H
+from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline
+from eas_coder.gui.timeline.tracks import TimelineSegment, TimelineTrack
 from eas_coder.gui.window.app import application
 
 WIDTH = 1000

@@ -20,8 +20,9 @@ from pytestqt.qtbot import QtBot
 import eas_coder.gui.player.waveform_loader as loader_module
 import eas_coder.gui.timeline.timeline as timeline_module
 from eas_coder.gui.player.waveform_loader import WaveformLoader
-from eas_coder.gui.timeline.layers import RULER_H, STRIP_H, TRACK_H
-from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline, TimelineSegment, TimelineTrack
+from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H
+from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline
+from eas_coder.gui.timeline.tracks import TimelineSegment, TimelineTrack
 from eas_coder.gui.timeline.waveform import WAVE_H, wave_color
 from eas_coder.gui.window.app import application
 from eas_coder.media.frame_index import FrameIndex, read_frame_index

@@ -1,0 +1,95 @@
+"""What an undo command acts on: the narrow face of the coding session its edits see, and the
+values an undo step keeps. The session satisfies ``EditTarget``; the commands never import it,
+so the session can own its commands without an import cycle."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from eas_coder.model import Rating, Segment
+from eas_coder.store.study import Study
+
+
+@dataclass(frozen=True)
+class ScoreState:
+    """A rating's value: score, note and item scores (None = no rating)."""
+
+    score: float
+    note: str = ""
+    items: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SavedSegment:
+    """A segment and its ratings, enough to bring it back after deleting it."""
+
+    key: int
+    segment: Segment
+    ratings: tuple[Rating, ...]
+
+
+def state_of(rating: Rating) -> ScoreState:
+    """What an undo step restores of a rating."""
+    return ScoreState(rating.score, rating.note, dict(rating.items or {}))
+
+
+class EditTarget(Protocol):
+    """The coding session as its undo commands use it: the study to write, the segment keys
+    that survive delete and restore, the rating versions this window knows, and where to
+    report what happened."""
+
+    study: Study
+
+    def require_coding(self) -> tuple[int, int]:
+        """(video id, coder id) of the work being edited; StudyError if there is none."""
+        ...
+
+    def key_of(self, segment_id: int | None) -> int | None:
+        """The stable key of a segment id (its first id)."""
+        ...
+
+    def resolve(self, key: int | None) -> int | None:
+        """The current id of a segment key."""
+        ...
+
+    def remember(self, key: int | None, segment_id: int) -> int:
+        """Record that ``key`` now has ``segment_id`` (new key when None)."""
+        ...
+
+    def snapshot(self, segment_id: int) -> SavedSegment:
+        """A segment and its ratings, to restore after deleting it."""
+        ...
+
+    def restore(self, saved: SavedSegment) -> None:
+        """Bring back a deleted segment with its ratings (it gets a new id)."""
+        ...
+
+    def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
+        """The coder's rating of one dimension of one target."""
+        ...
+
+    def seen_version(self, dimension: str, segment_id: int | None) -> int:
+        """The version of the rating last shown for this target (0: none)."""
+        ...
+
+    def written_version(self, dimension: str, segment_id: int | None, default: int) -> int:
+        """The version this window's last save of a rating produced, else ``default``."""
+        ...
+
+    def wrote(self, dimension: str, segment_id: int | None, version: int) -> None:
+        """Record the version a save (or undo) from this window produced (0: cleared)."""
+        ...
+
+    def touched(self, what: str, focus: int | None = None) -> None:
+        """A command changed the study."""
+        ...
+
+    def report_saved(self, what: str) -> None:
+        """Tell the status bar what was saved."""
+        ...
+
+    def report_failure(self, message: str) -> None:
+        """Tell the coder why a change was refused."""
+        ...

@@ -1,0 +1,78 @@
+"""How a score control's bar looks: one cell per point of the scale. Painting only; the
+control keeps the state and says where the bar is."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+
+from eas_coder.gui.rating.score_text import format_score
+from eas_coder.scheme import STEP_TOLERANCE, Scale
+
+_NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+Role = QPalette.ColorRole
+
+
+def paint_bar(
+    p: QPainter,
+    pal: QPalette,
+    group: QPalette.ColorGroup,
+    bar: QRectF,
+    font: QFont,
+    scale: Scale,
+    values: Sequence[float],
+    score: float | None,
+    derived: float | None,
+    hover: int | None,
+) -> None:
+    """The bar in ``bar``: a cell per point of ``scale`` (``values``), the chosen one
+    highlighted, the one under the mouse (``hover``; None when the control takes no clicks)
+    tinted, whole points labelled as often as they fit, and a derived value as a dotted line
+    while unrated."""
+    count = len(values)
+    cell_w = bar.width() / count
+    small = QFont(font)
+    small.setPointSizeF(small.pointSizeF() * 0.9)
+    p.setFont(small)
+    stride = _label_stride(QFontMetrics(small).horizontalAdvance("00") + 4, cell_w, scale)
+    highlight = pal.color(group, Role.Highlight)
+    tint = QColor(highlight)
+    tint.setAlpha(50)
+    p.setPen(QPen(pal.color(group, Role.Mid), 1))
+    p.setBrush(pal.color(group, Role.Base))
+    p.drawRoundedRect(bar, 4, 4)
+    for index, value in enumerate(values):
+        cell = QRectF(bar.left() + index * cell_w, bar.top(), cell_w, bar.height())
+        chosen = score is not None and abs(value - score) <= STEP_TOLERANCE
+        if chosen:
+            p.fillRect(cell.adjusted(1, 1, -1, -1), highlight)
+        elif index == hover:
+            p.fillRect(cell.adjusted(1, 1, -1, -1), tint)
+        if index:
+            p.setPen(QPen(pal.color(group, Role.Midlight), 1))
+            p.drawLine(cell.topLeft(), cell.bottomLeft())
+        role = Role.HighlightedText if chosen else Role.Text
+        p.setPen(pal.color(group, role))
+        if float(value).is_integer() and round(value) % stride == 0:
+            p.drawText(cell, Qt.AlignmentFlag.AlignCenter, format_score(value))
+        elif cell_w >= 8:
+            dot = cell.center()
+            p.setBrush(pal.color(group, role if chosen else Role.PlaceholderText))
+            p.setPen(Qt.PenStyle.NoPen)
+            p.drawEllipse(dot, 1.5, 1.5)
+    if score is None and derived is not None:
+        span = scale.maximum - scale.minimum
+        x = bar.left() + cell_w / 2 + (derived - scale.minimum) / span * (bar.width() - cell_w)
+        p.setPen(QPen(pal.color(group, Role.PlaceholderText), 2, Qt.PenStyle.DotLine))
+        p.drawLine(QPointF(x, bar.top() + 2), QPointF(x, bar.bottom() - 2))
+
+
+def _label_stride(label_w: float, cell_w: float, scale: Scale) -> int:
+    """Label every n-th whole point so labels never overlap (1 for a 1–7 scale)."""
+    per_whole = cell_w / scale.step  # pixels between consecutive whole points
+    for stride in _NICE_STRIDES:
+        if per_whole * stride >= label_w:
+            return stride
+    return _NICE_STRIDES[-1]
