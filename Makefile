@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: run test check-style typecheck pytest coverage system-deps bench clean
+.PHONY: run test check-style typecheck pytest coverage system-deps bench dist dist-test clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,21 @@ bench: $(VENV)/.installed-test
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.player
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.coding
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.thumbnails
+	$(BIN)/python -m benchmarks.startup
+
+## dist: the Linux bundle, dist/eas-coder-VERSION-linux-x86_64.tar.gz (docs/packaging.md)
+# PyInstaller is a build tool only: installed here (the `dist` extra), never needed to run.
+$(VENV)/.installed-dist: pyproject.toml | $(VENV)/.installed-run
+	$(BIN)/python -m pip install -qq -e '.[dist]'
+	touch $@
+
+dist: system-deps $(VENV)/.installed-dist
+	bash packaging/build_linux.sh
+
+## dist-test: run the built bundle under Xvfb without the venv (start, demo, exact frame,
+## rating, export, second start) and print its start-up time beside the venv's
+dist-test: $(VENV)/.installed-test
+	$(BIN)/python packaging/smoke_test.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage test-artifacts build dist

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from eas_coder.change_report import ChangeReport, SlopePanel, num
+from eas_coder.change_model import ChangeReport, SlopePanel, num
 
 _STYLE = """
 body { font-family: "DejaVu Sans", Arial, sans-serif; max-width: 75em; margin: 2em auto;

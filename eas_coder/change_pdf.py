@@ -10,7 +10,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from eas_coder.change_report import ChangeReport, SlopePanel, num
+from eas_coder.change_model import ChangeReport, SlopePanel, num
 from eas_coder.methods_sections import Block
 from eas_coder.resources import resources_dir
 

@@ -6,18 +6,19 @@ improved" — laid out like a paper's Table 2; for the whole study the mean chan
 slope chart per dimension.
 
 The rows are the workbook's Change sheet's (eas_coder.exchange.change), so the two never
-disagree. The document is plain data (``Block``s and ``SlopePanel``s); ``change_pdf`` and
-``change_html`` draw it.
+disagree. The document is plain data (``change_model``: ``Block``s and ``SlopePanel``s);
+``change_pdf`` and ``change_html`` draw it, and ``write`` here picks which.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 from eas_coder import __version__
+from eas_coder.change_model import MINUS, ChangeReport, SlopePanel, num
 from eas_coder.change_stats import PairedChange, moved_out_of_lowest, paired_change
 from eas_coder.errors import NotFound, StudyError
 from eas_coder.exchange.change import ChangeRow, MeasureData, change_rows
@@ -26,36 +27,6 @@ from eas_coder.methods_sections import Block
 from eas_coder.names import name_key
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
-
-MINUS = "\u2212"  # a true minus sign, as a paper prints it
-
-
-@dataclass(frozen=True)
-class SlopePanel:
-    """One slope chart: each participant's line from timepoint to timepoint."""
-
-    title: str
-    timepoints: tuple[str, ...]
-    low: float
-    high: float
-    cutoffs: tuple[tuple[float, str], ...]  # (lower bound, band label) after the first band
-    lines: tuple[tuple[str, tuple[float | None, ...]], ...]  # (participant, values)
-
-
-@dataclass(frozen=True)
-class ChangeReport:
-    """The report's title, blocks and charts."""
-
-    title: str
-    blocks: tuple[Block, ...]
-    panels: tuple[SlopePanel, ...]
-
-
-def num(value: float | None) -> str:
-    """A score as the report prints it: 4.75, 6.5, 27; "–" when missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{round(value, 2):g}".replace("-", MINUS)
 
 
 def signed(value: float | None) -> str:

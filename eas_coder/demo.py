@@ -8,6 +8,10 @@ The scheme is ``eas-demo``, whose bands are labelled as examples.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +35,46 @@ NEW_CODER = "Coder C (demo)"
 DEMO_PASSPHRASE = "demo-manager"
 # (start s, end s, episode) of the segments each coder marks on a 12-second demo tape.
 SEGMENTS = ((0.0, 4.0, "free_play"), (4.0, 8.0, "structured_task"), (8.0, 12.0, "clean_up"))
+# Unfinished first-launch builds (the app was closed or killed meanwhile) are removed after this.
+_STALE_BUILD_S = 24 * 3600
+
+Progress = Callable[[str, int, int], None]  # what, done, total
 
 
-def build_demo(directory: Path, seconds: float = 12.0) -> Path:
-    """Create the demo study and its videos in ``directory``; return the study file."""
+def _no_progress(_what: str, _done: int, _total: int) -> None:
+    pass
+
+
+def prepare_demo(directory: Path, progress: Progress = _no_progress) -> Path:
+    """Build the demo study into ``directory`` (which must not hold one yet) all at once:
+    built in a hidden sibling folder and renamed into place when complete, so a launch
+    closed halfway leaves no half-built demo to open next time. Returns the study file."""
+    directory = directory.expanduser().resolve()
+    if directory.exists() and any(directory.iterdir()):
+        raise Conflict(
+            f"{directory}: the demo study's folder is not empty; move what is in it elsewhere, "
+            "or open a study of your own (--db PATH)"
+        )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    prefix = f".{directory.name}-building-"
+    for stale in directory.parent.glob(f"{prefix}*"):
+        if time.time() - stale.stat().st_mtime > _STALE_BUILD_S:
+            shutil.rmtree(stale, ignore_errors=True)
+    building = Path(tempfile.mkdtemp(prefix=prefix, dir=directory.parent))
+    try:
+        build_demo(building, progress=progress)
+        if directory.exists() and not any(directory.iterdir()):
+            directory.rmdir()  # an empty folder is replaced
+        building.rename(directory)  # video paths are stored relative to the study file
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return directory / DEMO_STUDY_NAME
+
+
+def build_demo(directory: Path, seconds: float = 12.0, progress: Progress = _no_progress) -> Path:
+    """Create the demo study and its videos in ``directory``; return the study file.
+    ``progress`` hears of each video written and each video rated."""
     directory = directory.expanduser().resolve()
     study_file = directory / DEMO_STUDY_NAME
     if study_file.exists():
@@ -47,8 +87,12 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
     ) as study:
         coder_a, coder_b = (study.coders.add(name) for name in CODERS)
         videos = []
+        count = len(PARTICIPANTS) * len(TIMEPOINTS)
+        total = 2 * count  # each video: made, then rated
         for p_index, participant in enumerate(PARTICIPANTS):
             for t_index, timepoint in enumerate(TIMEPOINTS):
+                made = p_index * len(TIMEPOINTS) + t_index
+                progress(f"Making demo video {made + 1} of {count}…", made, total)
                 slug = f"{participant}_T{t_index + 1}".lower()
                 path = write_demo_video(
                     video_dir / f"{slug}.mp4",
@@ -62,6 +106,7 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
                 videos.append(add_checked(study, entry, accuracy, info))
         keys = study.scheme.keys
         for index, video in enumerate(videos):
+            progress(f"Rating demo video {index + 1} of {count}…", count + index, total)
             # Half the tapes are double-coded, as for a reliability sample.
             coders = (coder_a, coder_b) if index % 4 < 2 else (coder_a,)
             # Follow-up tapes score a little higher than pre-treatment ones.
@@ -86,6 +131,7 @@ def build_demo(directory: Path, seconds: float = 12.0) -> Path:
         for video in (videos[2], videos[4]):
             study.assignments.add(video.id, newcomer.id)
         study.manager.set_passphrase(DEMO_PASSPHRASE)
+    progress("Demo study ready", total, total)
     return study_file
 
 

@@ -3,51 +3,59 @@
 A coder codes on a laptop with a copy of the study; back at the lab their segments and
 ratings come in. Videos are matched by content fingerprint (the laptop may keep its files
 elsewhere), coders by name. The merge only adds: a segment of the same span, or a rating
-of the same target with the same score, is already there; a rating whose score differs on
-the two sides is a conflict, reported and left as it is in the main study, never resolved
-silently. Merging the same copy twice therefore changes nothing.
+of the same target with the same score (under the same scheme version), is already there; a
+rating whose score or scheme version differs on the two sides is a conflict, reported and
+left as it is in the main study, never resolved silently. Merging the same copy twice
+therefore changes nothing. Each merged score keeps the scheme version it was given under;
+the timepoint order and the other measures follow the same rules (``merge_parts.py``).
 
 The whole merge is one transaction of the main study, and every segment and rating goes in
 through the study's own services, so the window's rules hold (submitted work is locked,
 segments may not overlap or run past the video's end, scores are in the scheme's range): a
 write they refuse is undone alone and listed as refused, never counted. What cannot be
-merged at all (another scheme version, a coder whose name differs from one here only in
-case) is refused before anything is written. A dry run is the same transaction rolled back,
-so it tells exactly what the merge would do.
+merged at all (a scheme version of the copy missing here or different, a coder whose name
+differs from one here only in case) is refused before anything is written. A dry run is the
+same transaction rolled back, so it tells exactly what the merge would do.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, TypeVar
 
-from eas_coder.errors import EasCoderError, StudyError
+from eas_coder.errors import Conflict, StudyError
+from eas_coder.merge_parts import (
+    MergeReport,
+    check_scheme_versions,
+    merge_measures,
+    merge_timepoint_order,
+)
+from eas_coder.merge_parts import attempt as _attempt
 from eas_coder.model import Coder, Rating, Segment, Video
 from eas_coder.names import name_key
+from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.store.study import Study
 
+__all__ = ["MERGED", "NOT_MERGED", "MergeReport", "merge_study"]
+
 Span = tuple[int, int]
-T = TypeVar("T")
 
-
-@dataclass
-class MergeReport:
-    """What a merge did (or, in a dry run, would do)."""
-
-    coders_added: list[str] = field(default_factory=list)
-    segments_added: int = 0
-    ratings_added: int = 0
-    unchanged: int = 0
-    conflicts: list[str] = field(default_factory=list)  # scores that differ: kept as here
-    refused: list[str] = field(default_factory=list)  # refused by the study's rules
-    unmatched_videos: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        """True when the main study was (or would be) changed."""
-        return bool(self.coders_added or self.segments_added or self.ratings_added)
+# Every table of the schema is in one of these (a test checks it): a new table is merged,
+# or left out with the reason, never forgotten.
+MERGED = ("coder", "segment", "rating", "item_draft", "timepoint", "measure", "measure_value")
+NOT_MERGED = {
+    "study": "the study itself: the copy is merged into it",
+    "study_setting": "the lab's settings stay the lab's (a laptop's are for the laptop)",
+    "participant": "comes with videos, which are matched, never added by a merge",
+    "video": "matched by content (or by label when file-less); never added by a merge",
+    "attachment": "belongs to a video's files, which stay where the lab keeps them",
+    "scheme_version": "compared, not copied: every version of the copy must be here, "
+    "same text (else the merge is refused, naming it)",
+    "template_segment": "the lab manager's shared episodes are set in the lab study",
+    "consensus": "agreed scores are decided in the lab study, after the coders merged",
+    "assignment": "the lab manager assigns videos in the lab study",
+    "seen_work": "a record of the lab study's own history of who saw whose work",
+    "audit_log": "the lab study's own history; each merged row gets its own entry",
+}
 
 
 def _spelling(name: str) -> str:
@@ -79,14 +87,7 @@ def _match_videos(main: Study, other: Study, report: MergeReport) -> dict[int, V
 def _check_mergeable(main: Study, other: Study) -> dict[str, Coder]:
     """The main study's coder for each of the copy's coder names that it has; StudyError,
     before anything is written, when the copy cannot be merged at all."""
-    here, there = main.info, other.info
-    if (here.scheme_id, here.scheme_version) != (there.scheme_id, there.scheme_version):
-        raise StudyError(
-            f"{other.location.display()}: the copy was coded with the scheme "
-            f"{there.scheme_id} {there.scheme_version}, this study uses {here.scheme_id} "
-            f"{here.scheme_version}; scores of two scheme versions cannot be merged. "
-            "Nothing was changed"
-        )
+    check_scheme_versions(main, other)
     by_key = {name_key(c.name): c for c in main.coders.all()}
     matched: dict[str, Coder] = {}
     clashes: list[str] = []
@@ -112,7 +113,8 @@ def _check_mergeable(main: Study, other: Study) -> dict[str, Coder]:
 
 
 def merge_study(main: Study, other: Study, dry_run: bool = False) -> MergeReport:
-    """Bring ``other``'s segments and ratings into ``main``; see the module docstring."""
+    """Bring ``other``'s segments, ratings (with their scheme versions), timepoint order and
+    measures into ``main``; see the module docstring."""
     coders = _check_mergeable(main, other)
     report = MergeReport()
     videos = _match_videos(main, other, report)
@@ -132,18 +134,23 @@ def merge_study(main: Study, other: Study, dry_run: bool = False) -> MergeReport
                 pair = (other_video_id, theirs_coder.id)
                 theirs = [s for s in other_segments.values() if (s.video_id, s.coder_id) == pair]
                 ratings = other.ratings.all(video_id=other_video_id, coder_id=theirs_coder.id)
-                if not theirs and not ratings:
+                drafts = other.item_drafts.all(other_video_id, theirs_coder.id)
+                if not theirs and not ratings and not drafts:
                     continue
                 where = f"{video.label} / {theirs_coder.name}"
                 if coder is None:  # the coder was refused: listed once above
                     report.refused.append(
-                        f"{where}: {len(theirs)} segment(s) and {len(ratings)} rating(s) not "
-                        "merged (the coder could not be added)"
+                        f"{where}: {len(theirs)} segment(s), {len(ratings)} rating(s) and "
+                        f"{len(drafts)} unfinished item set(s) not merged (the coder could not "
+                        "be added)"
                     )
                     continue
                 spans = _merge_segments(main, video, coder.id, theirs, report, where)
                 _merge_ratings(main, video, coder.id, ratings, other_segments, spans,
                                report, where)  # fmt: skip
+                _merge_drafts(main, video, coder.id, drafts, other_segments, spans, report, where)
+        merge_timepoint_order(main, other, report)  # before measures: their timepoints
+        merge_measures(main, other, report)
     return report
 
 
@@ -198,8 +205,14 @@ def _merge_ratings(
                 continue
         found = existing.get((target, rating.dimension))
         if found is not None:
-            if found.score == rating.score:
+            if (found.score, found.scheme_version) == (rating.score, rating.scheme_version):
                 report.unchanged += 1
+            elif found.score == rating.score:
+                report.conflicts.append(
+                    f"{what} is {found.score:g} under scheme version {found.scheme_version} "
+                    f"here and scheme version {rating.scheme_version} in the copy (kept "
+                    f"scheme version {found.scheme_version})"
+                )
             else:
                 report.conflicts.append(
                     f"{what} is {found.score:g} here and {rating.score:g} in the copy "
@@ -210,27 +223,54 @@ def _merge_ratings(
         saved = _attempt(
             report, what, main.ratings.set,
             video.id, coder_id, r.dimension, r.score, target, r.items, note=r.note,
+            scheme_version=r.scheme_version,
         )  # fmt: skip
         if saved is not None:
             report.ratings_added += 1
+
+
+def _merge_drafts(
+    main: Study,
+    video: Video,
+    coder_id: int,
+    drafts: list[ItemDraft],
+    other_segments: dict[int, Segment],
+    spans: dict[Span, int | None],
+    report: MergeReport,
+    where: str,
+) -> None:
+    """Unfinished items of a derived dimension (``item_draft``): added where the target
+    holds neither its score nor other unfinished items; those are conflicts, kept."""
+    for draft in drafts:
+        target: int | None = None
+        what = f"{where}: unfinished items of {draft.dimension} {_target(draft, other_segments)}"
+        if draft.segment_id is not None:
+            segment = other_segments[draft.segment_id]
+            target = spans.get((segment.start_ms, segment.end_ms))
+            if target is None:
+                report.refused.append(f"{what}: not merged (its segment was refused)")
+                continue
+        try:
+            added = main.item_drafts.add(
+                video.id, coder_id, draft.dimension, draft.items, target, draft.note
+            )
+        except Conflict as exc:
+            report.conflicts.append(f"{what}: {exc} (kept this study's)")
+            continue
+        except StudyError as exc:  # e.g. submitted (locked) here
+            report.refused.append(f"{what}: not merged ({exc})")
+            continue
+        if added is None:
+            report.unchanged += 1
+        else:
+            report.drafts_added += 1
 
 
 def _span(segment: Segment) -> str:
     return f"{segment.start_ms}–{segment.end_ms} ms"
 
 
-def _target(rating: Rating, segments: dict[int, Segment]) -> str:
+def _target(rating: Rating | ItemDraft, segments: dict[int, Segment]) -> str:
     if rating.segment_id is None:
         return "(whole session)"
     return f"(segment {_span(segments[rating.segment_id])})"
-
-
-def _attempt(
-    report: MergeReport, what: str, action: Callable[..., T], *args: Any, **kwargs: Any
-) -> T | None:
-    """``action`` through the study's rules; a refusal is undone alone and listed."""
-    try:
-        return action(*args, **kwargs)
-    except EasCoderError as exc:  # e.g. submitted (locked) here, or overlapping segments
-        report.refused.append(f"{what}: not merged ({exc})")
-        return None

@@ -1,4 +1,5 @@
-"""Reading a scheme's TOML tree into the types of ``eas_coder.scheme``.
+"""Reading a scheme's TOML tree into the types of ``eas_coder.scheme_types``
+(``eas_coder.scheme.parse_scheme`` calls it).
 
 Every problem is reported with the file and the key path (``dimensions[2].max``), so a lab
 editing its own scheme can find the mistake.
@@ -11,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from eas_coder.errors import SchemeError
-from eas_coder.scheme import (
+from eas_coder.scheme_types import (
     DERIVE_RULES,
     MAX_BANDS,
     MAX_DIMENSIONS,

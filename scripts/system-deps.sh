@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (Debian/Ubuntu as root) or names (elsewhere) the system parts the test suite needs:
 # libVLC for the player, ffmpeg for test videos, Xvfb for the real-window test, PostgreSQL for
-# the shared-server storage tests, and the X/GL libraries PySide6 loads.
+# the shared-server storage tests, the X/GL libraries PySide6 loads, and binutils for
+# `make dist` (which also bundles the libVLC installed here).
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +12,7 @@ PACKAGES=(
   postgresql                         # initdb/pg_ctl for the PostgreSQL storage tests
   poppler-utils                      # pdftoppm: the change report's PDF page as PNG
   python3 python3-venv               # make creates .venv with the system Python if need be
+  binutils                           # objdump, objcopy: PyInstaller's `make dist` on Linux
   libgl1 libegl1 libglib2.0-0 libfontconfig1 libdbus-1-3
   libxkbcommon0 libxkbcommon-x11-0
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0

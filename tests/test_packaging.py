@@ -109,3 +109,16 @@ def test_installed_wheel_writes_the_pdf_report_with_its_own_font(
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("DejaVu" in name for name in fonts), fonts
+
+
+def test_the_wheel_carries_the_licence_the_notices_and_the_help(wheel: Path) -> None:
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        [metadata] = [n for n in names if n.endswith(".dist-info/METADATA")]
+        meta = archive.read(metadata).decode()
+    assert "License-Expression: GPL-3.0-or-later" in meta
+    for inside in ("eas_coder/_data/LICENSE", "eas_coder/_data/THIRD_PARTY_NOTICES.md",
+                   "eas_coder/_data/resources/help/getting-started.html",
+                   "eas_coder/_data/resources/help/coding-window.png"):  # fmt: skip
+        assert inside in names, inside
+    assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

@@ -11,12 +11,11 @@ file is named, never a KeyError.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import parse as safe_parse
-from pympi.Elan import Eaf
 
 from eas_coder.exchange.segment_sources import (
     Problem,
@@ -25,6 +24,9 @@ from eas_coder.exchange.segment_sources import (
     SourceSpan,
     media_name,
 )
+
+if TYPE_CHECKING:  # pympi loads with the first .eaf read, not with the window
+    from pympi.Elan import Eaf
 
 _SCHEMA_LOCATION = "{http://www.w3.org/2001/XMLSchema-instance}noNamespaceSchemaLocation"
 
@@ -92,6 +94,8 @@ def read_eaf(path: Path, tier: str | None, coder: str) -> ReadResult:
     problems = _reference_problems(root, path)
     if problems:
         return ReadResult(problems=problems)
+    from pympi.Elan import Eaf
+
     try:
         eaf = Eaf(str(path), suppress_version_warning=True)
     except Exception as exc:  # pympi raises bare Exception, KeyError, ValueError

@@ -1,11 +1,14 @@
 """Import a long-format rating sheet: validate every row first, then write all or nothing.
 
 Required columns: participant, timepoint, coder, dimension, score. Optional: video, level,
-segment_start, segment_end, episode, item, score_note, segment_note. A row with an item holds
+segment_start, segment_end, episode, item, score_note, segment_note, scheme_version (the
+study's scheme version the score was given under: kept when the study has it, refused when
+not; without it, the version in force). A row with an item holds
 that item's score of the rating named by the rest of the row. An older sheet's plain ``note``
 is the segment's note on a segment row and the score's note on a session row. A row that
 repeats a rating already stored (same score) is skipped, so importing the same file twice
-changes nothing the second time.
+changes nothing the second time. The About sheet's timepoint order becomes the study's when
+the study has none yet (a study that has one keeps it).
 """
 
 from __future__ import annotations
@@ -17,18 +20,21 @@ from typing import Any
 
 from eas_coder.errors import EasCoderError, ScoreError, StudyError
 from eas_coder.exchange.cells import cell_note, cell_number, cell_text, cell_time_ms
+from eas_coder.exchange.draft_rows import DraftRows
 from eas_coder.exchange.reader import UnsavedFormula, read_sheet
 from eas_coder.model import Rating, StudySnapshot
 from eas_coder.names import name_key, normalise_name
 from eas_coder.scheme import Scheme
 from eas_coder.store.bulk import NEAR_NAME, ImportedRating, ImportSummary, RowsRefused
+from eas_coder.store.item_drafts import ImportedDraft
 from eas_coder.store.study import Study
+from eas_coder.store.timepoints import ordered
 from eas_coder.store.unit import LABEL_LENGTH, NAME_LENGTH
 
 REQUIRED = ("participant", "timepoint", "coder", "dimension", "score")
 _LIMITS = {"participant": LABEL_LENGTH, "timepoint": LABEL_LENGTH, "coder": NAME_LENGTH}
 OPTIONAL = ("video", "level", "segment_start", "segment_end", "episode", "item", "score_note",
-            "segment_note", "note")  # fmt: skip
+            "segment_note", "note", "scheme_version")  # fmt: skip
 NOTE_LIMIT = 4000  # as a note typed in the window (store.unit.note_text)
 
 
@@ -68,6 +74,8 @@ class ImportPlan:
 
     ratings: list[ImportedRating] = field(default_factory=list)
     skipped: int = 0  # rows already in the study with the same score
+    timepoint_order: tuple[str, ...] = ()  # the export's (About sheet), when it has one
+    drafts: list[ImportedDraft] = field(default_factory=list)  # status "incomplete" rows
 
 
 class _Validator:
@@ -75,6 +83,7 @@ class _Validator:
 
     def __init__(self, scheme: Scheme, snapshot: StudySnapshot, columns: list[str]) -> None:
         self.scheme = scheme
+        self.newest_version = scheme.revision
         # An older sheet's one "note": the segment's on segment rows, the score's on session rows
         self.legacy_note = "note" in columns and not {"score_note", "segment_note"} & {*columns}
         self.problems: list[Problem] = []
@@ -144,6 +153,7 @@ class _Validator:
                 self.fail(number, "score", str(exc))
         segment = self._segment(number, cells)
         note = self._score_note(number, cells, segment is None, bool(item_text))
+        version = self._scheme_version(number, cells.get("scheme_version"))
         if len(self.problems) > before or key is None or score is None:
             return False
         video = cell_text(cells.get("video")) or None
@@ -153,9 +163,28 @@ class _Validator:
             return False
         rating = ImportedRating(
             number, texts["participant"], texts["timepoint"], video, texts["coder"], key,
-            score, segment, note,
+            score, segment, note, scheme_version=version,
         )  # fmt: skip
         return self._deduplicate(rating) if item is None else ItemScore(rating, item)
+
+    def _scheme_version(self, number: int, raw: Any) -> int | None:
+        """The row's scheme version, which the study must have (it numbers its own)."""
+        if isinstance(raw, UnsavedFormula) or not cell_text(raw):
+            return None  # a formula is named above; an empty cell: the version in force
+        try:
+            value = cell_number(raw)
+        except ValueError:
+            value = -1.0
+        if value != int(value) or not 1 <= value <= self.newest_version:
+            self.fail(
+                number,
+                "scheme_version",
+                f"the score was given under scheme version {cell_text(raw)}; this study has "
+                f"versions 1 to {self.newest_version}. Give it the same scheme versions first "
+                "(eas-coder scheme set FILE, in order), then import again",
+            )
+            return None
+        return int(value)
 
     def _item(self, number: int, key: str, text: str) -> str | None:
         dim = self.scheme.dimension(key)
@@ -354,7 +383,10 @@ def plan_import(study: Study, path: Path, encoding: str | None = None) -> Import
     validator = _Validator(study.scheme, study.load(), sheet.columns)
     plan = ImportPlan()
     items: list[ItemScore] = []
+    unfinished = DraftRows(study.scheme)
     for number, cells in sheet.rows:
+        if unfinished.take(number, cells, validator):
+            continue
         outcome = validator.check(number, cells)
         if outcome is None:
             plan.skipped += 1
@@ -363,8 +395,10 @@ def plan_import(study: Study, path: Path, encoding: str | None = None) -> Import
         elif outcome is not False:
             assert isinstance(outcome, ImportedRating)
             plan.ratings.append(outcome)
+    plan.timepoint_order = sheet.timepoint_order
     validator.attach_items(plan, items)
     validator.check_derived(plan)
+    plan.drafts = unfinished.drafts()
     if validator.problems:
         raise ImportRejected(str(path), validator.problems)
     return plan
@@ -388,10 +422,30 @@ def import_ratings(
     plan = plan_import(study, path, encoding)
     if progress:
         progress(f"validated {len(plan.ratings) + plan.skipped} rows")
-    if not plan.ratings:
+    order = _order_to_set(study, plan)
+    if not plan.ratings and not order and not plan.drafts:
         return plan, None
-    try:
-        summary = study.bulk_import(plan.ratings, path.name, allow_new, dry_run)
-    except RowsRefused as exc:
-        raise ImportRejected(str(path), [Problem(*p) for p in exc.problems]) from exc
+    summary = None
+    # one transaction: the ratings and the order, or nothing (a dry run rolls it all back)
+    with study.transaction(commit=not dry_run):
+        try:  # the drafts after the ratings they may join (store/item_drafts.py)
+            if plan.ratings:
+                summary = study.bulk_import(plan.ratings, path.name, allow_new)
+            study.item_drafts.import_drafts(plan.drafts, path.name, study.segments, allow_new)
+        except RowsRefused as exc:
+            raise ImportRejected(str(path), [Problem(*p) for p in exc.problems]) from exc
+        if order:
+            try:
+                study.timepoints.set(order)
+            except StudyError as exc:
+                raise ImportRejected(str(path), [Problem(1, "timepoint order", str(exc))]) from exc
     return plan, summary
+
+
+def _order_to_set(study: Study, plan: ImportPlan) -> list[str]:
+    """The sheet's timepoint order, for a study that has none yet, followed by the study's
+    other timepoints (as the order's rule places them); empty when nothing is to be set."""
+    if not plan.timepoint_order or study.timepoints.order():
+        return []
+    recorded = [*study.timepoints.recorded(), *(r.timepoint for r in plan.ratings)]
+    return ordered(list(plan.timepoint_order), recorded)

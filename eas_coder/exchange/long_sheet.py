@@ -2,6 +2,9 @@
 
 This is the sheet the importer reads back, so every field a coder types is in it: the
 segment's span, episode and note, the score, the note on the score and the item scores.
+Items typed of a dimension derived from its items whose other items are still missing (item
+drafts: no score yet) follow at the end with status "incomplete", so they too are exported
+in every format and come back on import; analyses leave them out.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from eas_coder.exchange.naming import clean_text
 from eas_coder.exchange.sheets import Column, ExportData, LazyRows, Sheet, seconds
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
+from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.timecode import clock
 
 RATINGS_COLUMNS = (
@@ -72,8 +76,16 @@ RATINGS_COLUMNS = (
         "For a zone rating: the zone the score (1..n, lowest first) stands for; empty "
         "otherwise (not read on import)",
     ),
+    Column(
+        "status",
+        "Empty for a score. incomplete: an item score typed of a dimension derived from its "
+        "items (sum or mean) while others are still missing, so the dimension has no score "
+        "yet (its note, if any, on a row with the item and score empty); leave these rows "
+        "out of analyses",
+    ),
     Column("saved_at", "When the score was last saved (UTC)", "datetime"),
 )
+INCOMPLETE = "incomplete"
 
 
 def _with_items(ratings: list[Rating], scheme: Scheme) -> list[tuple[Rating, str | None]]:
@@ -126,8 +138,37 @@ def ratings_sheet(data: ExportData) -> Sheet:
             r.scheme_version,
             sources.get((r.dimension, r.video_id, r.coder_id), ""),
             levels[r.dimension].level_label(r.score) if r.dimension in levels else "",
+            "",  # status: a score
             saved.replace(tzinfo=None) if saved else None,
         ]
 
-    sheet.rows = LazyRows(_with_items(chosen, data.scheme), row)
+    def draft_row(source: tuple[ItemDraft, str | None]) -> list[Any]:
+        d, item = source
+        video, coder = videos[d.video_id], coders[d.coder_id]
+        seg = segments.get(d.segment_id) if d.segment_id is not None else None
+        return [
+            clean_text(video.participant_code), clean_text(video.timepoint),
+            clean_text(video.name or ""), data.coder_label(coder),
+            "session" if seg is None else "segment",
+            seconds(seg.start_ms) if seg else None, seconds(seg.end_ms) if seg else None,
+            clock(seg.start_ms) if seg else "", clock(seg.end_ms) if seg else "",
+            *(data.frames.span(seg) if seg else (None, None)),
+            clean_text(seg.episode or "") if seg else "", d.dimension, item or "",
+            None if item is None else d.items[item], "",
+            clean_text(d.note) if item is None else "", clean_text(seg.note) if seg else "",
+            None, "", "", INCOMPLETE, d.saved_at.replace(tzinfo=None) if d.saved_at else None,
+        ]  # fmt: skip
+
+    drafts = [d for d in data.drafts if d.video_id in videos and d.coder_id in coders]
+    made_from: list[tuple[Any, str | None]] = [*_with_items(chosen, data.scheme)]
+    for draft in drafts:  # after every score: no analysis reads them
+        known = {d.key: d for d in data.scheme.dimensions}.get(draft.dimension)
+        order = [i.key for i in known.items] if known else sorted(draft.items)
+        made_from += [(draft, None)] if draft.note else []
+        made_from += [(draft, key) for key in order if key in draft.items]
+
+    def make(source: tuple[Any, str | None]) -> list[Any]:
+        return draft_row(source) if isinstance(source[0], ItemDraft) else row(source)
+
+    sheet.rows = LazyRows(made_from, make)
     return sheet

@@ -11,6 +11,7 @@ from eas_coder.errors import StudyError
 from eas_coder.exchange.change import MeasureData, change_sheet, measures_sheet
 from eas_coder.exchange.frames import FRAMES_NOTE, missing_notes, video_frames
 from eas_coder.exchange.long_sheet import ratings_sheet
+from eas_coder.exchange.reader import TIMEPOINT_ROW
 from eas_coder.exchange.sheets import (
     Column,
     ExportData,
@@ -178,6 +179,9 @@ def about_sheet(study: Study, data: ExportData, viewer: Viewer | None = None) ->
             ["filters", data.options.describe()],
         ]
     )
+    # The study's timepoint order, one row each: an import into an empty study sets it.
+    about.rows.extend([f"{TIMEPOINT_ROW} {n}", label] for n, label in
+                      enumerate(data.timepoint_order, start=1))  # fmt: skip
     if viewer is not None and not viewer.manager:
         about.rows.append(["seen as", viewer.describe()])
     return about
@@ -223,7 +227,11 @@ def build_sheets(
                       scheme_versions=tuple(
                           (v.number, f"{v.scheme_id} version {v.label}, in force from "
                            f"{v.created_at:%Y-%m-%d %H:%M} UTC")
-                          for v in study.scheme_versions()))  # fmt: skip
+                          for v in study.scheme_versions()),
+                      drafts=tuple(d for d in study.item_drafts.all()  # a coder: their own only
+                                   if viewer is None or viewer.manager
+                                   or (viewer.coder is not None and d.coder_id == viewer.coder.id)),
+                      )  # fmt: skip
     measures = MeasureData.of(study)  # BDI, PSI, ... beside the EAS (issue 22)
     # Frame numbers only for videos with exported segments: a file-less study reads no file.
     coded = {s.video_id for s in snapshot.segments} & {v.id for v in data.videos}

@@ -49,6 +49,7 @@ _CANONICAL = {
         "score_note",
         "segment_note",
         "note",  # older sheets: the segment's note (on a session row, the score's)
+        "scheme_version",
     )
 }
 
@@ -62,6 +63,7 @@ class SheetRows:
     columns: list[str]
     rows: list[tuple[int, dict[str, Any]]]
     scheme: str | None = None
+    timepoint_order: tuple[str, ...] = ()  # the About sheet's "timepoint order N" rows
 
 
 def normalise_header(name: object) -> str:
@@ -134,7 +136,7 @@ def _read_xlsx(path: Path, sheet: str = "ratings") -> SheetRows:
         rows = workbook.rows(title, COLUMN_LIMIT)
         table = _table(str(path), rows, unmark=False)
         about = names.get("about")
-        scheme = _about_scheme(workbook.rows(about, 2, max_rows=50)) if about else None
+        scheme, order = _about(workbook.rows(about, 2, max_rows=200)) if about else (None, ())
     except SheetTooWide as exc:
         raise SheetUnreadable(f"{path}: the sheet {title!r} {exc}") from exc
     except SheetXmlError as exc:
@@ -147,15 +149,25 @@ def _read_xlsx(path: Path, sheet: str = "ratings") -> SheetRows:
         raise SheetUnreadable(f"{path}: the workbook is damaged ({type(exc).__name__})") from exc
     finally:
         workbook.close()
-    return SheetRows(table.columns, table.rows, scheme)
+    return SheetRows(table.columns, table.rows, scheme, order)
 
 
-def _about_scheme(rows: Iterator[tuple[Any, ...]]) -> str | None:
-    """The ``scheme`` row of an export's About sheet (first 50 rows), if any."""
+TIMEPOINT_ROW = "timepoint order"  # About: "timepoint order 1" | "pre", ...
+
+
+def _about(rows: Iterator[tuple[Any, ...]]) -> tuple[str | None, tuple[str, ...]]:
+    """The ``scheme`` row of an export's About sheet (first 200 rows), if any, and its
+    timepoint order (``timepoint order N`` rows, by N)."""
+    scheme, order = None, {}
     for row in rows:
-        if len(row) >= 2 and str(row[0] or "").strip().casefold() == "scheme" and row[1]:
-            return str(row[1]).strip()
-    return None
+        item = str(row[0] or "").strip().casefold() if row else ""
+        if len(row) < 2 or row[1] in (None, ""):
+            continue
+        if item == "scheme" and scheme is None:
+            scheme = str(row[1]).strip()
+        elif item.startswith(TIMEPOINT_ROW) and item[len(TIMEPOINT_ROW) :].strip().isdigit():
+            order[int(item[len(TIMEPOINT_ROW) :])] = str(row[1]).strip()
+    return scheme, tuple(order[n] for n in sorted(order))
 
 
 def _decode(path: Path, encoding: str | None) -> str:
@@ -205,21 +217,19 @@ def _read_csv(path: Path, encoding: str | None = None) -> SheetRows:
         raise SheetUnreadable(f"{path}: not a readable CSV file ({exc})") from exc
 
 
-def _csv_scheme(path: Path) -> str | None:
-    """The scheme an exported CSV set names in its ``…-About.csv`` beside ``…-Ratings.csv``."""
+def _csv_about(path: Path) -> tuple[str | None, tuple[str, ...]]:
+    """The scheme and timepoint order an exported CSV set names in its ``…-About.csv``
+    beside ``…-Ratings.csv``."""
     if not path.stem.casefold().endswith("-ratings"):
-        return None
+        return None, ()
     about = path.with_name(path.stem[: -len("-ratings")] + "-About.csv")
     if not about.is_file() or about.stat().st_size > 100_000:
-        return None
+        return None, ()
     try:
         rows = list(csv.reader(io.StringIO(about.read_text(encoding="utf-8-sig"), newline="")))
     except (OSError, UnicodeDecodeError, csv.Error):
-        return None
-    for row in rows:
-        if len(row) >= 2 and str(_unmark(row[0])).strip().casefold() == "scheme" and row[1]:
-            return str(_unmark(row[1])).strip()
-    return None
+        return None, ()
+    return _about(iter([tuple(_unmark(v) for v in row) for row in rows]))
 
 
 def _plain(value: Any) -> Any:
@@ -281,7 +291,7 @@ def read_sheet(path: Path, encoding: str | None = None, sheet: str = "ratings") 
             except LookupError as exc:
                 raise SheetUnreadable(f"{path}: unknown encoding {encoding!r}") from exc
         table = _read_csv(path, encoding)
-        return SheetRows(table.columns, table.rows, _csv_scheme(path))
+        return SheetRows(table.columns, table.rows, *_csv_about(path))
     if suffix == ".sav":
         return _read_sav(path)
     raise SheetUnreadable(

@@ -16,6 +16,7 @@ from eas_coder.exchange.naming import clean_text, unique_names, variable_name
 from eas_coder.model import Coder, Rating, StudySnapshot, Video
 from eas_coder.scheme import Dimension, Scheme
 from eas_coder.session_scores import SessionKey, SessionScore, scored_sessions
+from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.store.timepoints import ordered
 from eas_coder.timecode import clock
 
@@ -92,6 +93,9 @@ class ExportData:
     weighting: str = "none"
     # The study's scheme versions (number, what it was) for the Codebook (store/schemes.py)
     scheme_versions: tuple[tuple[int, str], ...] = ()
+    # Items typed of derived dimensions not yet complete (store/item_drafts.py), as the
+    # viewer may see them (a coder: their own only)
+    drafts: tuple[ItemDraft, ...] = ()
 
     @property
     def coders(self) -> list[Coder]:

@@ -95,7 +95,9 @@ def refuse_targets(study: Study, targets: Iterable[Path]) -> None:
 
 def private_new_file(path: Path) -> int:
     """Create ``path`` (which must not exist) owner-only; its descriptor, to write to."""
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE)
+    # O_BINARY (Windows only): a text-mode descriptor would turn every \n into \r\n
+    # under the writer's own newline handling
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE)
 
 
 def settle_mode(temp: Path, final: Path) -> None:

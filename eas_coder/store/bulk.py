@@ -329,7 +329,7 @@ def _rating_rows(
             "items": r.items or None,
             "note": r.note,
             "updated_at": now,
-            "scheme_version": revision,
+            "scheme_version": r.scheme_version or revision,
         }
         for r, video_id, coder_id, segment_id in zip(ratings, *ids, strict=True)
     ]

@@ -25,6 +25,8 @@ class ImportedRating:
     segment: Span | None
     note: str = ""  # why this score (the segment's own note is in ``segment``)
     items: dict[str, float] | None = field(default=None, compare=False)
+    # the scheme version the score was given under (the sheet's); None: the one in force
+    scheme_version: int | None = field(default=None, compare=False)
 
     def identity(self) -> tuple[Any, ...]:
         """What makes two ratings the same rating (the score aside)."""

@@ -66,6 +66,7 @@ class Ratings:
         items: Mapping[str, float] | None = None,
         note: str | None = None,
         expected_version: int | None = None,
+        scheme_version: int | None = None,
     ) -> Rating:
         """Save one score (for a segment, or the whole session when segment_id is None).
 
@@ -82,6 +83,8 @@ class Ratings:
         sum or mean of the items as its score: ``score`` may be None, and a score given
         must agree. Its items of None mean the stored ones. Each save records the scheme
         version in force; SchemeChanged if it changed since this study was opened.
+        ``scheme_version`` (a merge: the version the copy's score was given under) records
+        that earlier version instead; it must be one of the study's.
         """
         derived = self._scheme.dimension(dimension).derive is not None
         if derived and items is None:
@@ -118,6 +121,8 @@ class Ratings:
                     row.version += 1
                 row.score, row.updated_at = value, utcnow()
                 row.scheme_version = revision
+                if scheme_version is not None:
+                    row.scheme_version = schemes.require_known(session, scheme_version)
                 if items is not None:  # a score typed alone must not wipe the items typed
                     row.items = item_scores
                 if text is not None:

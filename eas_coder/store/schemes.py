@@ -7,7 +7,7 @@ each score used. The newest version is the one in force and is also ``study.sche
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -28,6 +28,8 @@ class SchemeVersion:
     label: str  # the file's own [scheme] version
     created_at: datetime
     created_by: str
+    # the scheme's TOML text: merge compares versions by it (a label can stay the same)
+    scheme_toml: str = field(default="", repr=False, compare=False)
 
 
 class SchemeChanged(StudyError):
@@ -51,6 +53,13 @@ def require_current(session: Session, revision: int) -> int:
     return now
 
 
+def require_known(session: Session, number: int) -> int:
+    """``number`` if the study has that scheme version, else StudyError."""
+    if not 1 <= number <= current_number(session):
+        raise StudyError(f"this study has no scheme version {number}")
+    return number
+
+
 def record_first(session: Session, scheme: Scheme, actor: str) -> None:
     """Version 1, when a study is created."""
     session.add(
@@ -69,7 +78,8 @@ def versions(db: StudyDb) -> list[SchemeVersion]:
     with db.read() as session:
         rows = session.scalars(select(SchemeVersionRow).order_by(SchemeVersionRow.number))
         return [
-            SchemeVersion(r.number, r.scheme_id, r.label, r.created_at, r.created_by) for r in rows
+            SchemeVersion(r.number, r.scheme_id, r.label, r.created_at, r.created_by, r.scheme_toml)
+            for r in rows
         ]
 
 

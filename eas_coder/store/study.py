@@ -34,6 +34,7 @@ from eas_coder.store.bulk import ImportedRating, ImportSummary, apply_import
 from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
+from eas_coder.store.item_drafts import ItemDrafts
 from eas_coder.store.manager import Manager
 from eas_coder.store.measures import Measures
 from eas_coder.store.ratings import Ratings
@@ -61,6 +62,7 @@ class Study:
         self.videos = Videos(db)
         self.segments = Segments(db, self.scheme)
         self.ratings = Ratings(db, self.scheme)
+        self.item_drafts = ItemDrafts(db, self.scheme, self.ratings)  # unfinished derived items
         self.assignments = Assignments(db)
         self.settings = Settings(db)
         self.consensus = ConsensusScores(db, self.scheme)

@@ -44,6 +44,10 @@ class StudyFileInUse(StudyError):
 
 # --- plain file helpers --------------------------------------------------------------------
 
+# Windows opens descriptors in text mode unless told: CRLF translation and a stop at Ctrl-Z
+# would corrupt a byte-for-byte copy. 0 elsewhere.
+_BINARY = getattr(os, "O_BINARY", 0)
+
 
 def side_file(path: Path, suffix: str) -> Path:
     """The file SQLite keeps beside ``path`` (``-wal``, ``-shm``, ``-journal``)."""
@@ -335,7 +339,7 @@ class RawFiles:
         if fd is None:
             return False
         os.lseek(fd, 0, os.SEEK_SET)
-        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        out = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY, 0o600)
         try:
             while chunk := os.read(fd, 1 << 20):
                 view = memoryview(chunk)
@@ -360,7 +364,7 @@ def raw_files(study: Path) -> Iterator[RawFiles]:
             for suffix in ("", "-wal", "-journal"):
                 name = side_file(study, suffix) if suffix else study
                 with suppress(FileNotFoundError):
-                    fd = os.open(name, os.O_RDONLY)
+                    fd = os.open(name, os.O_RDONLY | _BINARY)
                     if suffix and os.fstat(fd).st_size == 0:
                         os.close(fd)
                         continue

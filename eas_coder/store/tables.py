@@ -332,6 +332,27 @@ class MeasureValueRow(Base):
     value: Mapped[float] = mapped_column(Float)
 
 
+class ItemDraftRow(Base):
+    """Item scores typed of a dimension derived from its items while some are still missing
+    (its rating is refused until all are there); the last item turns it into the rating."""
+
+    __tablename__ = "item_draft"
+    __table_args__ = (
+        *one_per_target("uq_item_draft", "coder_id", "dimension"),
+        Index("ix_item_draft_video_coder", "video_id", "coder_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    video_id: Mapped[int] = mapped_column(ForeignKey("video.id", ondelete="CASCADE"))
+    segment_id: Mapped[int | None] = mapped_column(ForeignKey("segment.id", ondelete="CASCADE"))
+    coder_id: Mapped[int] = mapped_column(ForeignKey("coder.id", ondelete="RESTRICT"))
+    dimension: Mapped[str] = mapped_column(String(100))
+    items: Mapped[dict[str, Any]] = mapped_column(JSON(none_as_null=True))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+
 class AuditRow(Base):
     __tablename__ = "audit_log"
 

@@ -165,13 +165,14 @@ class StudyDb:
         its checks, becomes one transaction: all of it is committed at the end, or nothing
         (``commit=False``: a dry run that tells exactly what would be refused). A write
         that raises inside is undone alone (a savepoint), and the caller decides."""
+        previous = self._joined  # a transaction inside another (a merge's) is a savepoint
         try:
             with self.write() as session:
                 self._joined = (threading.get_ident(), session)
                 try:
                     yield
                 finally:
-                    self._joined = None
+                    self._joined = previous
                 if not commit:
                     raise _DryRun
         except _DryRun:

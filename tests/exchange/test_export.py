@@ -40,6 +40,7 @@ RATINGS_COLUMNS = [
     "scheme_version",
     "session_score_source",
     "score_label",
+    "status",
     "saved_at",
 ]
 
@@ -54,7 +55,7 @@ def test_workbook_sheets_columns_and_cells(rated_study: Study, tmp_path: Path) -
     assert ratings.freeze_panes == "A2"
     band_rules = ratings.conditional_formatting  # bands coloured, one rule per band
     assert any(str(rule.sqref).startswith("P2:P") for rule in band_rules)
-    assert ratings.auto_filter.ref == f"A1:V{ratings.max_row}"
+    assert ratings.auto_filter.ref == f"A1:W{ratings.max_row}"
     assert ratings.max_row == 1 + 2 * 2 * 2 * 6 * 2  # videos × coders × dimensions × levels
     rows = [
         dict(zip(RATINGS_COLUMNS, (c.value for c in row), strict=True))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from eas_coder.model import Rating, Segment
+from eas_coder.store.item_drafts import ItemDraft, Versions
 from eas_coder.store.study import Study
 
 
@@ -22,12 +23,22 @@ class ScoreState:
 
 
 @dataclass(frozen=True)
+class ItemsState:
+    """What a dimension derived from its items holds: the item scores typed (all of them:
+    its rating; some: its draft) and its note."""
+
+    items: Mapping[str, float] = field(default_factory=dict)
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class SavedSegment:
-    """A segment and its ratings, enough to bring it back after deleting it."""
+    """A segment, its ratings and its item drafts, enough to bring it back after deleting it."""
 
     key: int
     segment: Segment
     ratings: tuple[Rating, ...]
+    drafts: tuple[ItemDraft, ...] = ()
 
 
 def state_of(rating: Rating) -> ScoreState:
@@ -68,6 +79,18 @@ class EditTarget(Protocol):
 
     def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
         """The coder's rating of one dimension of one target."""
+        ...
+
+    def find_draft(self, dimension: str, segment_id: int | None) -> ItemDraft | None:
+        """The coder's unfinished items of one derived dimension of one target."""
+        ...
+
+    def items_seen(self, dimension: str, segment_id: int | None) -> Versions:
+        """(rating version, draft version) of a derived dimension as last shown or saved."""
+        ...
+
+    def saw_items(self, dimension: str, segment_id: int | None, versions: Versions) -> None:
+        """Record the (rating, draft) versions of a derived dimension now on screen."""
         ...
 
     def seen_version(self, dimension: str, segment_id: int | None) -> int:

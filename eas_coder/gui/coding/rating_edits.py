@@ -3,13 +3,16 @@
 Each function compares what the coder typed with the rating stored and returns the
 ``RatingCommand`` that saves the difference, or None when nothing changes or the edit is
 refused (a note or an item score before the score itself: the refusal is reported).
+A dimension derived from its items has no score to type first: each item (and its note) is
+an ``ItemsCommand`` that keeps the items typed so far as the coder's draft.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from eas_coder.gui.coding.edit_target import EditTarget, ScoreState, state_of
+from eas_coder.gui.coding.edit_target import EditTarget, ItemsState, ScoreState, state_of
+from eas_coder.gui.coding.item_commands import ItemsCommand
 from eas_coder.gui.coding.undo_commands import RatingCommand
 
 
@@ -35,7 +38,9 @@ def score_step(
 def note_step(
     target: EditTarget, dimension: str, note: str, segment_id: int | None
 ) -> RatingCommand | None:
-    """Write why a score was given (needs the score first)."""
+    """Write why a score was given (needs the score first, or an item of a derived one)."""
+    if target.study.scheme.dimension(dimension).derive is not None:
+        return _derived_step(target, dimension, None, None, segment_id, note)
     old = target.find_rating(dimension, segment_id)
     if old is None:
         if note.strip():
@@ -57,6 +62,8 @@ def item_step(
     """Score (or clear) one item of a dimension; it is kept with the dimension's rating, so
     that score comes first (as a note does)."""
     dim = target.study.scheme.dimension(dimension)
+    if dim.derive is not None:
+        return _derived_step(target, dimension, item, score, segment_id)
     label = f"{dim.label} / {dim.item(item).label}"
     old = target.find_rating(dimension, segment_id)
     if old is None:
@@ -77,3 +84,43 @@ def item_step(
         replace(state_of(old), items=items), text,
         target.seen_version(dimension, segment_id), part=item,
     )  # fmt: skip
+
+
+def items_state(target: EditTarget, dimension: str, segment_id: int | None) -> ItemsState:
+    """What a derived dimension of a target holds now: its rating's items, else its draft's."""
+    rating = target.find_rating(dimension, segment_id)
+    if rating is not None:
+        return ItemsState(dict(rating.items or {}), rating.note)
+    draft = target.find_draft(dimension, segment_id)
+    return ItemsState() if draft is None else ItemsState(dict(draft.items), draft.note)
+
+
+def _derived_step(
+    target: EditTarget,
+    dimension: str,
+    item: str | None,
+    score: float | None,
+    segment_id: int | None,
+    note: str | None = None,
+) -> ItemsCommand | None:
+    """One item (``item``) or the note (``note``) of a derived dimension, saved at once
+    whether or not the other items are there yet."""
+    dim = target.study.scheme.dimension(dimension)
+    old = items_state(target, dimension, segment_id)
+    items = dict(old.items)
+    if item is not None:
+        if score is None:
+            items.pop(item, None)
+        else:
+            items[item] = float(score)
+    new = ItemsState(items, old.note if note is None else note.strip())
+    if new == old:
+        return None
+    if item is None:
+        text = f"Note on {dim.label}"
+    else:
+        label = f"{dim.label} / {dim.item(item).label}"
+        text = f"Clear {label}" if score is None else f"{label} {score:g}"
+    return ItemsCommand(
+        target, dimension, target.key_of(segment_id), old, new, text, part=item or ""
+    )

@@ -26,6 +26,7 @@ from eas_coder.coding import (
 from eas_coder.errors import StudyError
 from eas_coder.gui.coding.edit_target import SavedSegment
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
+from eas_coder.gui.coding.session_drafts import SessionDrafts
 from eas_coder.gui.coding.unassigned import UnassignedVideo
 from eas_coder.gui.coding.undo_commands import (
     AddSegmentCommand,
@@ -35,10 +36,11 @@ from eas_coder.gui.coding.undo_commands import (
     UpdateSegmentCommand,
 )
 from eas_coder.model import Coder, Rating, Segment, Video
+from eas_coder.store.item_drafts import Versions
 from eas_coder.store.study import Study
 
 
-class CodingSession(QObject):
+class CodingSession(QObject, SessionDrafts):
     """The coder (or lab manager), the video on screen, and the undo stack of their edits."""
 
     changed = Signal(str, object)  # "segments" | "ratings" | "status" | "coder", focus id or None
@@ -58,6 +60,8 @@ class CodingSession(QObject):
         self._seen: dict[tuple[str, int | None], int] = {}
         # (dimension, segment id) -> version this window's own last save produced
         self._written: dict[tuple[str, int | None], int] = {}
+        # (dimension, segment id) -> (rating, item draft) versions of a derived dimension
+        self._items_seen: dict[tuple[str, int | None], Versions] = {}
         self.unassigned = UnassignedVideo(self, self)
 
     # -- who and what ---------------------------------------------------------------------
@@ -71,6 +75,7 @@ class CodingSession(QObject):
         self.undo_stack.clear()
         self._seen.clear()
         self._written.clear()
+        self._items_seen.clear()
         self.changed.emit("coder", None)
 
     def who(self) -> str:
@@ -86,6 +91,7 @@ class CodingSession(QObject):
         self._ids.clear()
         self._seen.clear()
         self._written.clear()
+        self._items_seen.clear()
         self.unassigned.dismiss()
         if video is not None and self.coder is not None:
             if not self.is_assigned():
@@ -166,6 +172,7 @@ class CodingSession(QObject):
         study = self.study
         has_work = bool(study.segments.all(video_id=video_id, coder_id=coder_id)) or bool(
             study.ratings.all(video_id=video_id, coder_id=coder_id)
+            or study.item_drafts.all(video_id=video_id, coder_id=coder_id)
         )
         return coding_status(False, has_work)
 
@@ -177,6 +184,7 @@ class CodingSession(QObject):
         done = {a.video_id for a in self.study.assignments.all(coder_id) if a.status == "done"}
         worked = {v for v, c in self.study.ratings.last_rated() if c == coder_id}
         worked |= {s.video_id for s in self.study.segments.all(coder_id=coder_id)}
+        worked |= {d.video_id for d in self.study.item_drafts.all(coder_id=coder_id)}
         ids = {v.id for v in self.study.videos.all()}
         return {v: coding_status(v in done, v in worked) for v in ids}
 
@@ -333,7 +341,8 @@ class CodingSession(QObject):
         """A segment and its ratings, to restore after deleting it."""
         segment = next(s for s in self.my_segments() if s.id == segment_id)
         ratings = tuple(r for r in self.my_ratings() if r.segment_id == segment_id)
-        return SavedSegment(self.key_of(segment_id) or segment_id, segment, ratings)
+        drafts = tuple(d for d in self.my_drafts() if d.segment_id == segment_id)
+        return SavedSegment(self.key_of(segment_id) or segment_id, segment, ratings, drafts)
 
     def restore(self, saved: SavedSegment) -> None:
         """Bring back a deleted segment with its ratings (it gets a new id)."""
@@ -345,6 +354,10 @@ class CodingSession(QObject):
         for r in saved.ratings:
             self.study.ratings.set(
                 r.video_id, r.coder_id, r.dimension, r.score, added.id, r.items, note=r.note
+            )
+        for d in saved.drafts:  # unfinished items of derived dimensions come back too
+            self.study.item_drafts.save(
+                d.video_id, d.coder_id, d.dimension, d.items, added.id, note=d.note
             )
 
     def touched(self, what: str, focus: int | None = None) -> None:
@@ -368,6 +381,7 @@ class CodingSession(QObject):
                 scores[r.dimension], notes[r.dimension] = r.score, r.note
                 scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
                 self.saw(r.dimension, segment_id, r.version)
+        self.add_drafts(segment_id, scores, notes)  # items of derived dimensions not complete
         return scores, notes
 
     def session_means(self) -> Mapping[str, float]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
@@ -17,19 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eas_coder.exchange.export import export_study
-from eas_coder.exchange.importer import (
-    ImportPlan,
-    ImportRejected,
-    Problem,
-    import_ratings,
-    is_near_name,
-)
 from eas_coder.gui.common.workers import JobRunner, ProgressCallback
 from eas_coder.gui.manager.export_dialog import ExportDialog
 from eas_coder.location import Location
 from eas_coder.store.bulk import ImportSummary
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the writers and readers load on first use (in the worker), not at start
+    from eas_coder.exchange.importer import ImportPlan, Problem
+    from eas_coder.exchange.sheets import ExportOptions
 
 _SUFFIX = {"xlsx": ".xlsx", "csv": ".csv", "sav": ".sav"}
 
@@ -102,6 +98,8 @@ class ExchangeActions(QObject):
             self.progress.setValue(done)
 
     def _on_failed(self, exc: object) -> None:
+        from eas_coder.exchange.importer import ImportRejected
+
         if isinstance(exc, ImportRejected):
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
@@ -132,7 +130,7 @@ class ExchangeActions(QObject):
         out = Path(name) if name.endswith(_SUFFIX[fmt]) else Path(name + _SUFFIX[fmt])
         self._run(
             "Exporting…",
-            lambda study, progress: export_study(study, out, fmt, options, progress),  # type: ignore[arg-type]
+            lambda study, progress: _export(study, out, fmt, options, progress),
             self.exported.emit,
         )
 
@@ -187,6 +185,8 @@ class ExchangeActions(QObject):
         self.confirm_box = None
         if answer != QMessageBox.StandardButton.Yes:
             return
+        from eas_coder.exchange.importer import import_ratings
+
         allow_new = confirm is not None and confirm.isChecked()
         if near and not allow_new:
             QMessageBox.information(
@@ -204,11 +204,23 @@ class ExchangeActions(QObject):
         )
 
 
+def _export(
+    study: Study, out: Path, fmt: str, options: ExportOptions, progress: ProgressCallback
+) -> list[Path]:
+    """The export, run in the worker: the writers (openpyxl, pandas, scipy) load there on
+    first use instead of with the window."""
+    from eas_coder.exchange.export import export_study
+
+    return export_study(study, out, fmt, options, progress)  # type: ignore[arg-type]
+
+
 def _check(
     study: Study, path: Path
 ) -> tuple[Path, ImportPlan, ImportSummary | None, list[Problem]]:
     """A dry run; when the only problems are new names near existing ones, a second dry run
     that allows them, so the person can confirm them by name."""
+    from eas_coder.exchange.importer import ImportRejected, import_ratings, is_near_name
+
     try:
         plan, summary = import_ratings(study, path, dry_run=True)
         return path, plan, summary, []

@@ -1,7 +1,10 @@
 """The rating panel's anchor box: the lab's anchor text for the dimension in focus, at the
-score given (or every anchor of the dimension, or its description)."""
+score given (or every anchor of the dimension, or its description); for a zone, its labels
+with the one chosen marked."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
@@ -33,7 +36,7 @@ class AnchorBox(QFrame):
         self.text.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         layout.addWidget(self.title)
         layout.addWidget(self.text)
-        self.setVisible(any(d.anchors or d.description for d in scheme.dimensions))
+        self.setVisible(any(d.anchors or d.description or d.levels for d in scheme.dimensions))
 
     def show_for(self, dim: Dimension | None, score: float | None) -> None:
         """The anchor of ``dim`` at ``score``; with no dimension, how to get one."""
@@ -50,7 +53,17 @@ class AnchorBox(QFrame):
 
 def anchor_for(dim: Dimension, score: float | None) -> tuple[str, str]:
     """Title and text: the anchor at or nearest below ``score``, else every anchor, else
-    the dimension's description."""
+    the dimension's description; a zone lists its labels (the chosen one marked) after."""
+    if dim.levels:
+        title, text = anchor_for(replace(dim, levels=()), score)
+        chosen = None if score is None else round(score)
+        zones = "\n".join(
+            f"{'▸ ' if n == chosen else ''}{n} — {label}" for n, label in enumerate(dim.levels, 1)
+        )
+        missing = not dim.anchors and not dim.description
+        return (f"{dim.label} · zones" if missing else title), (
+            zones if missing else f"{text}\n\nZones, lowest first:\n{zones}"
+        )
     if dim.anchors:
         if score is not None:
             below = [

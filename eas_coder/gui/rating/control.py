@@ -4,11 +4,16 @@ Digits type a score (``5``, ``5.5``; ``.`` after a score adds the fraction), Up/
 Backspace/Delete clear, Enter moves on. Left/Right also step when they reach the control,
 but the control does not claim them (nor Space, Home, End) from the window's player
 shortcuts, so the video keeps its keys while a score has focus.
+
+A zone (ordered labels stored as 1..n) takes the same keys, its bar naming each zone. A
+score derived from its items takes no score keys at all (the items are typed instead): it
+refuses them with a hint; Enter and N still work.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
@@ -31,6 +36,7 @@ PENDING_MS = 1000  # a typed "5" may still become "5.5" or "15" for this long
 BOX_W = 46  # the value box left of the bar
 GAP = 6
 MAX_CELL_W = 34  # a 1–3 item scale should not stretch across the dock
+ZONE_CELL_W = 120  # a zone's cell carries its label
 HEIGHT = 30
 
 Key = Qt.Key
@@ -51,9 +57,19 @@ class ScoreControl(QWidget):
     noteRequested = Signal()  # N: to this dimension's note
     focusEntered = Signal()
 
-    def __init__(self, scale: Scale, name: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        scale: Scale,
+        name: str = "",
+        parent: QWidget | None = None,
+        levels: Sequence[str] = (),
+        from_items: str = "",
+    ) -> None:
         super().__init__(parent)
         self._scale = scale
+        self._levels = tuple(levels)  # a zone's labels, lowest first
+        self._from_items = from_items  # not "": derived from items, this says so on a key
+        self._max_cell = ZONE_CELL_W if levels else MAX_CELL_W
         self._values = scale.values()
         self._texts = tuple(format_score(v) for v in self._values)
         self._score: float | None = None
@@ -97,6 +113,14 @@ class ScoreControl(QWidget):
         self._derived = None if value is None else float(value)
         self._describe()
         self.update()
+
+    def levels(self) -> tuple[str, ...]:
+        """A zone's labels, lowest first (empty for a score)."""
+        return self._levels
+
+    def is_derived(self) -> bool:
+        """True for a score derived from its items, which takes no score keys or clicks."""
+        return bool(self._from_items)
 
     def is_locked(self) -> bool:
         """Whether keys and clicks are refused (a submitted target)."""
@@ -145,6 +169,8 @@ class ScoreControl(QWidget):
             self.advanceRequested.emit()
         elif key == Key.Key_N and plain:
             self.noteRequested.emit()
+        elif self._from_items and (self.claims(event) or key in (Key.Key_Left, Key.Key_Right)):
+            self.refused.emit(self._from_items)
         elif self._locked and (self.claims(event) or key in (Key.Key_Left, Key.Key_Right)):
             self.refused.emit("Submitted — locked")
         elif not self.claims(event) and not (plain and key in (Key.Key_Left, Key.Key_Right)):
@@ -247,8 +273,8 @@ class ScoreControl(QWidget):
             super().mousePressEvent(event)
             return
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        if self._locked:
-            self.refused.emit("Submitted — locked")
+        if self._locked or self._from_items:
+            self.refused.emit(self._from_items or "Submitted — locked")
             return
         self._end_typing()
         self._commit(self._values[index])
@@ -286,7 +312,7 @@ class ScoreControl(QWidget):
     def _bar(self) -> QRectF:
         inner = QRectF(self.rect()).adjusted(3, 3, -3, -3)
         left = inner.left() + BOX_W + GAP
-        width = min(inner.right() - left, len(self._values) * MAX_CELL_W)
+        width = min(inner.right() - left, len(self._values) * self._max_cell)
         return QRectF(left, inner.top(), max(width, 1.0), inner.height())
 
     def point_of(self, score: float) -> QPoint:
@@ -321,9 +347,10 @@ class ScoreControl(QWidget):
         p.setPen(pal.color(group, Role.Text if own else Role.PlaceholderText))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.display_text())
         locked = QPalette.ColorGroup.Disabled if self._locked else group
-        hover = self._hover if not self._locked and self.isEnabled() else None
+        takes = not self._locked and not self._from_items and self.isEnabled()
+        hover = self._hover if takes else None
         paint_bar(p, pal, locked, self._bar(), self.font(), self._scale, self._values,
-                  self._score, self._derived, hover)  # fmt: skip
+                  self._score, self._derived, hover, self._levels)  # fmt: skip
         if self.hasFocus():
             p.setPen(QPen(pal.color(group, Role.Highlight), 2))
             p.setBrush(Qt.BrushStyle.NoBrush)
@@ -336,7 +363,7 @@ class ScoreControl(QWidget):
 
     def help_text(self) -> str:
         """The keys and the range, for a tooltip."""
-        return help_text(self._scale)
+        return help_text(self._scale, self._levels)
 
     def _describe(self) -> None:
-        self.setAccessibleDescription(description(self._score, self._derived))
+        self.setAccessibleDescription(description(self._score, self._derived, self._levels))

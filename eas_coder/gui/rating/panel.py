@@ -3,6 +3,8 @@
 Built from the scheme, not laid out per dimension: a heading naming the target, the adult
 and child dimensions in two groups (each with its score, live band and a note), item rows
 under a dimension that has items, and the lab's anchor text for the dimension in focus.
+A dimension derived from its items (``derive``) shows their sum or mean as they are typed,
+read-only; the keyboard goes to its items. A zone's row names the zone chosen.
 The panel only shows and emits; the main window saves through the Study service.
 """
 
@@ -25,8 +27,9 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.gui.rating.anchor_box import AnchorBox
+from eas_coder.gui.rating.derived import show_derived
 from eas_coder.gui.rating.score_row import ScoreRow
-from eas_coder.gui.rating.score_text import format_score
+from eas_coder.gui.rating.score_text import derived_help, format_score, level_label
 from eas_coder.scheme import SIDES, Dimension, Scale, Scheme
 
 ITEM_INDENT = 18
@@ -59,6 +62,7 @@ class RatingPanel(QWidget):
         self._locked = False
         self._has_target = False
         self._anchor_key: str | None = None
+        self._from_items = {d.key: d for d in scheme.dimensions if d.derive is not None}
         self.setStyleSheet(_PANEL_STYLE)
         self._build()
         self.clear_target()
@@ -116,14 +120,20 @@ class RatingPanel(QWidget):
         layout.setContentsMargins(8, 10, 8, 4)
         layout.setSpacing(2)
         for dim in dims:
-            layout.addWidget(self._add_row(dim.key, dim.label, dim.scale, True, 0))
+            layout.addWidget(self._add_row(dim.key, dim.label, dim.scale, True, 0, dim))
             for item in dim.items:
                 key = f"{dim.key}/{item.key}"
                 layout.addWidget(self._add_row(key, item.label, item.scale, False, ITEM_INDENT))
         return box
 
-    def _add_row(self, key: str, label: str, scale: Scale, note: bool, indent: int) -> ScoreRow:
-        row = ScoreRow(key, label, scale, note, indent)
+    def _add_row(
+        self, key: str, label: str, scale: Scale, note: bool, indent: int,
+        dim: Dimension | None = None,
+    ) -> ScoreRow:  # fmt: skip
+        derived = dim is not None and dim.derive is not None
+        from_items = "Derived from items — type the items below" if derived else ""
+        levels = dim.levels if dim is not None else ()
+        row = ScoreRow(key, label, scale, note, indent, levels=levels, from_items=from_items)
         control = row.control
         control.scoreEdited.connect(partial(self._on_score_edited, key))
         control.refused.connect(row.show_hint)
@@ -213,7 +223,11 @@ class RatingPanel(QWidget):
         return {key: text for key, text in self._notes.items() if text}
 
     def focus_dimension(self, key: str) -> None:
-        """Put the keyboard focus on the score of ``key``."""
+        """Put the keyboard focus on the score of ``key`` (for a score derived from its
+        items: on its first item without a score)."""
+        if key in self._from_items:
+            items = [f"{key}/{i.key}" for i in self._from_items[key].items]
+            key = next((k for k in items if self._rows[k].control.score() is None), items[0])
         self._row(key).control.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def focused_dimension(self) -> str | None:
@@ -240,6 +254,8 @@ class RatingPanel(QWidget):
 
     def _on_score_edited(self, key: str, score: float | None) -> None:
         self._refresh(key)
+        if key.split("/")[0] in self._from_items:  # its sum or mean follows at once
+            self._refresh(key.split("/")[0])
         self.scoreChanged.emit(key, score)
 
     def _on_advance_requested(self, key: str) -> None:
@@ -249,6 +265,7 @@ class RatingPanel(QWidget):
         else:  # from a note: on to the next dimension, past this one's items
             later = [k for k in self._order if "/" not in k]
             later = later[later.index(dim) + 1 :]
+        later = [k for k in later if k not in self._from_items]  # its items take the keys
         if later:
             self._rows[later[0]].control.setFocus(Qt.FocusReason.TabFocusReason)
 
@@ -304,7 +321,10 @@ class RatingPanel(QWidget):
     def _refresh(self, key: str) -> None:
         row = self._rows[key]
         control = row.control
+        if key in self._from_items:
+            show_derived(self._from_items[key], self._rows)
         own, derived = control.score(), control.derived()
+        row.show_level(level_label(own, control.levels()))
         shown = own if own is not None else derived
         band = None
         if "/" not in key and shown is not None and self._has_target:
@@ -317,7 +337,10 @@ class RatingPanel(QWidget):
             row.band.setStyleSheet(self._chip_style(index, own is None))
             row.band.show()
         tip = control.help_text()
-        if own is None and derived is not None:
+        if key in self._from_items:
+            dim = self._from_items[key]
+            tip = derived_help(dim.derive or "", len(dim.items))
+        elif own is None and derived is not None:
             tip = (
                 f"Not rated directly: {format_score(derived)} is {self._derived_note}. "
                 f"Type a score to rate it.\n\n{tip}"

@@ -26,11 +26,12 @@ def paint_bar(
     score: float | None,
     derived: float | None,
     hover: int | None,
+    labels: Sequence[str] = (),
 ) -> None:
     """The bar in ``bar``: a cell per point of ``scale`` (``values``), the chosen one
     highlighted, the one under the mouse (``hover``; None when the control takes no clicks)
     tinted, whole points labelled as often as they fit, and a derived value as a dotted line
-    while unrated."""
+    while unrated. A zone's cells (``labels``, one per point) carry their digit and label."""
     count = len(values)
     cell_w = bar.width() / count
     small = QFont(font)
@@ -55,7 +56,14 @@ def paint_bar(
             p.drawLine(cell.topLeft(), cell.bottomLeft())
         role = Role.HighlightedText if chosen else Role.Text
         p.setPen(pal.color(group, role))
-        if float(value).is_integer() and round(value) % stride == 0:
+        if labels:
+            metrics = QFontMetrics(small)
+            text = metrics.elidedText(
+                f"{index + 1} {labels[index]}", Qt.TextElideMode.ElideRight, int(cell_w) - 6
+            )
+            shown = text if len(text.rstrip("…")) > 2 else str(index + 1)
+            p.drawText(cell, Qt.AlignmentFlag.AlignCenter, shown)
+        elif float(value).is_integer() and round(value) % stride == 0:
             p.drawText(cell, Qt.AlignmentFlag.AlignCenter, format_score(value))
         elif cell_w >= 8:
             dot = cell.center()

@@ -1,10 +1,13 @@
 """One row of the rating panel: label, hint and live band on one line, the score control, and
-the note (dimensions only; items share their dimension's note)."""
+the note (dimensions only; items share their dimension's note). A zone's row names the zone
+chosen; a score derived from its items says so, and how many items are typed."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from eas_coder.gui.rating.control import ScoreControl
@@ -64,7 +67,16 @@ class NoteEdit(QLineEdit):
 class ScoreRow(QWidget):
     """Label, hint and live band on one line; the score control; the note (dimensions only)."""
 
-    def __init__(self, key: str, label: str, scale: Scale, with_note: bool, indent: int) -> None:
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        scale: Scale,
+        with_note: bool,
+        indent: int,
+        levels: Sequence[str] = (),
+        from_items: str = "",
+    ) -> None:
         super().__init__()
         self.key = key
         layout = QVBoxLayout(self)
@@ -80,12 +92,24 @@ class ScoreRow(QWidget):
         self.band = QLabel()
         self.band.setObjectName(f"band:{key}")
         self.band.hide()
+        self.level = QLabel()  # the zone chosen, by name (zones only)
+        self.level.setObjectName(f"level:{key}")
+        self.level.setStyleSheet("font-weight: 600;")
+        self.level.hide()
         top.addWidget(self.name)
         top.addStretch(1)
         top.addWidget(self.hint)
+        top.addWidget(self.level)
         top.addWidget(self.band)
         layout.addLayout(top)
-        self.control = ScoreControl(scale, label)
+        self.derived_hint: QLabel | None = None  # "Derived from items …" (derived only)
+        if from_items:
+            self.derived_hint = QLabel()
+            self.derived_hint.setObjectName(f"derivedHint:{key}")
+            self.derived_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+            self.derived_hint.setWordWrap(True)
+            layout.addWidget(self.derived_hint)
+        self.control = ScoreControl(scale, label, levels=levels, from_items=from_items)
         self.control.setObjectName(f"score:{key}")
         self.name.setBuddy(self.control)
         layout.addWidget(self.control)
@@ -106,6 +130,11 @@ class ScoreRow(QWidget):
         self.hint.setText(text)
         self.hint.show()
         self._hint_timer.start()
+
+    def show_level(self, text: str) -> None:
+        """Name the zone chosen (empty: none)."""
+        self.level.setText(text)
+        self.level.setVisible(bool(text))
 
     def hide_hint(self) -> None:
         """Drop a hint left over from another target."""

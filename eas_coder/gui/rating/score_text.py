@@ -5,6 +5,7 @@ the rating panel and the reliability views all write scores the same way."""
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from eas_coder.errors import ScoreError
 from eas_coder.scheme import STEP_TOLERANCE, Scale
@@ -48,9 +49,15 @@ def why_not(scale: Scale, text: str) -> str:
     return f"{text} is not on the scale (steps of {format_score(step)})"
 
 
-def help_text(scale: Scale) -> str:
-    """The keys and the range, for a tooltip."""
+def help_text(scale: Scale, levels: Sequence[str] = ()) -> str:
+    """The keys and the range (a zone's labels by their digit), for a tooltip."""
     low, high = format_score(scale.minimum), format_score(scale.maximum)
+    if levels:
+        named = ", ".join(f"{n} {label}" for n, label in enumerate(levels, 1))
+        return (
+            f"Zone, lowest first: {named}. Type the digit of a zone; Up/Down move; Backspace "
+            "clears; Enter goes to the next dimension; N goes to the note"
+        )
     half = "" if float(scale.step).is_integer() else " (. for the fraction: 5 . 5)"
     return (
         f"Type {low}–{high}{half}; Up/Down step by {format_score(scale.step)}; "
@@ -58,8 +65,26 @@ def help_text(scale: Scale) -> str:
     )
 
 
-def description(score: float | None, derived: float | None) -> str:
+def derived_help(rule: str, count: int) -> str:
+    """The tooltip of a score that is the sum or mean of its items (it takes no keys)."""
+    return (
+        f"Derived from items: the {rule} of its {count} items, shown as they are typed. "
+        "Type the items below (Enter goes to the next); N goes to the note"
+    )
+
+
+def level_label(score: float | None, levels: Sequence[str]) -> str:
+    """The zone a score (1..n) stands for, or "" (no score, or not a zone)."""
+    if score is None or not levels or not float(score).is_integer():
+        return ""
+    index = int(score)
+    return levels[index - 1] if 1 <= index <= len(levels) else ""
+
+
+def description(score: float | None, derived: float | None, levels: Sequence[str] = ()) -> str:
     """What a screen reader says of a score control's value."""
+    if score is not None and levels:
+        return f"zone {format_score(score)}, {level_label(score, levels)}"
     if score is not None:
         return f"score {format_score(score)}"
     if derived is not None:

@@ -1,22 +1,30 @@
-"""QApplication bootstrap: opens the study (or the demo study) and shows the main window."""
+"""QApplication bootstrap: opens the study (or the demo study) and shows the main window.
+
+Start-up imports only what the first window needs: statistics, export and import, reports
+and the PostgreSQL driver load on first use (``tests/gui/window/test_startup_imports.py``
+holds this; ``benchmarks/startup.py`` times it). On the first launch the demo study is built
+in the background behind a progress window (``first_launch.py``).
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import platformdirs
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eas_coder import __version__
-from eas_coder.demo import DEMO_STUDY_NAME, build_demo
+from eas_coder.demo import DEMO_STUDY_NAME, prepare_demo
 from eas_coder.errors import EasCoderError, StudyError
 from eas_coder.gui.common.workers import collect_on_gui_thread
 from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
+from eas_coder.gui.window.first_launch import FirstLaunch
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
@@ -41,9 +49,13 @@ def application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def startup_location(location: Location, explicit: bool) -> Location:
-    """The study to open: the named one, the last one opened, the default one, or else the
-    demo study."""
+def _demo_dir() -> Path:
+    return platformdirs.user_data_path(APP_NAME) / "demo"
+
+
+def _own_choice(location: Location, explicit: bool) -> Location | None:
+    """The named study, the last one opened or the default one; None when there is none
+    (then the demo study opens)."""
     if explicit:
         return location
     for recent in RecentStudies().items():
@@ -51,10 +63,18 @@ def startup_location(location: Location, explicit: bool) -> Location:
             return from_string(recent)
     if location.path is not None and location.path.exists():
         return location
-    demo_dir = platformdirs.user_data_path(APP_NAME) / "demo"
-    demo_file = demo_dir / DEMO_STUDY_NAME
+    return None
+
+
+def startup_location(location: Location, explicit: bool) -> Location:
+    """The study to open: the named one, the last one opened, the default one, or else the
+    demo study (built here if it is not there yet)."""
+    chosen = _own_choice(location, explicit)
+    if chosen is not None:
+        return chosen
+    demo_file = _demo_dir() / DEMO_STUDY_NAME
     if not demo_file.exists():
-        build_demo(demo_dir)
+        prepare_demo(_demo_dir())
     return from_string(demo_file)
 
 
@@ -83,11 +103,27 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
 def launch(location: Location, explicit: bool, player: str | None = None) -> int:
     """Run the application until its window closes; returns the exit status."""
     app = application()
+    first_launch: FirstLaunch | None = None
+    if _own_choice(location, explicit) is None and not (_demo_dir() / DEMO_STUDY_NAME).exists():
+        # first launch: a window at once, the demo study built behind its progress bar
+        first_launch = FirstLaunch(_demo_dir())
+        if first_launch.build() is None:
+            if first_launch.error is None:
+                return 0  # the person quit while it was being built
+            QMessageBox.critical(
+                first_launch,
+                "EAS Coder could not build the demo study",
+                f"{first_launch.error}\n\nOpen a study of your own instead: "
+                "eas-coder --db PATH (a new file is created there).",
+            )
+            return 2
     try:
         window = open_window(location, explicit, player)
     except EasCoderError as exc:
         QMessageBox.critical(None, "EAS Coder cannot open the study", str(exc))
         return 2
     window.show()
+    if first_launch is not None:
+        first_launch.close()  # after the main window is up: a window is on screen throughout
     window.choose_coder()
     return app.exec()

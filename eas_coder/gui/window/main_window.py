@@ -37,11 +37,15 @@ from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.manager.actions import ManagerActions
 from eas_coder.gui.manager.backup_actions import install_backups
+from eas_coder.gui.manager.change_report_action import install_change_report
 from eas_coder.gui.manager.exchange_actions import ExchangeActions
+from eas_coder.gui.manager.interchange_actions import install_interchange
+from eas_coder.gui.manager.measures_action import install_measures
 from eas_coder.gui.manager.merge_action import install_merge
 from eas_coder.gui.manager.progress_dock import ProgressDock
 from eas_coder.gui.manager.relink_action import install_relink
 from eas_coder.gui.manager.report_action import install_report
+from eas_coder.gui.manager.scheme_editor_action import install_scheme_editor
 from eas_coder.gui.player.actions import connect_playback, playback_actions
 from eas_coder.gui.player.audio_status import watch_audio
 from eas_coder.gui.player.backend import PlaybackBackend
@@ -49,6 +53,8 @@ from eas_coder.gui.player.choose import create_backend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating.panel import RatingPanel
 from eas_coder.gui.study.coder_dialog import CoderDialog
+from eas_coder.gui.study.timepoints_dialog import install_timepoints
+from eas_coder.gui.window.help_dialogs import install_getting_started
 from eas_coder.gui.window.layout import add_beside, restore_layout, save_layout
 from eas_coder.gui.window.live_refresh import LiveRefresh
 from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
@@ -69,6 +75,7 @@ class MainWindow(QMainWindow):
     menuView: QMenu
     menuTools: QMenu
     menuCoding: QMenu
+    menuHelp: QMenu
     actionImport: QAction
     actionSwitchCoder: QAction
     videosDock: QDockWidget
@@ -144,6 +151,12 @@ class MainWindow(QMainWindow):
         self.merge_action = install_merge(self)
         self.backup_actions = install_backups(self)
         self.report_action = install_report(self)  # Tools ▸ Reliability Report…
+        install_getting_started(self, self.menuHelp)  # Help ▸ Getting Started
+        self.change_report_action = install_change_report(self, self.menuTools)
+        self.interchange_actions = install_interchange(self)  # ELAN / BORIS segments
+        self.scheme_action = install_scheme_editor(self)  # Tools ▸ Scheme Editor…
+        self.timepoints_action = install_timepoints(self, self, self.menuFile)
+        self.measures_action = install_measures(self, self.menuFile)  # File ▸ Import Measures…
         progress = ProgressDock(self)
         add_beside(self, progress, self.ratingDock, self.menuView)
         self.live = LiveRefresh(self, progress, self.statusBar(), parent=self)
@@ -354,6 +367,15 @@ class MainWindow(QMainWindow):
         self._show_study()
         self.studyChanged.emit(study)
         self.choose_coder()
+
+    def reload_scheme(self) -> None:
+        """Build the coding docks again on the study's new scheme version (Scheme Editor),
+        the same person signed in."""
+        coder, manager = self.session.coder, self.session.manager
+        for part in (self.controller, self.ratingPanel, self.segmentTable):
+            part.deleteLater()
+        self._build_coding()
+        self.sign_in(coder.name if coder else None, manager)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.session.undo_stack.blockSignals(True)  # its actions go away with the window

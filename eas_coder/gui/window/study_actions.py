@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
@@ -21,22 +21,24 @@ from PySide6.QtWidgets import (
     QMessageBox,
 )
 
-from eas_coder import __version__
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.common.file_filters import STUDY_FILTER
 from eas_coder.gui.manager.exchange_actions import ExchangeActions
-from eas_coder.gui.reliability.dialog import ReliabilityDialog
 from eas_coder.gui.study.add_videos import VideoAdder, VideoDropFilter
 from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
 from eas_coder.gui.study.server_study_dialog import ServerStudyDialog
+from eas_coder.gui.window.help_dialogs import AboutDialog, show_about
 from eas_coder.gui.window.shortcut_sheet import ShortcutSheet
 from eas_coder.gui.window.shortcuts import ShortcutsDialog
 from eas_coder.location import Location, from_string
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the statistics load on first use, not with the window
+    from eas_coder.gui.reliability.dialog import ReliabilityDialog
 
 # Only the lab manager may see everyone's scores at once (blind coding).
 MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
@@ -209,6 +211,8 @@ class StudyActions(QObject):
 
     def reliability(self) -> ReliabilityDialog:
         """Tools ▸ Reliability… (a disagreement opens its video at its segment)."""
+        from eas_coder.gui.reliability.dialog import ReliabilityDialog
+
         dialog = ReliabilityDialog(self.host.study, self.frame)
         dialog.openRequested.connect(self.host.open_video_at)
         dialog.open()
@@ -218,7 +222,7 @@ class StudyActions(QObject):
         """File ▸ Export…"""
         study = self.host.study
         coders = [c.name for c in study.coders.all()]
-        timepoints = sorted({v.timepoint for v in study.videos.all()})
+        timepoints = study.timepoints.ordered()  # the study's order (Timepoint Order…)
         self.exchange.export(coders, timepoints)
 
     def _on_exported(self, paths: list[Path]) -> None:
@@ -245,10 +249,6 @@ class StudyActions(QObject):
         sheet.show()
         return sheet
 
-    def about(self) -> None:
-        """Help ▸ About."""
-        QMessageBox.about(
-            self.frame,
-            "About EAS Coder",
-            f"EAS Coder {__version__}\nCoding the Emotional Availability Scales from video.",
-        )
+    def about(self) -> AboutDialog:
+        """Help ▸ About: version, the licence in full and the third-party notices."""
+        return show_about(self.frame)

@@ -1,0 +1,81 @@
+"""Start-up imports only what the first window needs (issue 18): statistics, export, import,
+reports and the PostgreSQL driver load on first use, so the window appears quickly.
+
+Each check runs in a fresh interpreter, because this test process has long imported them all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[3]
+
+# Heavy packages no first window needs: statistics (scipy, pandas, pingouin), the PostgreSQL
+# driver, the PDF writer, ELAN files and spreadsheets.
+NOT_AT_START = ("scipy", "pandas", "pingouin", "psycopg", "fpdf", "pympi", "openpyxl")
+
+_REPORT_LOADED = f"""
+import json, sys
+print(json.dumps(sorted(name for name in {NOT_AT_START!r} if name in sys.modules)))
+"""
+
+
+def _loaded_after(code: str, tmp_path: Path) -> list[str]:
+    """The heavy packages in ``sys.modules`` after a fresh interpreter ran ``code``."""
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "PYTHONPATH": str(REPOSITORY),
+        "EAS_CODER_AUDIO": "off",
+        # its own settings and data folders, so a real user's recent studies are not read
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "HOME": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code + _REPORT_LOADED],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return loaded
+
+
+def test_importing_the_app_loads_no_heavy_package(tmp_path: Path) -> None:
+    assert _loaded_after("import eas_coder.gui.window.app\n", tmp_path) == []
+
+
+def test_the_command_line_up_to_the_window_loads_no_heavy_package(tmp_path: Path) -> None:
+    """`eas-coder` parses its arguments before the window: the parsers must not load them."""
+    code = (
+        "from eas_coder.cli import build_parser\nbuild_parser()\nimport eas_coder.gui.window.app\n"
+    )
+    assert _loaded_after(code, tmp_path) == []
+
+
+def test_the_shown_main_window_loads_no_heavy_package(
+    demo_study_file: Path, tmp_path: Path
+) -> None:
+    """The window on the demo study, shown and signed in, still has loaded none of them;
+    they come with the first export, report or reliability run."""
+    code = f"""
+from PySide6.QtCore import QCoreApplication
+from eas_coder.gui.window.app import application, open_window
+from eas_coder.location import from_string
+app = application()
+window = open_window(from_string({str(demo_study_file)!r}), explicit=True)
+window.show()
+window.sign_in(None, manager=True)
+for _ in range(20):
+    QCoreApplication.processEvents()
+window.close()
+"""
+    assert _loaded_after(code, tmp_path) == []
