@@ -55,6 +55,7 @@ NOT_MERGED = {
     "assignment": "the lab manager assigns videos in the lab study",
     "seen_work": "a record of the lab study's own history of who saw whose work",
     "audit_log": "the lab study's own history; each merged row gets its own entry",
+    "video_position": "where a coder stopped watching on the laptop: a convenience, not work",
 }
 
 

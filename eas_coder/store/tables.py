@@ -117,6 +117,8 @@ class CoderRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # scrypt hash of the coder's own passphrase, when the lab manager set one
     passphrase_hash: Mapped[str | None] = mapped_column(String(300))
+    # When the lab manager retired the coder (active false); a coder with work is never deleted
+    retired_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SeenWorkRow(Base):
@@ -167,6 +169,8 @@ class VideoRow(Base):
     accuracy: Mapped[str | None] = mapped_column(Text)
     # SHA-256 of the whole file: relink refuses any changed byte.
     full_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the video was removed from the study while it had work: hidden, never deleted.
+    archived_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
 class SegmentRow(Base):
@@ -364,3 +368,19 @@ class AuditRow(Base):
     entity_id: Mapped[int | None] = mapped_column(Integer)
     old: Mapped[str | None] = mapped_column(Text)
     new: Mapped[str | None] = mapped_column(Text)
+
+
+class VideoPositionRow(Base):
+    """Where a coder last was in a video: the video reopens there for them."""
+
+    __tablename__ = "video_position"
+    __table_args__ = (CheckConstraint("position_ms >= 0", name="nonneg"),)
+
+    video_id: Mapped[int] = mapped_column(
+        ForeignKey("video.id", ondelete="CASCADE"), primary_key=True
+    )
+    coder_id: Mapped[int] = mapped_column(
+        ForeignKey("coder.id", ondelete="CASCADE"), primary_key=True
+    )
+    position_ms: Mapped[int] = mapped_column(BigInteger)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
