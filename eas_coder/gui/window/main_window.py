@@ -40,6 +40,7 @@ from eas_coder.gui.manager.backup_actions import install_backups
 from eas_coder.gui.manager.change_report_action import install_change_report
 from eas_coder.gui.manager.exchange_actions import ExchangeActions
 from eas_coder.gui.manager.interchange_actions import install_interchange
+from eas_coder.gui.manager.lab_manager import install_lab_manager
 from eas_coder.gui.manager.measures_action import install_measures
 from eas_coder.gui.manager.merge_action import install_merge
 from eas_coder.gui.manager.progress_dock import ProgressDock
@@ -157,6 +158,7 @@ class MainWindow(QMainWindow):
         self.scheme_action = install_scheme_editor(self)  # Tools ▸ Scheme Editor…
         self.timepoints_action = install_timepoints(self, self, self.menuFile)
         self.measures_action = install_measures(self, self.menuFile)  # File ▸ Import Measures…
+        self.lab_manager_actions = install_lab_manager(self)  # settings, coders, videos, …
         progress = ProgressDock(self)
         add_beside(self, progress, self.ratingDock, self.menuView)
         self.live = LiveRefresh(self, progress, self.statusBar(), parent=self)
