@@ -353,15 +353,17 @@ class SchemeReader:
         result: list[tuple[str, float]] = []
         previous = scale.minimum
         for key in expected:
-            lower = self.number(raw, key, f"{where}cutoffs.")
+            typed = self.number(raw, key, f"{where}cutoffs.")
+            near = scale.point_near(typed)  # "4.67" on a grid of thirds is 14/3
+            lower = typed if near is None else near
             if not previous < lower <= scale.maximum:
                 raise self.fail(
                     f"{where}cutoffs.{key}",
                     f"{lower:g} must be above the previous band's start ({previous:g}) "
                     f"and at most max ({scale.maximum:g})",
                 )
-            if lower not in scale.values():
-                raise self.fail(f"{where}cutoffs.{key}", f"{lower:g} is not a point of the scale")
+            if near is None:
+                raise self.fail(f"{where}cutoffs.{key}", f"{typed:g} is not a point of the scale")
             result.append((key, lower))
             previous = lower
         return tuple(result), source.strip()
@@ -380,10 +382,12 @@ class SchemeReader:
                 value = float(point)
             except ValueError:
                 raise self.fail(f"{where}anchors.{point}", "anchor keys must be scores") from None
-            if value not in scale.values():
+            near = scale.point_near(value)
+            if near is None:
                 raise self.fail(
                     f"{where}anchors.{point}", "anchor score is not a point of the scale"
                 )
+            value = near
             if value in dict(result):
                 raise self.fail(f"{where}anchors.{point}", f"a second anchor for {value:g}")
             if not isinstance(note, str):

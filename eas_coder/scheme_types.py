@@ -70,6 +70,15 @@ class Scale:
             )
         return snapped
 
+    def point_near(self, typed: float) -> float | None:
+        """The point of the scale a person meant by ``typed``, else None. On a grid of thirds
+        (the mean of three items) "4.67" means 14/3: a value within a quarter step, at most
+        0.005, of a point is that point; on a decimal grid only float noise is forgiven."""
+        thirds_like = abs(self.step * 1e6 - round(self.step * 1e6)) > 1e-3
+        tolerance = min(0.005, self.step / 4) if thirds_like else STEP_TOLERANCE
+        nearest = min(self.values(), key=lambda point: abs(point - typed))
+        return nearest if abs(nearest - typed) <= tolerance else None
+
     def values(self) -> tuple[float, ...]:
         """Every allowed score, lowest first."""
         count = round((self.maximum - self.minimum) / self.step)

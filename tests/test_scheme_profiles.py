@@ -101,3 +101,26 @@ def test_shipped_eas_4th_structure() -> None:
         assert [i.key for i in d.items] == [f"item_{n}" for n in range(1, 8)]
     assert "training" in scheme.bands_note
     assert scheme.band_of("sensitivity", 7) is None
+
+
+@pytest.mark.parametrize("typed", ["4.67", "4.6667", "4.666666667", "14.0 / 3.0"])
+def test_a_mean_scale_takes_cutoffs_on_its_thirds_as_people_type_them(typed: str) -> None:
+    # Old code: the mean of three items has step 0.333333333 and a cut-off had to equal one
+    # of those rounded floats exactly, so 14/3 typed any way was "not a point of the scale".
+    bands = '\n[[bands]]\nkey = "risk"\nlabel = "Risk"\n[[bands]]\nkey = "ok"\nlabel = "OK"\n'
+    value = str(14 / 3) if "/" in typed else typed
+    body = f'derive = "mean"\ncutoffs = {{ ok = {value}, source = "lab training 2026" }}'
+    scheme = parse_scheme(HEAD + bands + dim(body) + items((1, 7, 1), (1, 7, 1), (1, 7, 1)))
+    ((band, lower),) = scheme.dimension("d").cutoffs
+    assert band == "ok" and lower == pytest.approx(14 / 3, abs=1e-6)
+    at_cutoff, _ = scheme.validate("d", None, {"i1": 4, "i2": 5, "i3": 5})
+    below, _ = scheme.validate("d", None, {"i1": 4, "i2": 4, "i3": 5})
+    assert scheme.band_of("d", at_cutoff).label == "OK"  # type: ignore[union-attr]
+    assert scheme.band_of("d", below).label == "Risk"  # type: ignore[union-attr]
+
+
+def test_a_cutoff_between_two_points_of_the_scale_is_still_refused() -> None:
+    bands = '\n[[bands]]\nkey = "risk"\nlabel = "Risk"\n[[bands]]\nkey = "ok"\nlabel = "OK"\n'
+    body = 'min = 1\nmax = 7\nstep = 0.5\ncutoffs = { ok = 4.75, source = "x" }'
+    with pytest.raises(SchemeError, match="not a point of the scale"):
+        parse_scheme(HEAD + bands + dim(body))

@@ -20,7 +20,7 @@ ROOMS = [
 
 @pytest.fixture(scope="module")
 def graph() -> grimp.ImportGraph:
-    return grimp.build_graph("eas_coder")
+    return grimp.build_graph("eas_coder", cache_dir=None)  # never write into the checkout
 
 
 @pytest.mark.parametrize("room", ROOMS)
