@@ -15,7 +15,13 @@ from sqlalchemy.orm import Session
 
 from eas_coder.errors import StudyError
 from eas_coder.scheme import Scheme, parse_scheme
-from eas_coder.store.tables import RatingRow, SchemeVersionRow, SegmentRow, StudyRow
+from eas_coder.store.tables import (
+    ItemDraftRow,
+    RatingRow,
+    SchemeVersionRow,
+    SegmentRow,
+    StudyRow,
+)
 from eas_coder.store.unit import StudyDb
 
 
@@ -93,9 +99,19 @@ def _orphans(session: Session, scheme: Scheme) -> list[str]:
     for key, count in counts:
         if key not in known:
             problems.append(f"dimension {key!r} ({count} stored score(s))")
-    item_rows = session.execute(
-        select(RatingRow.dimension, RatingRow.items).where(RatingRow.items.is_not(None))
+    drafts = session.execute(
+        select(ItemDraftRow.dimension, func.count()).group_by(ItemDraftRow.dimension)
     )
+    for key, count in drafts:
+        if key not in known:
+            problems.append(f"dimension {key!r} ({count} unfinished item draft(s))")
+    # items are stored with ratings and with drafts (items typed while others are missing)
+    item_rows = [
+        *session.execute(
+            select(RatingRow.dimension, RatingRow.items).where(RatingRow.items.is_not(None))
+        ),
+        *session.execute(select(ItemDraftRow.dimension, ItemDraftRow.items)),
+    ]
     missing_items: dict[tuple[str, str], int] = {}
     for key, items in item_rows:
         if key not in known:

@@ -8,6 +8,7 @@ import pytest
 
 from eas_coder.errors import Conflict, ScoreError, StaleEdit, StudyError
 from eas_coder.location import Location
+from eas_coder.scheme import parse_scheme
 from eas_coder.store.study import Study
 from tests.exchange.test_scheme_profiles_export import make_scheme
 
@@ -104,3 +105,17 @@ def test_drafts_follow_their_segment_and_import_adds_only(db_location: Location)
                           items={"item_1": 1, "item_2": 1, "item_3": 1})  # fmt: skip
         with pytest.raises(Conflict, match="already has its score"):
             study.item_drafts.add(video, ana, "sensitivity", {"item_1": 3})
+
+
+def test_a_new_scheme_may_not_drop_an_item_only_a_draft_uses(db_location: Location) -> None:
+    # Old code: the check for stored work a new scheme version leaves out looked at ratings
+    # only, so dropping item_2 was accepted and the draft's typed item_2 lost its meaning.
+    study, video, ana = _study(db_location)
+    with study:
+        study.item_drafts.save(video, ana, "sensitivity", {"item_1": 2, "item_2": 5})
+        renamed = study.scheme.source_text.replace('key = "item_2"', 'key = "item_9"')
+        with pytest.raises(StudyError, match="item 'item_2' of 'sensitivity'"):
+            study.set_scheme(parse_scheme(renamed, source="edited"))
+        assert study.scheme_revision == 1
+        (draft,) = study.item_drafts.all()
+        assert draft.items == {"item_1": 2.0, "item_2": 5.0}
