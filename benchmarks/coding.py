@@ -2,14 +2,18 @@
 
 1. A digit key on the focused score control → the change committed (``session.saved``),
    200 times on the demo study (median ≤ 30 ms); the Study API alone for comparison.
-2. Opening a study of 2,000 videos → the video list shown and painted (≤ 1.5 s), and
-   signing in as a coder and as the lab manager (statuses recomputed for every video).
-3. The digit key of 1. again, in that 2,000-video study (same budget).
-Over budget, the step is profiled (cProfile) and the top functions printed.
+2. Opening a study of 100 / 1,000 / 10,000 videos → the window with its video list shown
+   and painted (≤ 1.5 s up to 2,000 videos, ≤ 3 s at 10,000: ``open_budget_ms``), and signing
+   in as a coder and as the lab manager (statuses recomputed for every video).
+3. The digit key of 1. again, in the largest study (same budget).
+Over budget, the step is profiled (cProfile) and the top functions printed. Budgets are held
+on the process's CPU time (medians; the save thread's work included): 2 cores shared with
+other jobs make wall time a measure of the load; the wall time is printed beside it.
 
-Usage: python -m benchmarks.coding [--presses N] [--big-presses N] [--participants N]
-       [--repeats N] [--json PATH]
-Prints a table and writes JSON (default benchmarks/results/coding.json).
+Usage: python -m benchmarks.coding [--presses N] [--big-presses N] [--videos N ...]
+       [--repeats N] [--no-fail] [--json PATH]
+Prints a table and writes JSON (default benchmarks/results/coding.json); exits 1 when a
+budget is broken, unless --no-fail.
 """
 
 from __future__ import annotations
@@ -27,36 +31,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import sqlalchemy as sa
 from PySide6.QtCore import QEvent, QObject, qInstallMessageHandler
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.big_study import build_big_study
 from benchmarks.player_probes import ms, qt_message, summary
 from benchmarks.report import print_table, write_json
 from eas_coder.demo import build_demo
 from eas_coder.gui.window.app import application, open_window
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import Location, from_string
-from eas_coder.scheme import load_scheme
-from eas_coder.store.database import make_engine
 from eas_coder.store.study import Study
-from eas_coder.store.tables import (
-    AssignmentRow,
-    CoderRow,
-    ParticipantRow,
-    RatingRow,
-    SegmentRow,
-    VideoRow,
-    utcnow,
-)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "coding.json"
 CODER = "Coder B (demo)"
 BUDGET_KEY_MS = 30.0
-BUDGET_OPEN_MS = 1500.0
-PAIRS = ((1, 2), (2, 3), (1, 3))  # the two coders assigned to video v, by v % 3
-SEGMENT_MS = 200_000
+BUDGET_OPEN_MS = 1500.0  # up to 2,000 videos; see open_budget_ms
 Row = tuple[str, str, str]
 
 
@@ -88,6 +79,11 @@ def close(window: MainWindow) -> None:
     window.deleteLater()
     for _ in range(3):
         QApplication.processEvents()
+
+
+def open_budget_ms(videos: int) -> float:
+    """1.5 s up to 2,000 videos, then growing linearly (3 s at 10,000 videos)."""
+    return BUDGET_OPEN_MS * max(1.0, videos / 5000)
 
 
 def open_and_show(location: Location, videos: int | None) -> tuple[MainWindow, float, float]:
@@ -130,13 +126,16 @@ def bench_keyboard(
     wait_until(lambda: window.ratingPanel.focused_dimension() == key)
     saved: list[float] = []
     failed: list[str] = []
+    saved_cpu: list[float] = []
     window.session.saved.connect(lambda _what: saved.append(time.perf_counter()))
+    window.session.saved.connect(lambda _what: saved_cpu.append(time.process_time()))
     window.session.failed.connect(failed.append)
     control = QApplication.focusWidget()
     first, second = ("5", "4") if control.score() == 4.0 else ("4", "5")  # type: ignore[union-attr]
-    to_saved, handled, profiler, profiled = [], [], cProfile.Profile(), False
+    to_saved, to_saved_cpu, handled = [], [], []
+    profiler, profiled = cProfile.Profile(), False
     for i in range(presses + profile_presses):
-        if i == presses and statistics.median(to_saved) <= BUDGET_KEY_MS:
+        if i == presses and statistics.median(to_saved_cpu) <= BUDGET_KEY_MS:
             break
         profiled = i >= presses
         digit = first if i % 2 == 0 else second
@@ -145,13 +144,16 @@ def bench_keyboard(
         count = len(saved)
         if profiled:
             profiler.enable()
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         QTest.keyClick(control, digit)
         returned = time.perf_counter()
+        # Saves may be queued off the GUI thread: "saved" then comes from the event loop.
+        wait_until(lambda c=count: len(saved) > c, 30)
         profiler.disable()
         assert len(saved) == count + 1, f"key {digit} saved {len(saved) - count} times"
         if not profiled:
             to_saved.append(ms(saved[-1] - started))
+            to_saved_cpu.append(ms(saved_cpu[-1] - cpu))
             handled.append(ms(returned - started))
         QApplication.processEvents()  # repaint before the next key (not timed)
     assert not failed, failed
@@ -168,6 +170,7 @@ def bench_keyboard(
         "segment_id": segment.id,
         **summary(to_saved),
         "key_handled_median_ms": statistics.median(handled),
+        "cpu_median_ms": statistics.median(to_saved_cpu),
         "last_key": digit,
         "stored_after": value,
         "stored_ok": value == float(digit),
@@ -191,60 +194,6 @@ def bench_api(location: Location, segment_id: int, key: str, presses: int) -> di
 # -- 2. a study of 2,000 videos -----------------------------------------------------------
 
 
-def build_big_study(location: Location, participants: int) -> dict[str, int]:
-    """Participants × 2 timepoints, 3 coders, each video assigned to 2; every other video
-    coded (3 segments × 6 dimensions + 6 session scores) by its first coder. Written through
-    the tables in bulk, as bench_store does (setup, not measured)."""
-    with Study.create(location, load_scheme(), "coding bench") as study:
-        keys = study.scheme.keys
-    videos = participants * 2
-    now = utcnow()
-    coders = [{"id": c, "name": f"Coder {c}", "active": True, "created_at": now} for c in (1, 2, 3)]
-    people = [{"id": p + 1, "code": f"P{p + 1:04d}", "note": ""} for p in range(participants)]
-    video_rows = [
-        {"id": v + 1, "participant_id": v // 2 + 1, "timepoint": ("T1 pre", "T2 follow-up")[v % 2],
-         "path": None, "added_at": now}
-        for v in range(videos)
-    ]  # fmt: skip
-    assignments, segments, ratings = [], [], []
-    for v in range(videos):
-        pair = PAIRS[v % 3]
-        for coder in pair:
-            coded = coder == pair[0] and v % 2 == 0
-            status = ("done" if v % 4 == 0 else "in_progress") if coded else "assigned"
-            assignments.append(
-                {"video_id": v + 1, "coder_id": coder, "status": status, "assigned_at": now}
-            )
-            if not coded:
-                continue
-            for s in range(3):
-                seg_id = len(segments) + 1
-                segments.append(
-                    {"id": seg_id, "video_id": v + 1, "coder_id": coder,
-                     "start_ms": s * SEGMENT_MS, "end_ms": (s + 1) * SEGMENT_MS,
-                     "episode": None, "note": "", "created_at": now}
-                )  # fmt: skip
-                ratings += [_rating(v + 1, coder, seg_id, k, 1 + (v + s + i) % 13 * 0.5, now)
-                            for i, k in enumerate(keys)]  # fmt: skip
-            ratings += [_rating(v + 1, coder, None, k, 4.0, now) for k in keys]
-    engine = make_engine(location)
-    with engine.begin() as conn:
-        for table, rows in ((CoderRow, coders), (ParticipantRow, people), (VideoRow, video_rows),
-                            (AssignmentRow, assignments), (SegmentRow, segments),
-                            (RatingRow, ratings)):  # fmt: skip
-            conn.execute(sa.insert(table), rows)
-    engine.dispose()
-    return {"videos": videos, "coders": 3, "assignments": len(assignments),
-            "segments": len(segments), "ratings": len(ratings)}  # fmt: skip
-
-
-def _rating(
-    video: int, coder: int, segment: int | None, key: str, score: float, now: Any
-) -> dict[str, Any]:
-    return {"video_id": video, "coder_id": coder, "segment_id": segment, "dimension": key,
-            "score": score, "items": None, "updated_at": now, "note": ""}  # fmt: skip
-
-
 def timed_call(action: Callable[[], None]) -> float:
     """ms for ``action`` plus the events it queued (repaint of the list)."""
     started = time.perf_counter()
@@ -255,9 +204,11 @@ def timed_call(action: Callable[[], None]) -> float:
 
 def bench_open(location: Location, videos: int, repeats: int) -> dict[str, Any]:
     """Open → list shown, sign in as Coder 1, then as the lab manager; ``repeats`` times."""
-    built, shown, coder, manager = [], [], [], []
+    built, shown, shown_cpu, coder, manager = [], [], [], [], []
     for _ in range(repeats):
+        cpu = time.process_time()
         window, built_ms, shown_ms = open_and_show(location, videos)
+        shown_cpu.append(ms(time.process_time() - cpu))
         built.append(built_ms)
         shown.append(shown_ms)
         coder.append(timed_call(lambda w=window: w.sign_in("Coder 1")))
@@ -269,12 +220,14 @@ def bench_open(location: Location, videos: int, repeats: int) -> dict[str, Any]:
         return {"median_ms": statistics.median(values), "max_ms": max(values), "all_ms": values}
 
     return {
+        "videos": videos,
         "repeats": repeats,
         "window_built": stats(built),
         "list_shown": stats(shown),
+        "list_shown_cpu": stats(shown_cpu),
         "sign_in_coder": stats(coder),
         "sign_in_manager": stats(manager),
-        "budget_list_shown_ms": BUDGET_OPEN_MS,
+        "budget_list_shown_ms": open_budget_ms(videos),
     }
 
 
@@ -291,8 +244,8 @@ def top_functions(profiler: cProfile.Profile, top: int = 25) -> str:
 def _keyboard_rows(key: dict[str, Any], where: str, ok: str, stored: str) -> list[Row]:
     n, budget = key["presses"], f"<= {BUDGET_KEY_MS:.0f} ms"
     return [
-        (f"digit key → change committed ({where}), median of {n}", f"{key['median_ms']:.1f} ms",
-         f"{budget}  {ok}"),
+        (f"digit key → change committed ({where}), CPU / wall median of {n}",
+         f"{key['cpu_median_ms']:.1f} / {key['median_ms']:.0f} ms", f"{budget} CPU  {ok}"),
         ("  p95 / max", f"{key['p95_ms']:.0f} / {key['max_ms']:.0f} ms", ""),
         ("  key handled (every slot done), median", f"{key['key_handled_median_ms']:.1f} ms", ""),
         ("  last value read back with Study.open", f"{key['stored_after']:g}",
@@ -300,41 +253,54 @@ def _keyboard_rows(key: dict[str, Any], where: str, ok: str, stored: str) -> lis
     ]  # fmt: skip
 
 
+def _open_rows(op: dict[str, Any], size: dict[str, int], passed: bool) -> list[Row]:
+    big, reps = f"{size['videos']} videos", op["repeats"]
+    budget = f"<= {op['budget_list_shown_ms']:.0f} ms CPU (median)"
+
+    def cell(part: str) -> str:
+        return f"{op[part]['median_ms']:.0f} / {op[part]['max_ms']:.0f} ms"
+
+    return [
+        (f"study of {big}: {size['assignments']} assignments, {size['segments']} segments, "
+         f"{size['ratings']} ratings", "", ""),
+        (f"  open → list shown, CPU median / max of {reps}", cell("list_shown_cpu"),
+         f"{budget}  {'pass' if passed else 'FAIL'}"),
+        ("  open → list shown, wall median / max", cell("list_shown"), ""),
+        ("  open → window built, wall median / max", cell("window_built"), ""),
+        ("  sign in as Coder 1 (statuses), median / max", cell("sign_in_coder"), ""),
+        ("  sign in as lab manager (statuses), median / max", cell("sign_in_manager"), ""),
+    ]  # fmt: skip
+
+
 def table(result: dict[str, Any], checks: dict[str, bool]) -> list[Row]:
     """The printed rows: (measure, result, budget and verdict)."""
     ok = {name: "pass" if passed else "FAIL" for name, passed in checks.items()}
-    api, op, size = result["study_api"], result["open_study"], result["big_study"]
-    big, reps = f"{size['videos']} videos", op["repeats"]
-    budget = f"<= {BUDGET_OPEN_MS:.0f} ms"
-
-    def row(label: str, part: str, check: str | None = None) -> Row:
-        values = op[part]
-        text = f"{values['median_ms']:.0f} / {values['max_ms']:.0f} ms"
-        return label, text, f"{budget} (median)  {ok[check]}" if check else ""
-
-    return [
+    api = result["study_api"]
+    rows = [
         *_keyboard_rows(result["keyboard"], "demo", ok["keyboard"], ok["stored"]),
         (f"study.ratings.set alone (demo), median of {api['sets']}", f"{api['median_ms']:.1f} ms",
          ""),
         ("  p95 / max", f"{api['p95_ms']:.1f} / {api['max_ms']:.1f} ms", ""),
-        (f"study of {big}: {size['assignments']} assignments, {size['segments']} segments, "
-         f"{size['ratings']} ratings", "", ""),
-        row(f"open {big} → window built, median / max of {reps}", "window_built"),
-        row(f"open {big} → list shown, median / max of {reps}", "list_shown", "list_shown"),
-        row("sign in as Coder 1 (statuses), median / max", "sign_in_coder"),
-        row("sign in as lab manager (statuses), median / max", "sign_in_manager"),
-        *_keyboard_rows(result["keyboard_big"], big, ok["keyboard_big"], ok["stored_big"]),
     ]  # fmt: skip
+    for n, opened in result["open_study"].items():
+        rows += _open_rows(opened, result["big_study"][n], checks[f"list_shown_{n}"])
+    largest = list(result["big_study"].values())[-1]
+    big = f"{largest['videos']} videos"
+    rows += _keyboard_rows(result["keyboard_big"], big, ok["keyboard_big"], ok["stored_big"])
+    return rows
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presses", type=int, default=200)
     parser.add_argument("--big-presses", type=int, default=50)
-    parser.add_argument("--participants", type=int, default=1000)
+    parser.add_argument("--videos", type=int, nargs="+", default=[100, 1000, 10_000])
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even over budget")
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    sizes: dict[str, dict[str, int]] = {}
+    opened: dict[str, dict[str, Any]] = {}
     with tempfile.TemporaryDirectory(prefix="eas-bench-coding-") as tmp:
         folder = Path(tmp)
         # Offscreen, silent, and the user's own settings and caches left alone.
@@ -347,32 +313,37 @@ def main(argv: list[str] | None = None) -> int:
         demo = from_string(build_demo(folder / "demo", seconds=4))
         keyboard = bench_keyboard(demo, CODER, args.presses)
         api = bench_api(demo, keyboard["segment_id"], keyboard["dimension"], args.presses)
-        big = from_string(folder / "big.sqlite")
-        size = build_big_study(big, args.participants)
-        opened = bench_open(big, size["videos"], args.repeats)
-        if opened["list_shown"]["median_ms"] > BUDGET_OPEN_MS:
-            profiler = cProfile.Profile()
-            close(profiler.runcall(open_and_show, big, size["videos"])[0])
-            opened["profile"] = top_functions(profiler)
+        for videos in args.videos:
+            big = from_string(folder / f"big-{videos}.sqlite")
+            sizes[str(videos)] = build_big_study(big, max(1, videos // 2))
+            opening = bench_open(big, sizes[str(videos)]["videos"], args.repeats)
+            if opening["list_shown_cpu"]["median_ms"] > opening["budget_list_shown_ms"]:
+                profiler = cProfile.Profile()
+                close(profiler.runcall(open_and_show, big, sizes[str(videos)]["videos"])[0])
+                opening["profile"] = top_functions(profiler)
+            opened[str(videos)] = opening
         keyboard_big = bench_keyboard(big, "Coder 1", args.big_presses)
         app.processEvents()
-    result = {"keyboard": keyboard, "study_api": api, "big_study": size, "open_study": opened,
+    result = {"keyboard": keyboard, "study_api": api, "big_study": sizes, "open_study": opened,
               "keyboard_big": keyboard_big}  # fmt: skip
     checks = {
-        "keyboard": keyboard["median_ms"] <= BUDGET_KEY_MS,
+        "keyboard": keyboard["cpu_median_ms"] <= BUDGET_KEY_MS,
         "stored": keyboard["stored_ok"],
-        "list_shown": opened["list_shown"]["median_ms"] <= BUDGET_OPEN_MS,
-        "keyboard_big": keyboard_big["median_ms"] <= BUDGET_KEY_MS,
+        **{f"list_shown_{n}": o["list_shown_cpu"]["median_ms"] <= o["budget_list_shown_ms"]
+           for n, o in opened.items()},
+        "keyboard_big": keyboard_big["cpu_median_ms"] <= BUDGET_KEY_MS,
         "stored_big": keyboard_big["stored_ok"],
-    }
+    }  # fmt: skip
     print_table(table(result, checks))
-    profiles = {"digit key (demo)": keyboard["profile"], "open": opened.get("profile"),
-                "digit key (big study)": keyboard_big["profile"]}  # fmt: skip
+    profiles = {"digit key (demo)": keyboard["profile"], "digit key (largest study)":
+                keyboard_big["profile"]}  # fmt: skip
+    profiles |= {f"open {n} videos": o.get("profile") for n, o in opened.items()}
     for title, text in profiles.items():
         if text:
             print(f"\n{title} over budget; cProfile, cumulative:\n{text}")
-    write_json(args.json, {**result, "checks": checks, "within_budget": all(checks.values())})
-    return 0
+    within = all(checks.values())
+    write_json(args.json, {**result, "checks": checks, "within_budget": within})
+    return 0 if within or args.no_fail else 1
 
 
 if __name__ == "__main__":

@@ -9,11 +9,14 @@ open and after closing it.
 
 Also a 10-minute .mts and an interlaced .mpg (benchmarks/player_mpeg.py): paused exact seek
 against a direct PyAV decode (median ≤ 1.5×) and ±1 steps (≤ 40 ms), median and p95.
+On every file, 200 steps back around the playhead (benchmarks/player_backstep.py): every
+step ≤ 40 ms and no cache miss; and switching videos: the longest GUI-thread stall ≤ 50 ms.
 
 Usage: python -m benchmarks.player [--seeks N] [--steps N] [--opens N] [--json PATH]
-       [--mpeg-only | --no-mpeg]
-Prints a table and writes JSON (default benchmarks/results/player.json). The input file is
-generated once with ffmpeg into benchmarks/cache/ (takes a minute or two).
+       [--mpeg-only | --no-mpeg] [--no-fail]
+Prints a table and writes JSON (default benchmarks/results/player.json); exits 1 when a
+budget is broken (0 with --no-fail). The input file is generated once with ffmpeg into
+benchmarks/cache/ (takes a minute or two).
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ from PySide6.QtCore import (
     qInstallMessageHandler,
 )
 
-from benchmarks import player_mpeg
+from benchmarks import player_backstep, player_mpeg
 from benchmarks.player_probes import (
     Breakdown,
     StallMeter,
@@ -47,15 +50,22 @@ from benchmarks.player_probes import (
     rss_mb,
     summary,
 )
+from benchmarks.player_report import (
+    BUDGET_FIRST_FRAME_MS,
+    CONTROL_S,
+    judge,
+    table,
+    verdict,
+)
+from benchmarks.player_strip import bench_strip, bench_strip_stall, idle_stall
 from benchmarks.report import print_table, write_json
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.player.player import Player
 from eas_coder.gui.player.qt_backend import QtBackend
-from eas_coder.gui.player.thumbnail_loader import STRIP_COUNT, ThumbnailLoader
+from eas_coder.gui.player.thumbnail_loader import ThumbnailLoader
 from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc
 from eas_coder.gui.window.app import application
-from eas_coder.media.frame_index import FrameIndex
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "player.json"
@@ -70,17 +80,9 @@ GENERATE = [
 ]  # fmt: skip
 SEEK_SETTLE_S = 0.5  # event loop before each seek
 OPENCV_SETTLE_S = 1.0  # after each seek: its prefetch done before OpenCV reads the frame
-CONTROL_S = 2.0  # the stall meter with nothing to do, for comparison
 SEQUENTIAL_FRAMES = 300  # OpenCV's sequential decode rate, from the start of the file
 STEP_SETTLE_S = 1.0  # before a run of steps: the window around the playhead filled
 MIN_SEEK_DISTANCE = 60  # frames between any two seek targets (no cache hits)
-
-BUDGET_FIRST_FRAME_MS = 300.0
-BUDGET_SEEK_RATIO = 1.5
-BUDGET_STEP_MS = 40.0
-BUDGET_FIRST_TEN_MS = 1000.0
-BUDGET_STRIP_RATIO = 2.0
-BUDGET_STALL_MS = 50.0
 
 
 # -- helpers ------------------------------------------------------------------------------
@@ -233,178 +235,6 @@ def bench_steps(
     }
 
 
-def ffmpeg_keyframes_s(path: Path) -> float:
-    """Seconds ffmpeg takes to write every keyframe of the file as a PNG."""
-    with tempfile.TemporaryDirectory(prefix="eas-bench-keys-") as tmp:
-        started = time.perf_counter()
-        subprocess.run(
-            [
-                *("ffmpeg", "-v", "error", "-skip_frame", "nokey", "-i", str(path)),
-                *("-vsync", "0", "-f", "image2", str(Path(tmp) / "k%03d.png")),
-            ],
-            check=True,
-        )
-        return time.perf_counter() - started
-
-
-def bench_strip(player: Player, index: FrameIndex, path: Path) -> dict[str, Any]:
-    """ThumbnailLoader on an empty cache: to the first 10 and to all 100; then from cache."""
-    with tempfile.TemporaryDirectory(prefix="eas-bench-thumbs-") as tmp:
-        loader = ThumbnailLoader(Path(tmp))
-        watch = Watch(player, loader)
-        started = time.perf_counter()
-        loader.start(path, index)
-        watch.wait(lambda: watch.finished_at is not None)
-        assert watch.first_ten_at is not None and watch.finished_at is not None
-        first_ten, made = watch.first_ten_at - started, watch.finished_at - started
-        count, cached_before = watch.thumbs, watch.from_cache
-        watch.reset()
-        started = time.perf_counter()
-        loader.start(path, index)
-        watch.wait(lambda: watch.finished_at is not None)
-        assert watch.finished_at is not None
-        cached = watch.finished_at - started
-        loader.cancel()
-    ffmpeg_s = ffmpeg_keyframes_s(path)
-    return {
-        "thumbnails": count,
-        "first_ten_ms": ms(first_ten),
-        "all_ms": ms(made),
-        "made_from_cache": cached_before,
-        "cached_all_ms": ms(cached),
-        "cached_from_cache": watch.from_cache,
-        "ffmpeg_keyframes_ms": ms(ffmpeg_s),
-        "budget_first_ten_ms": BUDGET_FIRST_TEN_MS,
-        "budget_all_ms": BUDGET_STRIP_RATIO * ms(ffmpeg_s),
-    }
-
-
-def idle_stall(seconds: float) -> dict[str, float]:
-    """The worst gap of the 5-ms timer with nothing to do: what the machine alone causes."""
-    stalls = StallMeter()
-    stalls.start()
-    idle(seconds)
-    stalls.stop()
-    return stalls.worst()
-
-
-def bench_strip_stall(panel: PlayerPanel, watch: Watch, path: Path) -> dict[str, Any]:
-    """Open in the shown panel with an empty thumbnail cache; worst GUI gap while the strip
-    is made (from mediaOpened to the loader's finished) and over the whole open."""
-    stalls = StallMeter()
-    watch.reset()
-    stalls.start()
-    started = time.perf_counter()
-    panel.open_video(path)
-    watch.wait(lambda: watch.finished_at is not None)
-    idle(0.1)  # the last batch painted
-    stalls.stop()
-    assert watch.opened_at is not None and watch.finished_at is not None
-    assert watch.from_cache is False, "the strip was expected to be made, not loaded"
-    during = stalls.worst(watch.opened_at, watch.finished_at + 0.1)
-    return {
-        "from_cache": watch.from_cache,
-        "thumbnails": watch.thumbs,
-        "strip_ms": ms(watch.finished_at - watch.opened_at),
-        "stall_during_strip_ms": during["gap_ms"],
-        "stall_during_strip": during,
-        "stall_whole_open_ms": stalls.worst(started)["gap_ms"],
-        "ticks": len(stalls.ticks),
-        "budget_stall_ms": BUDGET_STALL_MS,
-    }
-
-
-# -- report -------------------------------------------------------------------------------
-
-
-def _split(worst: dict[str, float]) -> str:
-    parts = (worst["on_cpu_ms"], worst["waiting_for_cpu_ms"], worst["blocked_ms"])
-    return " / ".join(f"{v:.0f}" for v in parts) + " ms"
-
-
-def judge(result: dict[str, Any]) -> dict[str, bool]:
-    """Pass or fail per budget."""
-    opened, strip = result["open"], result["thumbnail_strip"]
-    return {
-        "first_frame_cold": opened["cold_first_frame_ms"] <= BUDGET_FIRST_FRAME_MS,
-        "first_frame_median": opened["first_frame_median_ms"] <= BUDGET_FIRST_FRAME_MS,
-        "seek_ratio": result["seek_ratio_median"] <= BUDGET_SEEK_RATIO,
-        "step_forward": result["step_forward"]["median_ms"] <= BUDGET_STEP_MS,
-        "step_backward": result["step_backward"]["median_ms"] <= BUDGET_STEP_MS,
-        "strip_first_ten": strip["first_ten_ms"] <= BUDGET_FIRST_TEN_MS,
-        "strip_all": strip["all_ms"] <= strip["budget_all_ms"],
-        "strip_stall": result["thumbnail_stall"]["stall_during_strip_ms"] <= BUDGET_STALL_MS,
-    }
-
-
-def table(result: dict[str, Any], checks: dict[str, bool]) -> list[tuple[str, str, str]]:
-    """The printed rows: (measure, result, budget and verdict)."""
-    op, sk, cv = result["open"], result["seek"], result["opencv"]
-    fw, bw = result["step_forward"], result["step_backward"]
-    th, st, rss = result["thumbnail_strip"], result["thumbnail_stall"], result["rss_mb"]
-
-    def budget(text: str, check: str) -> str:
-        return f"{text}  {'pass' if checks[check] else 'FAIL'}"
-
-    n, reps = sk["seeks"], op["repeats"]
-    ratio = f"{result['seek_ratio_median']:.2f} / {result['seek_ratio_p95']:.2f}"
-    return [
-        (f"playback backend ({Path(result['video']).name})", result["backend"], ""),
-        ("open → first frame, first open", f"{op['cold_first_frame_ms']:.0f} ms",
-         budget("<= 300 ms", "first_frame_cold")),
-        ("open → frame index ready (mediaOpened), first open",
-         f"{op['cold_media_opened_ms']:.0f} ms", ""),
-        (f"open → first frame, median of {reps}", f"{op['first_frame_median_ms']:.0f} ms",
-         budget("<= 300 ms", "first_frame_median")),
-        (f"open → frame index ready, median of {reps}",
-         f"{op['media_opened_median_ms']:.0f} ms", ""),
-        (f"paused seek → exact frame, median ({n} frames)", f"{sk['median_ms']:.0f} ms",
-         budget(f"<= {BUDGET_SEEK_RATIO} × OpenCV", "seek_ratio")),
-        ("paused seek → exact frame, p95", f"{sk['p95_ms']:.0f} ms", ""),
-        ("  of which decoding (ExactFrames), median", f"{sk['decode_median_ms']:.0f} ms", ""),
-        ("  of which YUV → RGB, median", f"{sk['rgb_median_ms']:.1f} ms", ""),
-        ("  of which to_qimage, median", f"{sk['qimage_median_ms']:.1f} ms", ""),
-        ("  rest: worker busy/wake-up + signal, median", f"{sk['rest_median_ms']:.1f} ms", ""),
-        ("OpenCV set(POS_FRAMES) + read, median", f"{cv['median_ms']:.0f} ms", ""),
-        ("OpenCV set(POS_FRAMES) + read, p95", f"{cv['p95_ms']:.0f} ms", ""),
-        ("seek time / OpenCV, median / p95", ratio, f"median <= {BUDGET_SEEK_RATIO}"),
-        ("seek time / OpenCV, median of per-frame ratios",
-         f"{result['seek_ratio_per_frame_median']:.2f}", ""),
-        ("OpenCV sequential decode", f"{cv['sequential_fps']:.0f} fps", ""),
-        ("step +1 → frame shown, first", f"{fw['first_ms']:.1f} ms", ""),
-        (f"step +1 → frame shown, median / max ({fw['steps']})",
-         f"{fw['median_ms']:.1f} / {fw['max_ms']:.0f} ms", budget("<= 40 ms", "step_forward")),
-        ("  cache misses / rest (waiting on the worker), max",
-         f"{fw['cache_misses']} / {fw['rest_max_ms']:.0f} ms", ""),
-        ("step −1 → frame shown, first", f"{bw['first_ms']:.1f} ms", ""),
-        (f"step −1 → frame shown, median / max ({bw['steps']})",
-         f"{bw['median_ms']:.1f} / {bw['max_ms']:.0f} ms", budget("<= 40 ms", "step_backward")),
-        ("  cache misses / rest (waiting on the worker), max",
-         f"{bw['cache_misses']} / {bw['rest_max_ms']:.0f} ms", ""),
-        ("thumbnail strip, first 10 (empty cache)", f"{th['first_ten_ms']:.0f} ms",
-         budget("<= 1000 ms", "strip_first_ten")),
-        (f"thumbnail strip, all {th['thumbnails']} (empty cache)", f"{th['all_ms']:.0f} ms",
-         budget(f"<= {th['budget_all_ms']:.0f} ms (2 × ffmpeg)", "strip_all")),
-        ("ffmpeg keyframes → PNG (reference)", f"{th['ffmpeg_keyframes_ms']:.0f} ms", ""),
-        (f"thumbnail strip, all {STRIP_COUNT} (from disk cache)",
-         f"{th['cached_all_ms']:.0f} ms", ""),
-        ("longest GUI stall while the strip is made", f"{st['stall_during_strip_ms']:.0f} ms",
-         budget("<= 50 ms", "strip_stall")),
-        ("  of it: GUI on CPU / waiting for CPU / blocked (GIL?)",
-         _split(st["stall_during_strip"]), ""),
-        ("longest GUI stall over the whole open", f"{st['stall_whole_open_ms']:.0f} ms", ""),
-        (f"longest GUI stall during the {n} seeks", f"{sk['gui_stall_max_ms']:.0f} ms", ""),
-        ("  of it: GUI on CPU / waiting for CPU / blocked (GIL?)",
-         _split(sk["gui_stall_worst"]), ""),
-        (f"longest GUI stall, idle {CONTROL_S:.0f} s (control: the machine)",
-         f"{st['control_idle']['gap_ms']:.0f} ms", ""),
-        ("RSS before opening", f"{rss['before_open']:.0f} MB", ""),
-        ("RSS with the video open (after seeks and steps)", f"{rss['open']:.0f} MB", ""),
-        ("RSS after closing the video", f"{rss['closed']:.0f} MB", ""),
-        ("RSS after closing, then malloc_trim(0)", f"{rss['closed_malloc_trim']:.0f} MB", ""),
-    ]  # fmt: skip
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--video", type=Path, default=VIDEO)
@@ -415,6 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument("--mpeg-only", action="store_true", help="only the .mts / .mpg part")
     parser.add_argument("--no-mpeg", action="store_true", help="skip the .mts / .mpg part")
+    parser.add_argument("--no-fail", action="store_true", help="exit 0 even over budget")
+    parser.add_argument(
+        "--mpeg-kinds", default=",".join(player_mpeg.FILES), help="which camcorder files"
+    )
     args = parser.parse_args(argv)
     if args.mpeg_only:
         return mpeg_main(args)
@@ -444,6 +278,13 @@ def main(argv: list[str] | None = None) -> int:
         backward = bench_steps(
             player, watch, rng.randrange(count // 2, count - 1000), -1, args.steps
         )
+        back_from = rng.randrange(count // 2, count - 1000)
+        back = player_backstep.bench_back_steps(player, watch, back_from)
+        burst = player_backstep.bench_back_steps(player, watch, back_from, paced=False)
+        switch_to = [path, *(player_mpeg.ensure(kind) for kind in ("mts", "mpg"))]
+        switch = player_backstep.bench_switch(panel, watch, switch_to, rounds=3)
+        fast = player_backstep.fast_switch(panel, watch, switch_to)
+        watch.wait(lambda: player.frame_index is not None)
         rss["open"] = rss_mb()
         player.close()
         panel.thumbnails.cancel()
@@ -473,12 +314,17 @@ def main(argv: list[str] | None = None) -> int:
         "seek_ratio_per_frame_median": seeks["per_frame_ratio_median"],
         "step_forward": forward,
         "step_backward": backward,
+        "back_steps": back,
+        "back_steps_back_to_back": burst,
+        "switch": {**switch, "fast_switch": fast},
         "thumbnail_strip": strip,
         "thumbnail_stall": stall,
         "rss_mb": rss,
     }
-    checks = judge(result)
-    mpeg_rows: list[tuple[str, str, str]] = []
+    checks = {**judge(result), **player_backstep.judge(back, switch)}
+    checks["fast_switch"] = fast["ends_on_last"]
+    mpeg_rows = player_backstep.rows(Path(path).suffix, back, burst, checks)
+    mpeg_rows += player_backstep.switch_rows(switch, fast, checks)
     if not args.no_mpeg:
         mpeg, mpeg_checks, mpeg_rows = run_mpeg(args)
         result["mpeg"] = mpeg
@@ -487,7 +333,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     print_table(table(result, checks) + mpeg_rows)
     write_json(args.json, {**result, "checks": checks, "within_budget": all(checks.values())})
-    return 0
+    return verdict(checks, args.no_fail)
 
 
 def run_mpeg(
@@ -496,7 +342,7 @@ def run_mpeg(
     """The .mts and .mpg files on a fresh panel: results, checks and table rows."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     os.environ.setdefault("EAS_CODER_AUDIO", "off")
-    paths = {kind: player_mpeg.ensure(kind) for kind in player_mpeg.FILES}
+    paths = {kind: player_mpeg.ensure(kind) for kind in args.mpeg_kinds.split(",")}
     qInstallMessageHandler(qt_message)
     application()
     backend, _name = make_backend()
@@ -525,7 +371,7 @@ def mpeg_main(args: argparse.Namespace) -> int:
     flat = {f"{k}_{c}": ok for k, found_checks in checks.items() for c, ok in found_checks.items()}
     out = args.json.with_name(args.json.stem + "-mpeg.json")
     write_json(out, {"mpeg": found, "checks": flat, "within_budget": all(flat.values())})
-    return 0
+    return verdict(flat, args.no_fail)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The player on camcorder formats: a 10-minute AVCHD-style .mts (H.264, interlaced, open
 GOP, B-frames, in MPEG-TS) and a 10-minute interlaced MPEG-2 .mpg (program stream), each
-at a small size (320×180 / 320×192) and at the camcorder's own (1920×1080i / 720×576i).
+at a small size (320×180 / 320×192) and at the camcorder's own (1920×1080i / 720×576i),
+and an .mts with a keyframe only every 300 frames.
 
 FFmpeg seeks these by decode timestamps; seeking to a keyframe's presentation time lands a
 keyframe late, so the player learns to seek by the keyframe's decode timestamp (and still
@@ -24,6 +25,7 @@ from typing import Any
 
 import av
 
+from benchmarks import player_backstep
 from benchmarks.player_probes import Watch, idle, ms, summary
 from eas_coder.gui.player.player import Player
 from eas_coder.media.frame_index import FrameIndex
@@ -43,6 +45,14 @@ FILES: dict[str, tuple[Path, list[str]]] = {
         [*_SOURCE, "-i", "testsrc2=size=320x192:rate=25", "-c:v", "mpeg2video", "-bf", "2",
          "-flags", "+ilme+ildct", "-top", "1", "-q:v", "4", "-g", "15",
          "-pix_fmt", "yuv420p", "-vf", "setfield=tff", "-f", "vob"],
+    ),
+    # A long keyframe interval (12 s): stepping back must still never wait for a decode.
+    "mts-gop300": (
+        CACHE / "ten-minutes-gop300.mts",
+        [*_SOURCE, "-i", "testsrc2=size=320x180:rate=25", "-c:v", "libx264",
+         "-preset", "veryfast", "-bf", "2", "-g", "300", "-keyint_min", "300",
+         "-sc_threshold", "0", "-x264-params", "interlaced=1:tff=1:open-gop=1",
+         "-pix_fmt", "yuv420p", "-f", "mpegts"],
     ),
     # Camcorder sizes, same GOP structure as above so only the picture size differs:
     # AVCHD 1080/50i (H.264 in MPEG-TS) and DVD / DV-camcorder 576/50i MPEG-2.
@@ -139,6 +149,9 @@ def bench_file(
             theirs.append(pyav_decode_ms(container, index, target))
     forward = bench_steps(player, watch, rng.randrange(100, count // 2), 1, steps)
     backward = bench_steps(player, watch, rng.randrange(count // 2, count - 100), -1, steps)
+    start = rng.randrange(count // 2, count - 1)
+    back = player_backstep.bench_back_steps(player, watch, start)
+    burst = player_backstep.bench_back_steps(player, watch, start, paced=False)
     player.close()
     return {
         "video": str(path),
@@ -151,6 +164,8 @@ def bench_file(
         "seek_ratio_p95": summary(ours)["p95_ms"] / summary(theirs)["p95_ms"],
         "step_forward": forward,
         "step_backward": backward,
+        "back_steps": back,
+        "back_steps_back_to_back": burst,
     }
 
 
@@ -160,6 +175,7 @@ def judge(found: dict[str, Any]) -> dict[str, bool]:
         "seek_ratio": found["seek_ratio_median"] <= BUDGET_SEEK_RATIO,
         "step_forward": found["step_forward"]["median_ms"] <= BUDGET_STEP_MS,
         "step_backward": found["step_backward"]["median_ms"] <= BUDGET_STEP_MS,
+        **player_backstep.judge(found["back_steps"]),
     }
 
 
@@ -174,6 +190,8 @@ def rows(kind: str, found: dict[str, Any], checks: dict[str, bool]) -> list[tupl
 
     sk, pv, fw, bw = found["seek"], found["pyav"], found["step_forward"], found["step_backward"]
     name = f".{kind.split('-')[0]} {found['size'].replace('x', '×')}"
+    if "gop" in kind:
+        name += f" GOP {kind.split('gop')[1]}"
     return [
         (f"{name} paused seek, median / p95", f"{sk['median_ms']:.0f} / {sk['p95_ms']:.0f} ms", ""),
         (f"{name} PyAV direct, median / p95", f"{pv['median_ms']:.0f} / {pv['p95_ms']:.0f} ms", ""),
@@ -192,4 +210,5 @@ def rows(kind: str, found: dict[str, Any], checks: dict[str, bool]) -> list[tupl
             f"{bw['median_ms']:.0f} / {bw['p95_ms']:.0f} ms",
             budget(f"median <= {BUDGET_STEP_MS:.0f} ms", "step_backward", bw["p95_ms"]),
         ),
+        *player_backstep.rows(name, found["back_steps"], found["back_steps_back_to_back"], checks),
     ]

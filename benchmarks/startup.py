@@ -14,7 +14,14 @@ Each run is a fresh interpreter on a fresh Xvfb screen, with its own home folder
 
 A window counts once it is mapped and viewable with a title naming the program (read from the
 X server through libX11, polled every 20 ms). Idle memory is the resident set (VmRSS) of the
-program's processes ``--settle`` seconds after its main window appeared. Runs alternate (EAS
+program's processes ``--settle`` seconds after its main window appeared. Beside the seconds,
+the CPU seconds the program had used by then (user + system, all threads, from /proc): on a
+machine loaded by other jobs they vary far less than wall time.
+
+Both programs run from compiled bytecode, as after ``pip install`` (which compiles it): each
+gets its own ``PYTHONPYCACHEPREFIX`` in the run's folder, filled by its uncounted first run,
+and ``PYTHONDONTWRITEBYTECODE`` is dropped (set, it would make EAS Coder, run from a checkout,
+compile all its own modules at every start while BORIS's wheel came compiled). Runs alternate (EAS
 warm, BORIS, EAS cold, …) and medians are reported, so load from other jobs hits all alike.
 
 Budgets (issue 18): BORIS/EAS time to window ≥ 3 in the same run, EAS idle memory ≤ BORIS's,
@@ -69,6 +76,7 @@ class Launch:
     main_window_s: float
     idle_mb: float
     titles: list[str] = field(default_factory=list)
+    main_window_cpu_s: float = 0.0  # CPU seconds used by the program up to its main window
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -88,6 +96,26 @@ def _tree_rss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of ``pid`` and its descendants (all their threads)."""
+    total = 0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            # the fields after the command's name, which is in parentheses and may hold spaces
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+        pending += [int(child) for child in children]
+    return total / _CLOCK_TICKS
+
+
 def launch(
     command: list[str],
     env: dict[str, str],
@@ -105,7 +133,7 @@ def launch(
             command, env={**env, "DISPLAY": display}, start_new_session=True, cwd=env["HOME"],
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
-        first = main = 0.0
+        first = main = cpu = 0.0
         seen: set[bytes] = set()
         try:
             while not main:
@@ -126,6 +154,7 @@ def launch(
                     first = now
                 if any(map(is_main, screen.titles(MAIN_MIN_WIDTH))):
                     main = now
+                    cpu = _tree_cpu_s(process.pid)
                     first = first or now
                 time.sleep(POLL_S)
             time.sleep(settle_s)
@@ -139,18 +168,22 @@ def launch(
                     os.killpg(process.pid, signal.SIGKILL)
                     process.wait()
             screen.close()
-    return Launch(first, main, idle, sorted(t.decode(errors="replace") for t in seen))
+    seen_titles = sorted(t.decode(errors="replace") for t in seen)
+    return Launch(first, main, idle, seen_titles, cpu)
 
 
 # --- the programs ---------------------------------------------------------------------------
 
 
-def _home(root: Path) -> dict[str, str]:
-    """An environment whose settings and data live under ``root`` (no real user's studies)."""
+def _home(root: Path, bytecode: Path) -> dict[str, str]:
+    """An environment whose settings and data live under ``root`` (no real user's studies),
+    with the program's compiled bytecode kept in ``bytecode``."""
     for part in ("config", "data", "cache"):
         (root / part).mkdir(parents=True, exist_ok=True)
+    inherited = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {
-        **os.environ,
+        **inherited,
+        "PYTHONPYCACHEPREFIX": str(bytecode),
         "HOME": str(root),
         "XDG_CONFIG_HOME": str(root / "config"),
         "XDG_DATA_HOME": str(root / "data"),
@@ -161,7 +194,7 @@ def _home(root: Path) -> dict[str, str]:
 
 def eas(source: Path, home: Path, settle_s: float) -> Launch:
     """``eas-coder`` (as ``python -m eas_coder``, from ``source``) with ``home`` as its home."""
-    env = {**_home(home), "PYTHONPATH": str(source)}
+    env = {**_home(home, home.parent / "bytecode-eas"), "PYTHONPATH": str(source)}
     return launch(
         [sys.executable, "-m", "eas_coder"], env,
         lambda title: EAS_WINDOW in title, lambda title: title.endswith(EAS_MAIN), settle_s,
@@ -170,7 +203,7 @@ def eas(source: Path, home: Path, settle_s: float) -> Launch:
 
 def boris(program: Path, home: Path, settle_s: float) -> Launch:
     """BORIS with ``home`` as its home, its first-use question answered already."""
-    env = _home(home)
+    env = _home(home, home.parent / "bytecode-boris")
     settings = home / ".boris"
     if not settings.exists():  # "check for new versions?" is asked once, before its window
         # written by BORIS's own Qt (a QSettings map), as BORIS writes it after that question
@@ -230,6 +263,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         "runs": args.runs,
         "settle_s": args.settle,
         "eas_warm_window_s": _median(warm, "main_window_s"),
+        "eas_warm_window_cpu_s": _median(warm, "main_window_cpu_s"),
         "eas_warm_idle_mb": _median(warm, "idle_mb"),
         "eas_cold_first_window_s": _median(cold, "first_window_s") if cold else None,
         "eas_cold_main_window_s": _median(cold, "main_window_s") if cold else None,
@@ -243,6 +277,7 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     }
     if anchor:
         result["boris_window_s"] = _median(anchor, "main_window_s")
+        result["boris_window_cpu_s"] = _median(anchor, "main_window_cpu_s")
         result["boris_idle_mb"] = _median(anchor, "idle_mb")
         result["ratio_boris_over_eas"] = result["boris_window_s"] / result["eas_warm_window_s"]
     return result
@@ -260,11 +295,14 @@ def report(result: dict[str, Any]) -> dict[str, bool]:
         ratio = result["ratio_boris_over_eas"]
         checks["ratio"] = ratio >= BUDGET_RATIO
         rows.append(("ratio BORIS/EAS", f"{ratio:.2f}", f">= {BUDGET_RATIO:.0f}"))
+        rows.append(("BORIS: CPU used to main window", f"{result['boris_window_cpu_s']:.2f} s", ""))
         rows.append(("BORIS: idle memory (RSS)", f"{result['boris_idle_mb']:.0f} MB", "anchor"))
         checks["memory"] = result["eas_warm_idle_mb"] <= result["boris_idle_mb"]
         budget = f"<= BORIS ({result['boris_idle_mb']:.0f} MB)"
     else:
         budget = "(BORIS not measured)"
+    cpu = result["eas_warm_window_cpu_s"]
+    rows.append(("EAS warm: CPU used to main window", f"{cpu:.2f} s", ""))
     rows.append(("EAS warm: idle memory (RSS)", f"{result['eas_warm_idle_mb']:.0f} MB", budget))
     if result["eas_cold_first_window_s"] is not None:
         first = result["eas_cold_first_window_s"]

@@ -1,7 +1,7 @@
 """Adding videos to a study: which files a drop or a folder holds, the dyad code and timepoint
-a file name suggests, and the background job that checks, probes and registers each file (a bad
-file is reported with its reason and never stops the others). The window's dialog is
-``gui/add_videos.py``.
+a file name suggests (``name_guess.py``), and the background job that checks, probes and
+registers each file (a bad file is reported with its reason and never stops the others). The
+window's dialog is ``gui/study/add_videos.py``.
 
 Every file gets the accuracy check (``media.accuracy``) before it is added: a truncated or
 damaged recording is refused, naming the problem, unless the lab manager accepted it
@@ -11,7 +11,6 @@ damaged recording is refused, naming the problem, unless the lab manager accepte
 from __future__ import annotations
 
 import os
-import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,18 +22,13 @@ from eas_coder.location import Location
 from eas_coder.media.accuracy import VideoAccuracy, check_video
 from eas_coder.media.probe import _VIDEO_SUFFIXES, full_hash, probe
 from eas_coder.model import Video, VideoInfo
+from eas_coder.name_guess import guess_name
 from eas_coder.store.study import Study
 
 ProgressCallback = Callable[[str, int, int], None]  # what, done, total
 
 VIDEO_SUFFIXES = frozenset(_VIDEO_SUFFIXES)
 ALREADY = "already in the study"
-# A timepoint in a file name: T1, t2, W3, wave2, visit1, M12, session2, tp1 (1-2 digits, so a
-# dyad code such as M014 is not taken for one), optionally followed by pre/post.
-_TIMEPOINT = re.compile(r"(?i)^(t|tp|time|w|wave|v|visit|m|month|session)\d{1,2}$")
-_QUALIFIER = {"pre", "post"}
-_SEPARATORS = re.compile(r"[\s_\-.]+")
-_JOINED = re.compile(r"(?i)^(.*?\d)(t\d{1,2})$")  # D014T1
 
 
 def collect_video_files(paths: Iterable[Path]) -> list[Path]:
@@ -67,30 +61,17 @@ def _videos_in(folder: Path) -> list[Path]:
     return sorted(files, key=lambda f: natural_key(f.relative_to(folder).as_posix()))
 
 
-def guess_participant_timepoint(path: Path) -> tuple[str, str]:
-    """A best guess at (dyad code, timepoint) from a file name; else (stem, "").
+def guess_participant_timepoint(
+    path: Path, pattern: str = "", known_timepoints: Sequence[str] = ()
+) -> tuple[str, str]:
+    """A best guess at (dyad code, timepoint) from a file name (``name_guess.py``): the
+    study's pattern first, then the name's parts; else (stem, "").
 
-    ``D014_T1.mp4`` → ("D014", "T1"), ``D014 T1 pre.mov`` → ("D014", "T1 pre"),
-    ``D014T2.mp4`` → ("D014", "T2"), ``T1/D014.mp4`` → ("D014", "T1").
+    ``M001_pre.mp4`` → ("M001", "pre"), ``D014 T1 pre.mov`` → ("D014", "T1 pre"),
+    ``P-12_FU.mp4`` → ("P-12", "follow-up"), ``T1/D014.mp4`` → ("D014", "T1").
     """
-    stem = Path(path).stem
-    tokens = [t for t in _SEPARATORS.split(stem) if t]
-    at = next((i for i in reversed(range(len(tokens))) if _TIMEPOINT.match(tokens[i])), None)
-    if at is not None and len(tokens) > 1:
-        timepoint = tokens[at]
-        rest = tokens[at + 1 :]
-        if rest and rest[0].casefold() in _QUALIFIER:
-            timepoint, rest = f"{timepoint} {rest[0]}", rest[1:]
-        participant = "_".join(tokens[:at]) or "_".join(rest)
-        if participant:
-            return participant, timepoint
-    joined = _JOINED.match(stem)
-    if joined:
-        return joined.group(1).rstrip(" _-."), joined.group(2)
-    folder = Path(path).parent.name
-    if _TIMEPOINT.match(folder):
-        return stem, folder
-    return stem, ""
+    found = guess_name(path, pattern, known_timepoints)
+    return found.dyad, found.timepoint
 
 
 # --- the background job ---------------------------------------------------------------------
@@ -105,9 +86,12 @@ class VideoEntry:
     timepoint: str
 
     @classmethod
-    def guessed(cls, path: Path) -> VideoEntry:
-        """An entry with the code and timepoint guessed from the file name."""
-        return cls(path, *guess_participant_timepoint(path))
+    def guessed(
+        cls, path: Path, pattern: str = "", known_timepoints: Sequence[str] = ()
+    ) -> VideoEntry:
+        """An entry with the code and timepoint guessed from the file name (the study's
+        pattern first, and the study's spelling of a timepoint it already has)."""
+        return cls(path, *guess_participant_timepoint(path, pattern, known_timepoints))
 
 
 @dataclass

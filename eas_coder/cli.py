@@ -34,6 +34,8 @@ from eas_coder.cli_analysis import (
 )
 from eas_coder.cli_backups import add_backup_parsers
 from eas_coder.cli_change import add_change_parsers
+from eas_coder.cli_coders import add_coder_parsers
+from eas_coder.cli_media_root import add_media_root_parser
 from eas_coder.cli_files import add_merge_parser, add_relink_parser
 from eas_coder.cli_interchange import add_interchange_parsers
 from eas_coder.cli_media import add_attach_parser, cmd_check
@@ -235,6 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     c_pass.add_argument("name", metavar="NAME")
     c_pass.add_argument("--clear", action="store_true", help="remove the passphrase instead")
     c_pass.set_defaults(func=cmd_coders_passphrase)
+    add_coder_parsers(coders_sub, who)  # rename, retire, unretire, delete
 
     videos = sub.add_parser("videos", help="add or list videos")
     videos_sub = videos.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -353,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_scheme_parsers(sub, who)
     add_interchange_parsers(sub, who)
     add_change_parsers(sub, who)
+    add_media_root_parser(sub, who)
     return parser
 
 

@@ -76,6 +76,7 @@ class Video:
     file_size: int | None = None
     fingerprint: str | None = None
     name: str | None = None  # the file's name, or the "video" column of an imported sheet
+    archived_at: datetime | None = None  # removed with work on it: kept, out of the lists
 
     @property
     def label(self) -> str:

@@ -360,3 +360,25 @@ def _recheck(study: Study, video_id: int, path: Path) -> list[str]:
         return [f"its accuracy check could not read it: {exc.reason}"]
     store_accuracy(study, video_id, accuracy)
     return list(accuracy.problems)
+
+
+def relink_video(study: Study, video_id: int, path: Path) -> list[str]:
+    """Relink ONE video to a file the lab manager picked: the same checks as a search's
+    (the whole file's SHA-256 must match the one recorded when it was added, then its size
+    and fingerprint), then its accuracy check again. Returns notes to show; a refusal raises
+    StudyError and changes nothing."""
+    video = study.videos.get(video_id)
+    recorded = study.videos.file_of(video)
+    if recorded is None:
+        raise StudyError(
+            f"{video.label} has no file (its ratings came from a sheet): there is nothing to relink"
+        )
+    chosen = Path(path).expanduser()
+    if not chosen.is_file():
+        raise StudyError(f"{chosen}: not a file (is the drive connected?)")
+    missing = MissingFile(
+        "video", video.id, video.id, video.label, recorded, video.file_size, video.fingerprint,
+        file_problem(recorded, video.file_size) or "present",
+    )  # fmt: skip
+    notes = _relink_one(study, missing, chosen.resolve())
+    return notes + _recheck(study, video.id, chosen.resolve())

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from eas_coder.errors import Conflict, StudyError
-from eas_coder.model import Assignment, Video
+from eas_coder.errors import StudyError
+from eas_coder.model import Assignment, Coder, Video
 from eas_coder.store.study import Study
 
 
@@ -59,28 +59,49 @@ def draw_sample(
     return sorted(chosen, key=lambda v: v.id)
 
 
-def draw_and_assign(
+@dataclass(frozen=True)
+class SamplePlan:
+    """The sample as it would be drawn, before anything is written: the videos drawn, the
+    (video, coder) pairs still to assign, and the videos left out (see the module's notes).
+    The reliability sample dialog shows it; ``assign_plan`` assigns exactly these pairs."""
+
+    coders: list[Coder]
+    drawn: list[Video]
+    pairs: list[tuple[int, int]]
+    left_out: list[Video]
+
+
+def plan_sample(
     study: Study, coders: Sequence[str], share: float, seed: int, stratify: bool = True
-) -> SampleResult:
-    """Draw the sample and assign each of its videos to every named coder (once), leaving
-    out videos a named coder could already see others' work on (see the module's notes)."""
+) -> SamplePlan:
+    """Draw the sample without assigning it: each drawn video goes to every named coder not
+    already assigned to it, leaving out videos a named coder could already see others'
+    work on."""
     people = [study.coders.get(name) for name in coders]
     taken = {(a.video_id, a.coder_id) for a in study.assignments.all()}
     seen: set[int] = set()
     for coder in people:
         # A coder assigned already codes (or coded) it blind anyway: nothing to add there.
         seen |= {v for v in study.assignments.seen_by(coder.id) if (v, coder.id) not in taken}
-    videos = study.videos.all()
-    made = []
-    for video in draw_sample(videos, share, seed, stratify, excluded=seen):
-        for coder in people:
-            if (video.id, coder.id) in taken:
-                continue
-            try:
-                made.append(study.assignments.add(video.id, coder.id))
-            except Conflict:  # assigned meanwhile by someone else: that is what we wanted
-                continue
-    return SampleResult(made, [v for v in videos if v.id in seen])
+    videos = study.videos.in_use()  # archived videos are never drawn
+    drawn = draw_sample(videos, share, seed, stratify, excluded=seen)
+    pairs = [(v.id, c.id) for v in drawn for c in people if (v.id, c.id) not in taken]
+    return SamplePlan(people, drawn, pairs, [v for v in videos if v.id in seen])
+
+
+def assign_plan(study: Study, plan: SamplePlan) -> SampleResult:
+    """Assign a plan's pairs in one audited transaction; a pair assigned meanwhile by
+    someone else is skipped (that is what was wanted)."""
+    change = study.assignments.change_many(assign=plan.pairs)
+    return SampleResult(change.made, plan.left_out)
+
+
+def draw_and_assign(
+    study: Study, coders: Sequence[str], share: float, seed: int, stratify: bool = True
+) -> SampleResult:
+    """Draw the sample and assign each of its videos to every named coder (once), leaving
+    out videos a named coder could already see others' work on (see the module's notes)."""
+    return assign_plan(study, plan_sample(study, coders, share, seed, stratify))
 
 
 def assign_sample(

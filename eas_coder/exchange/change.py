@@ -10,11 +10,14 @@ hostility); another measure says which way is better (store/measures.py).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from eas_coder.exchange.naming import clean_text, unique_names, variable_name
-from eas_coder.exchange.sheets import Column, ExportData, Sheet
+from eas_coder.exchange.rows_source import per_video
+from eas_coder.exchange.sheets import CHANGE_CELLS, Column, ExportData, LazyRows, Sheet
+from eas_coder.model import Rating, Video
 from eas_coder.session_scores import scored_sessions
 from eas_coder.store.measures import Measure, MeasureValue
 from eas_coder.store.study import Study
@@ -99,30 +102,43 @@ def change_timepoints(data: ExportData, values: Iterable[MeasureValue]) -> list[
     return [t for t in ordered(data.timepoint_order, recorded) if t in present]
 
 
-def _dimension_cells(
-    data: ExportData,
-) -> dict[tuple[str, str, str], tuple[list[float], set[str]]]:
-    """(participant, dimension, timepoint) -> each video's score there, and their sources:
-    the consensus, else the mean of the coders' session scores (scored_sessions)."""
-    scored = scored_sessions(data.snapshot.ratings, {c.id for c in data.coders})
-    per_video: dict[tuple[str, int], list[tuple[float, str]]] = defaultdict(list)
+Cells = dict[tuple[str, str, str], tuple[list[float], set[str]]]
+
+
+def add_video_cells(data: ExportData, video: Video, ratings: list[Rating], cells: Cells) -> None:
+    """Add one video's values to ``cells`` (see _dimension_cells); videos in the order of
+    ``data.videos``, so each cell's values sum in the same order every time."""
+    scored = scored_sessions(ratings, {c.id for c in data.coders})
+    by_key: dict[tuple[str, int], list[tuple[float, str]]] = defaultdict(list)
     for (key, video_id, _coder), session in scored.items():
-        per_video[(key, video_id)].append((session.score, session.source))
-    cells: dict[tuple[str, str, str], tuple[list[float], set[str]]] = {}
-    for video in data.videos:
-        for dim in data.scheme.dimensions:
-            agreed = data.consensus.get((video.id, dim.key))
-            own = per_video.get((dim.key, video.id), [])
-            value: float | None = agreed
-            sources = {SOURCE_CONSENSUS}
-            if agreed is None:
-                value, sources = _mean([s for s, _ in own]), {src for _, src in own}
-            if value is None:
-                continue
-            place = (video.participant_code, dim.key, video.timepoint)
-            scores, seen = cells.setdefault(place, ([], set()))
-            scores.append(value)
-            seen.update(sources)
+        by_key[(key, video_id)].append((session.score, session.source))
+    for dim in data.scheme.dimensions:
+        agreed = data.consensus.get((video.id, dim.key))
+        own = by_key.get((dim.key, video.id), [])
+        value: float | None = agreed
+        sources = {SOURCE_CONSENSUS}
+        if agreed is None:
+            value, sources = _mean([s for s, _ in own]), {src for _, src in own}
+        if value is None:
+            continue
+        place = (video.participant_code, dim.key, video.timepoint)
+        scores, seen = cells.setdefault(place, ([], set()))
+        scores.append(value)
+        seen.update(sources)
+
+
+def _dimension_cells(data: ExportData) -> Cells:
+    """(participant, dimension, timepoint) -> each video's score there, and their sources:
+    the consensus, else the mean of the coders' session scores (scored_sessions). Made
+    while the Sessions sheet was written, if it was (the same pass over the ratings);
+    else from a pass of its own, one video's ratings at a time."""
+    made = data.memo.get(CHANGE_CELLS)
+    if made is not None:
+        return cast(Cells, made)
+    cells: Cells = {}
+    lines = data.rating_lines(video_order=True)
+    for video, group in per_video(data.snapshot.videos, data.videos, lines):
+        add_video_cells(data, video, [line.rating for line in group], cells)
     return cells
 
 
@@ -133,11 +149,20 @@ def change_rows(
     a value at some timepoint."""
     values = chosen_measure_values(data, measures or MeasureData())
     timepoints = change_timepoints(data, values)
+    return timepoints, list(_change_rows(data, measures, values, timepoints))
+
+
+def _change_rows(
+    data: ExportData,
+    measures: MeasureData | None,
+    values: list[MeasureValue],
+    timepoints: list[str],
+) -> Iterator[ChangeRow]:
+    """``change_rows``' rows, one at a time (from per-video aggregates: see _dimension_cells)."""
     cells = _dimension_cells(data)
     by_value = {(v.participant, v.measure, v.timepoint): v.value for v in values}
     known = {m.name: m for m in (measures or MeasureData()).measures}
     people = sorted({v.participant_code for v in data.videos} | {v.participant for v in values})
-    rows: list[ChangeRow] = []
     for participant in people:
         for dim in data.scheme.dimensions:
             found = [cells.get((participant, dim.key, tp)) for tp in timepoints]
@@ -147,27 +172,23 @@ def change_rows(
             bands = tuple(data.band(dim.key, s) for s in scores)
             sources = tuple("" if f is None else "; ".join(sorted(f[1])) for f in found)
             diff = _difference(scores)
-            rows.append(
-                ChangeRow(participant, dim.key, dim.label, False, True, scores, bands, sources,
-                          diff, direction_of(diff, True),
-                          band_change(bands[0], bands[-1]) if diff is not None else "")
-            )  # fmt: skip
+            moved = band_change(bands[0], bands[-1]) if diff is not None else ""
+            yield ChangeRow(participant, dim.key, dim.label, False, True, scores, bands, sources,
+                            diff, direction_of(diff, True), moved)  # fmt: skip
         for name in sorted({v.measure for v in values if v.participant == participant}):
             got = tuple(by_value.get((participant, name, tp)) for tp in timepoints)
             higher = known[name].higher_is_better if name in known else True
             diff = _difference(got)
             blank = ("",) * len(timepoints)
-            rows.append(
-                ChangeRow(participant, name, name, True, higher, got, blank, blank, diff,
-                          direction_of(diff, higher), "")
-            )  # fmt: skip
-    return timepoints, rows
+            yield ChangeRow(participant, name, name, True, higher, got, blank, blank, diff,
+                            direction_of(diff, higher), "")  # fmt: skip
 
 
 def change_sheet(data: ExportData, measures: MeasureData | None = None) -> Sheet:
     """Per participant and dimension (then measure): score and band at each timepoint in the
     study's order, the difference, its direction and the band transition."""
-    timepoints, rows = change_rows(data, measures)
+    values = chosen_measure_values(data, measures or MeasureData())
+    timepoints = change_timepoints(data, values)
     labels = unique_names(variable_name(t) for t in timepoints)
     columns = [
         Column("participant", "De-identified dyad code"),
@@ -198,13 +219,15 @@ def change_sheet(data: ExportData, measures: MeasureData | None = None) -> Sheet
     ]
     final = unique_names(variable_name(c.name) for c in columns)  # after any truncation
     columns = [Column(n, c.meaning, c.kind) for n, c in zip(final, columns, strict=True)]
-    sheet = Sheet("Change", columns)
-    for row in rows:
-        cells: list[object] = [clean_text(row.participant), clean_text(row.key)]
-        for score, band in zip(row.scores, row.bands, strict=True):
-            cells += [score, band]
-        sheet.rows.append([*cells, row.difference, row.direction, row.band_change])
-    return sheet
+
+    def rows() -> Iterator[list[object]]:
+        for row in _change_rows(data, measures, values, timepoints):
+            cells: list[object] = [clean_text(row.participant), clean_text(row.key)]
+            for score, band in zip(row.scores, row.bands, strict=True):
+                cells += [score, band]
+            yield [*cells, row.difference, row.direction, row.band_change]
+
+    return Sheet("Change", columns, LazyRows(rows, len(data.videos)))
 
 
 def measures_sheet(data: ExportData, measures: MeasureData) -> Sheet:

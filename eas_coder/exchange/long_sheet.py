@@ -9,13 +9,14 @@ in every format and come back on import; analyses leave them out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from eas_coder.exchange.naming import clean_text
+from eas_coder.exchange.rows_source import by_video, durations
 from eas_coder.exchange.sheets import Column, ExportData, LazyRows, Sheet, seconds
-from eas_coder.model import Rating
+from eas_coder.model import Coder, Rating, Segment, Video
 from eas_coder.scheme import Scheme
-from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.timecode import clock
 
 RATINGS_COLUMNS = (
@@ -88,87 +89,86 @@ RATINGS_COLUMNS = (
 INCOMPLETE = "incomplete"
 
 
-def _with_items(ratings: list[Rating], scheme: Scheme) -> list[tuple[Rating, str | None]]:
-    """Each rating (item None), followed by its item scores in the scheme's item order."""
-    rows: list[tuple[Rating, str | None]] = []
-    for rating in ratings:
-        rows.append((rating, None))
-        if rating.items:
-            order = [i.key for i in scheme.dimension(rating.dimension).items]
-            rank = {key: n for n, key in enumerate(order)}
-            keys = sorted(rating.items, key=lambda k: (rank.get(k, len(order)), k))
-            rows.extend((rating, key) for key in keys)
-    return rows
+def _item_order(rating: Rating, scheme: Scheme) -> list[str]:
+    """The keys of the rating's item scores, in the scheme's item order."""
+    order = [i.key for i in scheme.dimension(rating.dimension).items]
+    rank = {key: n for n, key in enumerate(order)}
+    return sorted(rating.items or {}, key=lambda k: (rank.get(k, len(order)), k))
 
 
 def ratings_sheet(data: ExportData) -> Sheet:
-    """Long format: one row per rating, then one per item score of that rating."""
-    sheet = Sheet("Ratings", list(RATINGS_COLUMNS))
+    """Long format: one row per rating, then one per item score of that rating; then the
+    item drafts. Made while written: one video's ratings are held at a time."""
+    expected = data.expected_rows()[0] + len(data.drafts)
+    return Sheet("Ratings", list(RATINGS_COLUMNS), LazyRows(lambda: _rows(data), expected))
+
+
+def _span(data: ExportData, seg: Segment | None) -> list[Any]:
+    """The segment's cells from level to episode (a session score: level and empties)."""
+    if seg is None:
+        return ["session", None, None, "", "", None, None, ""]
+    return [
+        "segment", seconds(seg.start_ms), seconds(seg.end_ms), clock(seg.start_ms),
+        clock(seg.end_ms), *data.frames.span(seg), clean_text(seg.episode or ""),
+    ]  # fmt: skip
+
+
+def _rows(data: ExportData) -> Iterator[list[Any]]:
     coders = {c.id: c for c in data.coders}
     videos = {v.id: v for v in data.videos}
-    segments = {s.id: s for s in data.snapshot.segments}
-    chosen = [r for r in data.snapshot.ratings if r.video_id in videos and r.coder_id in coders]
-    sources = {key: found.source for key, found in data.scored().items()}
     levels = {d.key: d for d in data.scheme.dimensions if d.ordinal}
+    for video_id, group in by_video(data.rating_lines()):
+        video = videos.get(video_id)
+        if video is None:
+            continue
+        ratings = [line.rating for line in group]
+        sources = {key: s.source for key, s in data.scored(ratings, durations(group)).items()}
+        who = [clean_text(video.participant_code), clean_text(video.timepoint),
+               clean_text(video.name or "")]  # fmt: skip
+        spans: dict[int | None, list[Any]] = {}  # a segment's cells, once for its ratings
+        for r, saved, seg in group:
+            span = spans.get(r.segment_id)
+            if span is None:
+                span = spans[r.segment_id] = _span(data, seg)
+            segment_note = clean_text(seg.note) if seg else ""
+            tail = [
+                r.scheme_version,
+                sources.get((r.dimension, r.video_id, r.coder_id), ""),
+                levels[r.dimension].level_label(r.score) if r.dimension in levels else "",
+                "",  # status: a score
+                saved.replace(tzinfo=None) if saved else None,
+            ]
+            coder = data.coder_label(coders[r.coder_id])
+            yield [
+                *who, coder, *span, r.dimension, "", r.score, data.band(r.dimension, r.score),
+                clean_text(r.note), segment_note, *tail,
+            ]  # fmt: skip
+            for item in _item_order(r, data.scheme) if r.items else ():
+                score = r.items[item]  # type: ignore[index]
+                yield [*who, coder, *span, r.dimension, item, score, "", "", segment_note, *tail]
+    yield from _draft_rows(data, coders, videos)
 
-    def row(source: tuple[Rating, str | None]) -> list[Any]:
-        r, item = source
-        video, coder = videos[r.video_id], coders[r.coder_id]
-        seg = segments.get(r.segment_id) if r.segment_id is not None else None
-        saved = data.saved_at.get(r.id)
-        score = r.score if item is None else (r.items or {})[item]
-        return [
-            clean_text(video.participant_code),
-            clean_text(video.timepoint),
-            clean_text(video.name or ""),
-            data.coder_label(coder),
-            "session" if seg is None else "segment",
-            seconds(seg.start_ms) if seg else None,
-            seconds(seg.end_ms) if seg else None,
-            clock(seg.start_ms) if seg else "",
-            clock(seg.end_ms) if seg else "",
-            *(data.frames.span(seg) if seg else (None, None)),
-            clean_text(seg.episode or "") if seg else "",
-            r.dimension,
-            item or "",
-            score,
-            data.band(r.dimension, r.score) if item is None else "",
-            clean_text(r.note) if item is None else "",
-            clean_text(seg.note) if seg else "",
-            r.scheme_version,
-            sources.get((r.dimension, r.video_id, r.coder_id), ""),
-            levels[r.dimension].level_label(r.score) if r.dimension in levels else "",
-            "",  # status: a score
-            saved.replace(tzinfo=None) if saved else None,
-        ]
 
-    def draft_row(source: tuple[ItemDraft, str | None]) -> list[Any]:
-        d, item = source
+def _draft_rows(
+    data: ExportData, coders: dict[int, Coder], videos: dict[int, Video]
+) -> Iterator[list[Any]]:
+    """After every score (no analysis reads them): each draft's note, then its items."""
+    drafts = [d for d in data.drafts if d.video_id in videos and d.coder_id in coders]
+    segments = data.segments_by_id([d.segment_id for d in drafts if d.segment_id is not None])
+    known = {d.key: d for d in data.scheme.dimensions}
+    for d in drafts:
+        dim = known.get(d.dimension)
+        order = [i.key for i in dim.items] if dim else sorted(d.items)
         video, coder = videos[d.video_id], coders[d.coder_id]
         seg = segments.get(d.segment_id) if d.segment_id is not None else None
-        return [
-            clean_text(video.participant_code), clean_text(video.timepoint),
-            clean_text(video.name or ""), data.coder_label(coder),
-            "session" if seg is None else "segment",
-            seconds(seg.start_ms) if seg else None, seconds(seg.end_ms) if seg else None,
-            clock(seg.start_ms) if seg else "", clock(seg.end_ms) if seg else "",
-            *(data.frames.span(seg) if seg else (None, None)),
-            clean_text(seg.episode or "") if seg else "", d.dimension, item or "",
-            None if item is None else d.items[item], "",
-            clean_text(d.note) if item is None else "", clean_text(seg.note) if seg else "",
-            None, "", "", INCOMPLETE, d.saved_at.replace(tzinfo=None) if d.saved_at else None,
-        ]  # fmt: skip
-
-    drafts = [d for d in data.drafts if d.video_id in videos and d.coder_id in coders]
-    made_from: list[tuple[Any, str | None]] = [*_with_items(chosen, data.scheme)]
-    for draft in drafts:  # after every score: no analysis reads them
-        known = {d.key: d for d in data.scheme.dimensions}.get(draft.dimension)
-        order = [i.key for i in known.items] if known else sorted(draft.items)
-        made_from += [(draft, None)] if draft.note else []
-        made_from += [(draft, key) for key in order if key in draft.items]
-
-    def make(source: tuple[Any, str | None]) -> list[Any]:
-        return draft_row(source) if isinstance(source[0], ItemDraft) else row(source)
-
-    sheet.rows = LazyRows(made_from, make)
-    return sheet
+        head = [clean_text(video.participant_code), clean_text(video.timepoint),
+                clean_text(video.name or ""), data.coder_label(coder), *_span(data, seg),
+                d.dimension]  # fmt: skip
+        saved = d.saved_at.replace(tzinfo=None) if d.saved_at else None
+        segment_note = clean_text(seg.note) if seg else ""
+        if d.note:
+            yield [*head, "", None, "", clean_text(d.note), segment_note, None, "", "",
+                   INCOMPLETE, saved]  # fmt: skip
+        for item in (key for key in order if key in d.items):
+            yield [*head, item, d.items[item], "", "", segment_note, None, "", "",
+                   INCOMPLETE, saved]  # fmt: skip

@@ -12,17 +12,13 @@ from eas_coder.exchange.change import MeasureData, change_sheet, measures_sheet
 from eas_coder.exchange.frames import FRAMES_NOTE, missing_notes, video_frames
 from eas_coder.exchange.long_sheet import ratings_sheet
 from eas_coder.exchange.reader import TIMEPOINT_ROW
-from eas_coder.exchange.sheets import (
-    Column,
-    ExportData,
-    ExportOptions,
-    Sheet,
-    segments_sheet,
-    sessions_sheet,
-)
+from eas_coder.exchange.rows_source import StudyRows
+from eas_coder.exchange.sheets import Column, ExportData, ExportOptions, Sheet
+from eas_coder.exchange.wide_sheets import segments_sheet, sessions_sheet
 from eas_coder.scheme_text import scheme_rows
 from eas_coder.stats import ICC_FORMS
 from eas_coder.stats.icc import IccResult
+from eas_coder.store.export_rows import coded_pairs, people_and_videos, row_counts
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
 
@@ -165,6 +161,9 @@ def codebook_sheet(data: ExportData, sheets: list[Sheet]) -> Sheet:
     return book
 
 
+ARCHIVED_ROW = "archived video"  # an About row per archived video in the export
+
+
 def about_sheet(study: Study, data: ExportData, viewer: Viewer | None = None) -> Sheet:
     """Where the data came from (and, for a coder's export, whose view it is)."""
     about = Sheet("About", [Column("item", "What"), Column("value", "Value")])
@@ -182,6 +181,10 @@ def about_sheet(study: Study, data: ExportData, viewer: Viewer | None = None) ->
     # The study's timepoint order, one row each: an import into an empty study sets it.
     about.rows.extend([f"{TIMEPOINT_ROW} {n}", label] for n, label in
                       enumerate(data.timepoint_order, start=1))  # fmt: skip
+    # Archived videos (removed while coded, issue 23) keep their work in every sheet: say which.
+    about.rows.extend([ARCHIVED_ROW, f"{v.label} (video {v.id}, {v.name or 'no file'}), archived "
+                       f"{v.archived_at:%Y-%m-%d %H:%M} UTC; its work is included"]
+                      for v in data.videos if v.archived_at is not None)  # fmt: skip
     if viewer is not None and not viewer.manager:
         about.rows.append(["seen as", viewer.describe()])
     return about
@@ -212,16 +215,14 @@ def build_sheets(
     consensus = {
         (c.video_id, c.dimension): c.score for c in study.consensus.all() if c.segment_id is None
     }
-    snapshot = study.load()
+    # the ratings and segments are not loaded: the sheets stream them while they are written
+    snapshot = people_and_videos(study)
+    coded_pairs_seen = coded_pairs(study)
     if viewer is not None and not viewer.manager:
-        snapshot = replace(
-            snapshot,
-            segments=tuple(viewer.only_visible(snapshot.segments)),
-            ratings=tuple(viewer.only_visible(snapshot.ratings)),
-        )
+        coded_pairs_seen = {(v, c) for v, c in coded_pairs_seen if viewer.sees(v, c)}
         # An agreed score says what the others gave: shown only where all of it may be seen.
         consensus = {key: score for key, score in consensus.items() if viewer.sees_all(key[0])}
-    data = ExportData(snapshot, study.scheme, options, study.ratings.saved_times(), consensus,
+    data = ExportData(snapshot, study.scheme, options, {}, consensus,
                       timepoint_order=tuple(study.timepoints.order()),
                       weighting=str(study.settings.get("scores.segment_weighting")),
                       scheme_versions=tuple(
@@ -231,10 +232,11 @@ def build_sheets(
                       drafts=tuple(d for d in study.item_drafts.all()  # a coder: their own only
                                    if viewer is None or viewer.manager
                                    or (viewer.coder is not None and d.coder_id == viewer.coder.id)),
+                      source=StudyRows(study, viewer), counts=row_counts(study),
                       )  # fmt: skip
     measures = MeasureData.of(study)  # BDI, PSI, ... beside the EAS (issue 22)
     # Frame numbers only for videos with exported segments: a file-less study reads no file.
-    coded = {s.video_id for s in snapshot.segments} & {v.id for v in data.videos}
+    coded = {v for v, _c in coded_pairs_seen} & {v.id for v in data.videos}
     frames = video_frames(study, [v for v in data.videos if v.id in coded], progress=progress)
     data = replace(data, frames=frames)
     sheets = []

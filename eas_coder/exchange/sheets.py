@@ -6,20 +6,22 @@ workbook in a year still knows what ``sensitivity_c1`` was.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
 from eas_coder.exchange.frames import VideoFrames
-from eas_coder.exchange.naming import clean_text, unique_names, variable_name
-from eas_coder.model import Coder, Rating, StudySnapshot, Video
-from eas_coder.scheme import Dimension, Scheme
+from eas_coder.exchange.naming import clean_text
+from eas_coder.exchange.rows_source import StudyRows, snapshot_lines
+from eas_coder.model import Coder, Rating, Segment, StudySnapshot, Video
+from eas_coder.scheme import Scheme
 from eas_coder.session_scores import SessionKey, SessionScore, scored_sessions
+from eas_coder.store.export_rows import RatingLine
 from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.store.timepoints import ordered
-from eas_coder.timecode import clock
 
+CHANGE_CELLS = "change cells"
 Kind = Literal["text", "number", "integer", "seconds", "datetime", "band"]
 
 
@@ -36,25 +38,27 @@ class Column:
 
 @dataclass
 class Sheet:
-    """A named table of rows (a list, or a LazyRows for the big long-format sheet)."""
+    """A named table of rows: a list, or LazyRows made while a writer consumes them."""
 
     name: str
     columns: list[Column]
-    rows: Any = field(default_factory=list)  # Sequence-like: len() and iteration
+    rows: Any = field(default_factory=list)  # iterable (again and again); a list or LazyRows
+
+    def expected_rows(self) -> int:
+        """How many rows the sheet has (LazyRows: about how many, for progress)."""
+        return self.rows.expected if isinstance(self.rows, LazyRows) else len(self.rows)
 
 
 class LazyRows:
-    """Rows made one at a time while a writer consumes them: memory stays flat."""
+    """Rows made one at a time while a writer consumes them, from queries that stream: memory
+    stays flat. Each iteration starts over (reads the study again)."""
 
-    def __init__(self, sources: Sequence[Any], make: Callable[[Any], list[Any]]) -> None:
-        self._sources = sources
+    def __init__(self, make: Callable[[], Iterator[list[Any]]], expected: int = 0) -> None:
         self._make = make
-
-    def __len__(self) -> int:
-        return len(self._sources)
+        self.expected = expected  # about how many rows, for progress only
 
     def __iter__(self) -> Iterator[list[Any]]:
-        return map(self._make, self._sources)
+        return self._make()
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,42 @@ class ExportData:
     # Items typed of derived dimensions not yet complete (store/item_drafts.py), as the
     # viewer may see them (a coder: their own only)
     drafts: tuple[ItemDraft, ...] = ()
+    # Where the ratings and segments stream from (an export: the study, read in chunks); None:
+    # the snapshot's own ratings and segments (the change report holds them already)
+    source: StudyRows | None = None
+    # about how many ratings and segments the source holds (progress only; see expected_rows)
+    counts: tuple[int, int] | None = None
+    # what one pass over the ratings made for a later sheet (CHANGE_CELLS: the Sessions
+    # sheet's pass leaves the Change sheet its per-video values, saving it a pass)
+    memo: dict[str, object] = field(default_factory=dict, compare=False)
+
+    def segments_by_id(self, ids: list[int]) -> dict[int, Segment]:
+        """A few segments by id (those item drafts hang on)."""
+        if self.source is not None:
+            return self.source.segments_by_id(ids)
+        wanted = set(ids)
+        return {s.id: s for s in self.snapshot.segments if s.id in wanted}
+
+    def expected_rows(self) -> tuple[int, int]:
+        """About how many ratings and segments there are (for progress)."""
+        if self.counts is not None:
+            return self.counts
+        return len(self.snapshot.ratings), len(self.snapshot.segments)
+
+    def rating_lines(self, video_order: bool = False) -> Iterator[RatingLine]:
+        """The chosen coders' ratings (as the viewer may see them), one video's together:
+        by video id, or (``video_order``) in the order of ``videos``."""
+        ids = [c.id for c in self.coders]
+        if self.source is not None:
+            return self.source.rating_lines(ids, video_order)
+        return snapshot_lines(self.snapshot, self.saved_at, ids, video_order)
+
+    def segments(self) -> Iterator[Segment]:
+        """The chosen coders' segments (as the viewer may see them), by video and start."""
+        ids = {c.id for c in self.coders}
+        if self.source is not None:
+            return self.source.segments(list(ids))
+        return (s for s in self.snapshot.segments if s.coder_id in ids)
 
     @property
     def coders(self) -> list[Coder]:
@@ -123,15 +163,14 @@ class ExportData:
     def coder_label(self, coder: Coder) -> str:
         return f"C{coder.id}" if self.options.coder_codes else clean_text(coder.name)
 
-    def scored(self, ratings: Sequence[Rating] | None = None) -> dict[SessionKey, SessionScore]:
+    def scored(
+        self, ratings: Sequence[Rating], durations: Mapping[int, float]
+    ) -> dict[SessionKey, SessionScore]:
         """The chosen coders' session scores with their source (session rating, or the
-        segment mean, duration-weighted where the study says so)."""
-        durations = {s.id: float(s.duration_ms) for s in self.snapshot.segments}
+        segment mean, duration-weighted where the study says so); ``durations`` of the
+        ratings' segments, by segment id."""
         return scored_sessions(
-            self.snapshot.ratings if ratings is None else ratings,
-            {c.id for c in self.coders},
-            weighting=self.weighting,
-            durations=durations,
+            ratings, {c.id for c in self.coders}, weighting=self.weighting, durations=durations
         )
 
     def band(self, key: str, score: float | None) -> str:
@@ -146,11 +185,6 @@ def seconds(ms: int | None) -> float | None:
     return None if ms is None else round(ms / 1000, 3)
 
 
-def _mean(values: Sequence[float]) -> float | None:
-    return round(sum(values) / len(values), 6) if values else None
-
-
-_COMPUTED = {"coders' mean", "consensus", "band", "zone label"}
 SOURCE_MEANING = (
     "Where the row's session scores come from: session rating (the coder's own), segment "
     "mean, or segment mean (duration-weighted), as the study's setting "
@@ -160,197 +194,3 @@ VERSION_MEANING = (
     "The study's scheme version(s) the row's scores were given under (see Codebook); "
     "several, separated by '; ', when they differ"
 )
-
-
-def _item_ratings(ratings: Sequence[Rating]) -> list[Rating]:
-    """Each item score as a rating of "dimension/item", so an item's session score follows
-    the dimension's rule: the session rating's, else the mean of the segment ratings'."""
-    return [
-        replace(r, dimension=f"{r.dimension}/{key}", score=value, items=None)
-        for r in ratings
-        if r.items
-        for key, value in r.items.items()
-    ]
-
-
-def _item_columns(data: ExportData, dim: Dimension) -> list[Column]:
-    """Per item of ``dim``: a column per coder, then the coders' mean."""
-    columns: list[Column] = []
-    for item in dim.items:
-        label = f"{dim.label} / {item.label}"
-        columns.extend(
-            Column(
-                f"{dim.key}_{item.key}_{data.coder_label(c)}",
-                f"{label}: item score of {data.coder_label(c)} (session rating's, else the "
-                "mean of the coder's segment ratings')",
-                "number",
-                f"{label} – {data.coder_label(c)}",
-            )
-            for c in data.coders
-        )
-        columns.append(
-            Column(
-                f"{dim.key}_{item.key}_mean",
-                f"{label}: mean of the coders' item scores",
-                "number",
-                f"{label} – coders' mean",
-            )
-        )
-    return columns
-
-
-def sessions_sheet(data: ExportData) -> Sheet:
-    """Wide format for SPSS/R: one row per video, a column per dimension × coder."""
-    coders = data.coders
-    scores = data.scored()
-    items = data.scored(_item_ratings(data.snapshot.ratings))
-    columns = [
-        Column("participant", "De-identified dyad code"),
-        Column("timepoint", "Timepoint label"),
-        Column("video", "Name of the recording"),
-        Column("scheme_version", VERSION_MEANING),
-        Column("session_score_source", SOURCE_MEANING),
-    ]
-    versions: dict[int, set[int]] = {}
-    chosen = {c.id for c in coders}
-    for r in data.snapshot.ratings:
-        if r.coder_id in chosen:
-            versions.setdefault(r.video_id, set()).add(r.scheme_version)
-    per_dim: list[tuple[str, list[Column]]] = []
-    for dim in data.scheme.dimensions:
-        group = [
-            Column(
-                f"{dim.key}_{data.coder_label(c)}",
-                f"{dim.label}: session score of {data.coder_label(c)} (session rating, else "
-                "the mean of the coder's segment scores)",
-                "number",
-                f"{dim.label} – {data.coder_label(c)}",
-                dim.levels,
-            )
-            for c in coders
-        ]
-        group.append(
-            Column(
-                f"{dim.key}_mean",
-                f"{dim.label}: mean of the coders' session scores",
-                "number",
-                f"{dim.label} – coders' mean",
-            )
-        )
-        group.append(
-            Column(
-                f"{dim.key}_consensus",
-                f"{dim.label}: consensus score, if the coders recorded one",
-                "number",
-                f"{dim.label} – consensus",
-            )
-        )
-        group.append(
-            Column(
-                f"{dim.key}_label",
-                f"{dim.label}: zone of the consensus score, else of the mean (empty when the "
-                f"mean falls between zones); zones 1..{len(dim.levels)}: " + ", ".join(dim.levels),
-                "text",
-                f"{dim.label} – zone label",
-            )
-            if dim.ordinal
-            else Column(
-                f"{dim.key}_band",
-                f"{dim.label}: band of the consensus score, else of the mean",
-                "band",
-                f"{dim.label} – band",
-            )
-        )
-        per_dim.append((dim.key, group))
-        columns.extend(group)
-        columns.extend(_item_columns(data, dim))
-    # Computed columns get their names first, so a coder called "Mean" cannot take
-    # sensitivity_mean: coder columns yield (sensitivity_mean_2), never the other way round.
-    wanted = [variable_name(c.name) for c in columns]
-    computed = [i for i, c in enumerate(columns) if c.label.split(" – ")[-1] in _COMPUTED]
-    order = computed + [i for i in range(len(columns)) if i not in set(computed)]
-    settled = unique_names(wanted[i] for i in order)
-    names = [settled[order.index(i)] for i in range(len(columns))]
-    columns = [
-        Column(n, c.meaning, c.kind, c.label or c.meaning, c.levels)
-        for n, c in zip(names, columns, strict=True)
-    ]
-    sheet = Sheet("Sessions", columns)
-    for video in data.videos:
-        row: list[Any] = [
-            clean_text(video.participant_code),
-            clean_text(video.timepoint),
-            clean_text(video.name or ""),
-            "; ".join(str(v) for v in sorted(versions.get(video.id, ()))),
-            "",  # the sources, once the scores are known
-        ]
-        sources: set[str] = set()
-        for key, _group in per_dim:
-            found = [scores.get((key, video.id, c.id)) for c in coders]
-            sources.update(s.source for s in found if s is not None)
-            own = [None if s is None else s.score for s in found]
-            present = [s for s in own if s is not None]
-            mean, agreed = _mean(present), data.consensus.get((video.id, key))
-            row.extend(own)
-            dim = data.scheme.dimension(key)
-            shown = agreed if agreed is not None else mean
-            tag = dim.level_label(shown) if dim.ordinal else data.band(key, shown)
-            row.extend([mean, agreed, tag])
-            for item in dim.items:
-                per_item = [items.get((f"{key}/{item.key}", video.id, c.id)) for c in coders]
-                per_coder = [None if s is None else s.score for s in per_item]
-                row.extend([*per_coder, _mean([s for s in per_coder if s is not None])])
-        row[4] = "; ".join(sorted(sources))
-        sheet.rows.append(row)
-    return sheet
-
-
-def segments_sheet(data: ExportData) -> Sheet:
-    """Every segment with its coder, times, episode and note."""
-    sheet = Sheet(
-        "Segments",
-        [
-            Column("participant", "De-identified dyad code"),
-            Column("timepoint", "Timepoint label"),
-            Column("video", "Name of the recording"),
-            Column("coder", "Coder who marked the segment"),
-            Column("start_s", "Start in seconds", "seconds"),
-            Column("end_s", "End in seconds", "seconds"),
-            Column("start", "Start as hh:mm:ss.fff"),
-            Column("end", "End as hh:mm:ss.fff"),
-            Column(
-                "segment_start_frame",
-                "First frame of the segment (from 0; empty without the video's file)",
-                "integer",
-            ),
-            Column(
-                "segment_end_frame",
-                "Last frame inside the segment (empty without the video's file)",
-                "integer",
-            ),
-            Column("episode", "Episode label"),
-            Column("note", "The coder's note"),
-        ],
-    )
-    coders = {c.id: c for c in data.coders}
-    videos = {v.id: v for v in data.videos}
-    for s in data.snapshot.segments:
-        video, coder = videos.get(s.video_id), coders.get(s.coder_id)
-        if video is None or coder is None:
-            continue
-        sheet.rows.append(
-            [
-                clean_text(video.participant_code),
-                clean_text(video.timepoint),
-                clean_text(video.name or ""),
-                data.coder_label(coder),
-                seconds(s.start_ms),
-                seconds(s.end_ms),
-                clock(s.start_ms),
-                clock(s.end_ms),
-                *data.frames.span(s),
-                clean_text(s.episode or ""),
-                clean_text(s.note),
-            ]
-        )
-    return sheet

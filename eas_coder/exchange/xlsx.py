@@ -45,8 +45,7 @@ def _text_cell(ws: WriteOnlyWorksheet, value: str) -> WriteOnlyCell:
     return cell
 
 
-def _band_rules(ws: WriteOnlyWorksheet, sheet: Sheet, bands: Sequence[str]) -> None:
-    last_row = len(sheet.rows) + 1
+def _band_rules(ws: WriteOnlyWorksheet, sheet: Sheet, bands: Sequence[str], last_row: int) -> None:
     if last_row < 2:
         return  # no data rows to colour
     for index, column in enumerate(sheet.columns, start=1):
@@ -63,27 +62,33 @@ def _band_rules(ws: WriteOnlyWorksheet, sheet: Sheet, bands: Sequence[str]) -> N
 def write_xlsx(
     sheets: Sequence[Sheet], path: Path, bands: Sequence[str] = (), progress: Progress | None = None
 ) -> Path:
-    """Write every sheet; returns the path. ``bands`` are the band labels to colour."""
-    total = sum(len(s.rows) for s in sheets) or 1
+    """Write every sheet; returns the path. ``bands`` are the band labels to colour.
+
+    Rows are written as the sheet makes them (write-only mode keeps none): the filter and
+    the band colours, which name the last row, go to the sheet's end, so they are set once
+    the rows are counted."""
+    total = sum(s.expected_rows() for s in sheets) or 1
     done = 0
     workbook = Workbook(write_only=True)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.name)
         ws.freeze_panes = "A2"
-        last = get_column_letter(max(1, len(sheet.columns)))
-        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
         for index, column in enumerate(sheet.columns, start=1):
             width = max(_WIDTH[column.kind], min(len(column.name) + 2, 40))
             ws.column_dimensions[get_column_letter(index)].width = width
-        _band_rules(ws, sheet, bands)
         ws.append(_header(ws, sheet.columns))
         formats = [_FORMAT.get(c.kind) for c in sheet.columns]
         styled = any(formats)
+        count = 0
         for row in sheet.rows:
             ws.append(_row(ws, row, formats) if styled else _safe(ws, row))
-            done += 1
-            if progress and done % 2000 == 0:
-                progress(done, total)
+            count += 1
+            if progress and (done + count) % 2000 == 0:
+                progress(min(done + count, total), total)
+        done += count
+        last = get_column_letter(max(1, len(sheet.columns)))
+        ws.auto_filter.ref = f"A1:{last}{count + 1}"
+        _band_rules(ws, sheet, bands, count + 1)
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     if progress:

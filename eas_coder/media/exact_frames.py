@@ -5,6 +5,9 @@ the way (they are the frames a coder steps back through). ``prefetch_step`` fill
 of the window around the playhead one frame at a time, so a caller can interleave it with
 new requests and ±1 steps in either direction become cache hits.
 
+Behind the playhead the window holds the whole GOP before the playhead's, as far as memory
+allows (``frame_window``): stepping back never waits for a decode.
+
 Frames are cached as decoded (YUV, ~1.5 bytes per pixel) and converted to RGB on request:
 twice the frames for the same memory, at ~0.4 ms per conversion at 720p (one shared converter).
 """
@@ -24,6 +27,7 @@ from av.video.reformatter import VideoReformatter
 
 from eas_coder.errors import VideoUnreadable
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
+from eas_coder.media.frame_window import Window, cache_window
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024  # 139 frames at 720p, 64 at 1080p
 
@@ -97,6 +101,7 @@ class ExactFrames:
         self._decoder: Iterator[av.Packet[Any]] | None = None  # packets from the last start
         self._ready: deque[av.VideoFrame] = deque()  # decoded, not yet taken
         self._next = -1  # the index the decoder will produce next, -1 when unknown
+        self._started_at: int | None = None  # the keyframe the run was seeked to
         self._trusted_from: int | None = None  # first frame of this start we vouch for
         self._keyframes = frozenset(self.index.keyframes)
         self._last_produced = -1  # the last frame this start put out
@@ -108,6 +113,7 @@ class ExactFrames:
         self._to_rgb = VideoReformatter()
         self._interrupt: Callable[[], bool] | None = None  # set while prefetching
         self._refilling = False  # a refill behind the playhead under way
+        self._backward = False  # the last move went back: keep fewer frames ahead
         # Seek by keyframes' decode timestamps: learnt on the first seek that lands a
         # keyframe late (MPEG-TS/PS compare seeks with decode timestamps).
         self._seek_by_dts = False
@@ -134,10 +140,16 @@ class ExactFrames:
         """True if a frame is decoded and waiting."""
         return index in self._cache
 
+    def cached_count(self) -> int:
+        """How many decoded frames the cache holds (bounded by the memory budget)."""
+        return len(self._cache)
+
     def frame(self, index: int) -> np.ndarray:
         """The frame at ``index`` as an RGB array (height × width × 3, uint8);
         FrameUndecodable when it cannot be decoded."""
         index = self.index.clamp(index)
+        if index != self.center:
+            self._backward = index < self.center
         self.center = index
         found = self._cache.get(index)
         if found is None:
@@ -195,33 +207,44 @@ class ExactFrames:
 
     # -- decoding -------------------------------------------------------------------------
 
+    def window(self) -> Window:
+        """The frames kept around ``center`` (first, last, whether the edge behind slides)."""
+        last = self.index.frame_count - 1 if self.decodable_end is None else self.decodable_end
+        sizes = (self.behind, self.ahead, self._capacity)
+        return cache_window(self.index, self.center, last, sizes, self._backward)
+
     def _next_missing(self) -> int | None:
-        last = self.index.frame_count - 1
-        if self.decodable_end is not None:
-            last = min(last, self.decodable_end)
-        for candidate in range(self.center + 1, min(last, self.center + self.ahead) + 1):
+        low, high, sliding = self.window()
+        for candidate in range(self.center + 1, high + 1):
             if candidate not in self._cache and candidate not in self._unreachable:
                 return candidate
-        # Behind the playhead decoding runs forward, so the lowest gap comes first. Each
-        # refill behind costs a seek, so stepping back through a full window does not refill
-        # one frame per step (a seek each): it waits until half the frames behind are used
-        # up, then refills them in one run (after a jump the whole window fills at once).
+        # Behind, decoding runs forward: the lowest gap first, one run fills it. A GOP edge
+        # moved by a whole GOP: refill now. A sliding (memory-bound) edge moves a frame a
+        # step: wait until half the frames behind are used up, then refill them in one run.
         missing = [
             candidate
-            for candidate in range(max(0, self.center - self.behind), self.center)
+            for candidate in range(low, self.center)
             if candidate not in self._cache and candidate not in self._unreachable
         ]
-        if missing and (self._refilling or self.center - missing[-1] <= self.behind // 2 + 1):
+        half = (self.center - low) // 2 + 1
+        if missing and (not sliding or self._refilling or self.center - missing[-1] <= half):
             self._refilling = True
-            return missing[0]
+            # Finish the run under way first: the sliding edge gains frames under it at
+            # every step, and chasing them would restart the run from its keyframe each time.
+            return next((m for m in missing if self._decoder_reaches(m)), missing[0])
         self._refilling = False
         return None
 
     def _decoder_reaches(self, target: int) -> bool:
         """True if decoding on from where the decoder is gets to ``target`` cheaply."""
-        if self._decoder is None or self._next < 0 or self._next > target:
+        if self._decoder is None:
             return False
-        return self.index.keyframe_at_or_before(target) <= self._next
+        # A run seeked to a keyframe that has not put out a frame yet (a request broke in,
+        # or a threaded decoder's delay): it reaches what a new seek would.
+        at = self._next if self._next >= 0 else self._started_at
+        if at is None or at > target:
+            return False
+        return self.index.keyframe_at_or_before(target) <= at
 
     def _decode_until(self, target: int) -> av.VideoFrame:
         """The frame at ``target`` and nothing else: a start past it means seeking further
@@ -281,6 +304,7 @@ class ExactFrames:
         timestamp = self.index.seek_timestamp(keyframe, self._seek_by_dts)
         self._container.seek(timestamp, stream=self._stream, backward=True, any_frame=False)
         self._restart()
+        self._started_at = keyframe
 
     def _reopen(self) -> None:
         self._container.close()
@@ -288,11 +312,13 @@ class ExactFrames:
         self._stream = self._container.streams.video[0]
         self._stream.thread_type = "AUTO"
         self._restart()
+        self._started_at = 0
 
     def _restart(self) -> None:
         self._decoder = iter(self._container.demux(self._stream))
         self._ready.clear()
         self._next = -1  # unknown until a frame comes out: a seek may land anywhere
+        self._started_at = None
         self._trusted_from = None
         self._last_produced = -1
         self.seeks += 1
@@ -340,6 +366,7 @@ class ExactFrames:
         self._decoder = None
         self._ready.clear()
         self._next = -1
+        self._started_at = None
         if 0 <= self._last_produced < self.index.frame_count - 1:
             # The stream ended short of the index's last frame: frames after this one are
             # lost; another start decodes no further (keep the furthest one seen).
@@ -355,7 +382,7 @@ class ExactFrames:
         return keys[later] if later < len(keys) else self.index.frame_count
 
     def _keep(self, index: int, frame: av.VideoFrame) -> None:
-        low, high = self.center - self.behind, self.center + self.ahead
+        low, high, _sliding = self.window()
         if not low <= index <= high and index != self.center:
             return
         self._cache[index] = frame

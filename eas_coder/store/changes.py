@@ -44,6 +44,9 @@ class ChangeWatcher:
         self._engine: Engine = make_engine(location)
         self._listener: Any = None  # psycopg connection LISTENing (PostgreSQL only)
         self._closed = threading.Event()
+        # True when the last batch was cut at MAX_ENTRIES: older changes were skipped, so
+        # whoever applies changes one by one must read everything again instead.
+        self.missed = False
         self._last_id = self._max_id()
         self._seen = self._ids_above(self._last_id - LATE_WINDOW)  # history is not news
 
@@ -70,7 +73,9 @@ class ChangeWatcher:
             .limit(MAX_ENTRIES)
         )
         with self._engine.connect() as conn:
-            rows = [r for r in conn.execute(query) if r.id not in self._seen]
+            fetched = list(conn.execute(query))
+        rows = [r for r in fetched if r.id not in self._seen]
+        self.missed = len(fetched) == MAX_ENTRIES and bool(rows)
         if not rows:
             return []
         self._last_id = max(self._last_id, rows[0].id)

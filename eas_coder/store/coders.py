@@ -8,8 +8,10 @@ security boundary against someone who can read the study file itself.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eas_coder.errors import Conflict, NotFound, StudyError
@@ -17,11 +19,50 @@ from eas_coder.model import Coder
 from eas_coder.names import name_key, normalise_name
 from eas_coder.store import convert
 from eas_coder.store.manager import MIN_LENGTH, hash_passphrase, passphrase_matches
-from eas_coder.store.tables import CoderRow
+from eas_coder.store.tables import (
+    AssignmentRow,
+    CoderRow,
+    ItemDraftRow,
+    RatingRow,
+    SeenWorkRow,
+    SegmentRow,
+    utcnow,
+)
 from eas_coder.store.unit import NAME_LENGTH, StudyDb
 
 ACTOR_LENGTH = 200  # audit_log.actor (tables.py)
 MANAGER = "lab manager"
+# What a coder did or was given, by the words a refusal uses: any of it keeps a coder from
+# being deleted (retire them instead). A saved video position (video_position) is not work:
+# it goes with the coder (ON DELETE CASCADE).
+_WORK = (
+    ("assignment", AssignmentRow.coder_id),
+    ("segment", SegmentRow.coder_id),
+    ("rating", RatingRow.coder_id),
+    ("unfinished item score", ItemDraftRow.coder_id),
+    ("record of seen work", SeenWorkRow.coder_id),
+)
+
+
+@dataclass(frozen=True)
+class CoderStanding:
+    """A coder as the Coders dialog lists them: retired or not, with or without a
+    passphrase, and how much work they have (a coder with work is never deleted)."""
+
+    coder: Coder
+    retired_at: datetime | None
+    has_passphrase: bool
+    work: dict[str, int]
+
+    @property
+    def has_work(self) -> bool:
+        """True when anything of the coder's is stored (then they can only be retired)."""
+        return any(self.work.values())
+
+    def work_text(self) -> str:
+        """``3 assignments, 12 ratings`` (``no work`` when there is none)."""
+        parts = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in self.work.items() if n]
+        return ", ".join(parts) if parts else "no work"
 
 
 def actor_label(who: str, login: str) -> str:
@@ -74,6 +115,84 @@ class Coders:
         """A coder by id or by name."""
         with self._db.read() as session:
             return convert.coder(_row(session, name_or_id))
+
+    def standings(self) -> list[CoderStanding]:
+        """Every coder (retired ones too), by name, with their work counted: read at once."""
+        with self._db.read() as session:
+            rows = list(session.scalars(select(CoderRow).order_by(CoderRow.name)))
+            counts = {
+                what: dict(session.execute(select(column, func.count()).group_by(column)).all())
+                for what, column in _WORK
+            }
+            return [
+                CoderStanding(
+                    convert.coder(row),
+                    row.retired_at,
+                    row.passphrase_hash is not None,
+                    {what: int(counts[what].get(row.id, 0)) for what, _ in _WORK},
+                )
+                for row in rows
+            ]
+
+    def rename(self, name_or_id: str | int, new_name: str) -> Coder:
+        """Give a coder another name (unique within the study, as ``add`` requires). Their
+        work keeps its coder; older audit entries keep the name they were made under."""
+        cleaned = normalise_name(new_name, "a coder's name", NAME_LENGTH)
+        with self._db.write() as session:
+            row = _row(session, name_or_id)
+            key = name_key(cleaned)
+            for other in session.scalars(select(CoderRow).where(CoderRow.id != row.id)):
+                if name_key(other.name) == key:
+                    raise Conflict(f"a coder called {other.name!r} already exists")
+            if row.name == cleaned:
+                return convert.coder(row)
+            old, row.name = row.name, cleaned
+            self._db.audit(
+                session, "coder.rename", "coder", row.id, {"name": old}, {"name": cleaned}
+            )
+            return convert.coder(row)
+
+    def retire(self, name_or_id: str | int) -> Coder:
+        """Retire a coder (they left the lab): no longer active, everything they did kept,
+        in every export and in reliability. ``unretire`` brings them back."""
+        with self._db.write() as session:
+            row = _row(session, name_or_id)
+            if row.retired_at is not None:
+                raise StudyError(f"{row.name} is retired already")
+            row.active, row.retired_at = False, utcnow()
+            new = {"name": row.name, "retired_at": row.retired_at.isoformat()}
+            self._db.audit(session, "coder.retire", "coder", row.id, {"active": True}, new)
+            return convert.coder(row)
+
+    def unretire(self, name_or_id: str | int) -> Coder:
+        """Make a retired coder active again."""
+        with self._db.write() as session:
+            row = _row(session, name_or_id)
+            if row.retired_at is None and row.active:
+                raise StudyError(f"{row.name} is not retired")
+            when = None if row.retired_at is None else row.retired_at.isoformat()
+            row.active, row.retired_at = True, None
+            old = {"name": row.name, "retired_at": when}
+            self._db.audit(session, "coder.unretire", "coder", row.id, old, {"active": True})
+            return convert.coder(row)
+
+    def delete(self, name_or_id: str | int) -> None:
+        """Delete a coder who has no work at all (added by mistake); a coder with any work
+        is refused, naming it: retire them instead, so that nothing they did is lost."""
+        with self._db.write() as session:
+            row = _row(session, name_or_id)
+            work = {
+                what: int(session.scalar(select(func.count()).where(column == row.id)) or 0)
+                for what, column in _WORK
+            }
+            done = [f"{n} {what}{'s' if n != 1 else ''}" for what, n in work.items() if n]
+            if done:
+                raise Conflict(
+                    f"{row.name} has {', '.join(done)}: a coder with work is never deleted; "
+                    "retire them instead (their work stays in every export)"
+                )
+            self._db.audit(session, "coder.delete", "coder", row.id, {"name": row.name}, None)
+            session.delete(row)
 
     # --- passphrases ----------------------------------------------------------------------
 

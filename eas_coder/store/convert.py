@@ -77,6 +77,7 @@ _VIDEO_COLUMNS = (
     VideoRow.file_size,
     VideoRow.fingerprint,
     VideoRow.name,
+    VideoRow.archived_at,
 )
 
 

@@ -7,6 +7,7 @@ first (read-only for SQLite), and a revision this version does not know is refus
 
 from __future__ import annotations
 
+import ast
 import getpass
 import os
 import random
@@ -17,12 +18,8 @@ from contextlib import suppress
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
@@ -31,6 +28,9 @@ from eas_coder.errors import NotAStudy, PasswordNeeded, SchemaTooNew, StudyError
 from eas_coder.location import Location
 from eas_coder.store import study_files
 
+if TYPE_CHECKING:  # alembic itself is imported only to migrate (it takes ~0.2 s to import)
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = study_files.BUSY_TIMEOUT_MS
 RETRY_BUSY_MS = 1  # SQLite's own wait inside one try of BEGIN IMMEDIATE (_take_write_lock)
@@ -38,18 +38,43 @@ RETRY_BUSY_MS = 1  # SQLite's own wait inside one try of BEGIN IMMEDIATE (_take_
 
 def alembic_config() -> Config:
     """Alembic configuration pointing at the packaged migrations."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
+def _declared_revision(source: str, name: str) -> tuple[str | None, tuple[str, ...]]:
+    """``revision`` and ``down_revision`` as a migration file assigns them (plain literals,
+    as Alembic writes them), read without importing the file or Alembic."""
+    found: dict[str, object] = {}
+    for node in ast.parse(source, name).body:
+        if isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                    found[target.id] = ast.literal_eval(node.value) if node.value else None
+    revision, down = found.get("revision"), found.get("down_revision")
+    downs = (down,) if isinstance(down, str) else tuple(down) if isinstance(down, tuple) else ()
+    return (revision if isinstance(revision, str) else None), downs
+
+
 @lru_cache(maxsize=4)
 def _revisions(directory: Path) -> tuple[str, frozenset[str]]:
-    # Parsed once per migrations folder: opening a study asks several times.
-    script = ScriptDirectory.from_config(alembic_config())
-    head = script.get_current_head()
-    assert head is not None, "no migrations packaged"
-    return head, frozenset(rev.revision for rev in script.walk_revisions())
+    """The head and every revision of the migrations in ``directory``: read from the files
+    themselves, so opening a study at head never imports Alembic (~0.2 s of start-up).
+    ``tests/store/test_revisions.py`` checks this against Alembic's own reading."""
+    revisions: set[str] = set()
+    replaced: set[str] = set()
+    for path in sorted((directory / "versions").glob("*.py")):
+        revision, downs = _declared_revision(path.read_text(encoding="utf-8"), str(path))
+        if revision is not None:
+            revisions.add(revision)
+            replaced.update(downs)
+    heads = revisions - replaced
+    assert len(heads) == 1, f"the packaged migrations have {len(heads)} heads: {sorted(heads)}"
+    return heads.pop(), frozenset(revisions)
 
 
 def head_revision() -> str:
@@ -188,8 +213,9 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
     where = location.display()
     try:
         with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            has_tables = bool(inspect(conn).get_table_names())
+            tables = inspect(conn).get_table_names()
+            current = _current_revision(conn, where) if "alembic_version" in tables else None
+            has_tables = bool(tables)
     except OperationalError as exc:
         raise _password_refusal(exc, location) or StudyError(
             f"{where}: cannot connect ({exc.orig})"
@@ -204,6 +230,8 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
         return
     if current is not None and location.path is not None:
         backup_sqlite(location.path, _backup_name(location.path, current))
+    from alembic import command
+
     config = alembic_config()
     try:
         with engine.begin() as conn:  # one transaction: a failed step leaves the old schema
@@ -213,6 +241,14 @@ def _migrate(engine: Engine, location: Location, create: bool) -> None:
         raise StudyError(
             f"{where}: could not update the study's schema ({exc}); nothing was changed"
         ) from exc
+
+
+def _current_revision(conn: Connection, where: str) -> str | None:
+    """The study's schema revision, as Alembic keeps it (one row in ``alembic_version``)."""
+    rows = [str(row[0]) for row in conn.execute(text("SELECT version_num FROM alembic_version"))]
+    if len(rows) > 1:  # our migrations never branch: a second row is not ours
+        raise NotAStudy(f"{where}: not an EAS Coder study (several schema revisions recorded)")
+    return rows[0] if rows else None
 
 
 def _password_refusal(exc: OperationalError, location: Location) -> PasswordNeeded | None:

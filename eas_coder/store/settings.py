@@ -6,7 +6,11 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from sqlalchemy import select
+
 from eas_coder.errors import StudyError
+from eas_coder.media_roots import root_name_problem
+from eas_coder.name_guess import setting_problem as _name_pattern
 from eas_coder.store.tables import SettingRow
 from eas_coder.store.unit import StudyDb
 
@@ -58,6 +62,12 @@ DEFAULTS: dict[str, Any] = {
     # A session score without a session rating is the mean of the coder's segment scores:
     # "duration" weights each segment by its length (exports and reliability say which).
     "scores.segment_weighting": "none",
+    # Add Videos reads the dyad code and timepoint from file names with this pattern first,
+    # e.g. "{dyad}_{timepoint}", "{timepoint}-{dyad}", "*_{dyad}_{timepoint}" (name_guess.py)
+    "videos.name_pattern": "",
+    # The name of the folder holding a shared study's videos (media_roots.py): paths inside it
+    # are stored relative to it, and each workstation says where it is on its disk. "": none.
+    "media.root_name": "",
 }
 _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "reliability.target_form": _icc_form,
@@ -69,12 +79,29 @@ _CHECKS: dict[str, Callable[[Any], str | None]] = {
     "backups.keep": _whole(1, 100),
     "coding.self_assign": _flag,
     "scores.segment_weighting": _weighting,
+    "videos.name_pattern": _name_pattern,
+    "media.root_name": root_name_problem,
 }
 
 
 def _known(key: str) -> None:
     if key not in DEFAULTS:
         raise StudyError(f"unknown setting {key!r}; known: {', '.join(DEFAULTS)}")
+
+
+# The settings whose value is one of a few words (a form offers them as a list).
+CHOICES: dict[str, tuple[str, ...]] = {
+    "reliability.target_form": _ICC_FORMS,
+    "scores.segment_weighting": ("none", "duration"),
+}
+
+
+def problem(key: str, value: Any) -> str | None:
+    """What is wrong with ``value`` for ``key`` (``must be …, not …``), or None: the check
+    ``Settings.set`` makes, for a form that names the field beside it."""
+    _known(key)
+    wrong = _CHECKS[key](value)
+    return None if wrong is None else f"must be {wrong}, not {value!r}"
 
 
 class Settings:
@@ -89,6 +116,37 @@ class Settings:
         with self._db.read() as session:
             row = session.get(SettingRow, key)
             return DEFAULTS[key] if row is None else json.loads(row.value)
+
+    def all(self) -> dict[str, Any]:
+        """Every setting (stored value, else the default), read at once, in DEFAULTS order."""
+        with self._db.read() as session:
+            stored = {row.key: json.loads(row.value) for row in session.scalars(select(SettingRow))}
+        return {key: stored.get(key, default) for key, default in DEFAULTS.items()}
+
+    def set_many(self, values: dict[str, Any]) -> list[str]:
+        """Store several settings in one transaction, each change audited; all of them or,
+        when one is unknown or refused (StudyError naming it), none. Returns the keys whose
+        value changed (the others are not written)."""
+        for key, value in values.items():
+            wrong = problem(key, value)
+            if wrong:
+                raise StudyError(f"{key} {wrong}")
+        changed: list[str] = []
+        with self._db.write() as session:
+            for key, value in values.items():
+                row = session.get(SettingRow, key)
+                old = DEFAULTS[key] if row is None else json.loads(row.value)
+                if old == value and type(old) is type(value):
+                    continue  # as it is in force already (stored, or the default)
+                if row is None:
+                    session.add(SettingRow(key=key, value=json.dumps(value)))
+                else:
+                    row.value = json.dumps(value)
+                self._db.audit(
+                    session, "setting.set", "study_setting", None, {key: old}, {key: value}
+                )
+                changed.append(key)
+        return changed
 
     def set(self, key: str, value: Any) -> None:
         """Store a value after checking it."""

@@ -37,6 +37,7 @@ from eas_coder.store.database import head_revision, integrity_messages, open_eng
 from eas_coder.store.item_drafts import ItemDrafts
 from eas_coder.store.manager import Manager
 from eas_coder.store.measures import Measures
+from eas_coder.store.positions import Positions
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
 from eas_coder.store.settings import Settings
@@ -71,6 +72,7 @@ class Study:
         self.attachments = Attachments(db, self.videos)
         self.timepoints = Timepoints(db)  # the order of timepoints (issue 22)
         self.measures = Measures(db)  # BDI, PSI, ... beside the EAS
+        self.positions = Positions(db)  # where each coder last was in each video
 
     @property
     def location(self) -> Location:

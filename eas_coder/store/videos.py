@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+import json
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eas_coder import media_roots
 from eas_coder.errors import Conflict, NotFound, StudyError
 from eas_coder.model import Video, VideoInfo
 from eas_coder.names import name_key, normalise_name
-from eas_coder.store import convert
-from eas_coder.store.tables import ParticipantRow, VideoRow
+from eas_coder.store import convert, video_edits
+from eas_coder.store.tables import ParticipantRow, SettingRow, StudyRow, VideoRow
 from eas_coder.store.unit import LABEL_LENGTH, StudyDb, checked_text
+
+MEDIA_ROOT_KEY = "media.root_name"  # the study setting naming its media root ("" for none)
 
 
 class Videos:
@@ -20,24 +24,91 @@ class Videos:
 
     def __init__(self, db: StudyDb) -> None:
         self._db = db
+        self._uid: str | None = None  # the study's identity, read once (it never changes)
+
+    # --- where files are (eas_coder.media_roots decides) -------------------------------------
+
+    def study_uid(self) -> str | None:
+        """The study's identity: a workstation remembers its media root under it."""
+        if self._uid is None:
+            with self._db.read() as session:
+                self._uid = session.scalar(select(StudyRow.uid).where(StudyRow.id == 1))
+        return self._uid
+
+    def media_root_name(self) -> str:
+        """The study's media root name (setting ``media.root_name``; "" when it has none)."""
+        with self._db.read() as session:
+            row = session.get(SettingRow, MEDIA_ROOT_KEY)
+        value = "" if row is None else json.loads(row.value)
+        return value if isinstance(value, str) else ""
+
+    def media_root(self) -> Path | None:
+        """Where the study's media root is on this computer (None: not set here)."""
+        return media_roots.local_root(self.study_uid())
 
     def stored_path(self, path: Path) -> str:
-        """How a path is stored: relative to the study file when inside its folder."""
-        absolute = path.expanduser().resolve()
-        base = self._db.location.base_dir
-        if base is not None and absolute.is_relative_to(base):
-            return PurePosixPath(*absolute.relative_to(base).parts).as_posix()
-        return absolute.as_posix()
+        """How a path is stored: under the media root when the study has one and the file is
+        inside it here, else relative to the study file when inside its folder, else
+        absolute (media_roots.store_form)."""
+        root = self.media_root() if self.media_root_name() else None
+        return media_roots.store_form(path, self._db.location.base_dir, root)
 
     def file_of(self, video: Video) -> Path | None:
         """The absolute path of a video's file (which may not exist), or None."""
         return None if video.path is None else self.absolute(video.path)
 
     def absolute(self, stored: str) -> Path:
-        """A stored path as an absolute one (relative paths are inside the study's folder)."""
-        path = Path(stored)
-        base = self._db.location.base_dir
-        return path if path.is_absolute() or base is None else base / path
+        """A stored path on this computer (media_roots.resolve: the one place it is done)."""
+        root = self.media_root() if media_roots.is_media_relative(stored) else None
+        return media_roots.resolve(stored, self._db.location.base_dir, root)
+
+    def unresolved_reason(self, video: Video) -> str | None:
+        """Why a video's file cannot be looked for on this computer (its media root is not
+        set here), or None."""
+        if video.path is None or not media_roots.is_media_relative(video.path):
+            return None
+        return media_roots.unresolved_reason(video.path, self.media_root())
+
+    def move_to_media_root(self) -> video_edits.MediaRootMove:
+        """Store every path inside this computer's media root relative to it (one audited
+        transaction); refused when the study names no media root or none is set here."""
+        if not self.media_root_name():
+            raise StudyError(
+                "the study has no media root yet: name one first (setting media.root_name)"
+            )
+        root = self.media_root()
+        if root is None:
+            raise StudyError(
+                "this computer has not been told where the media root is: set it first"
+            )
+        return video_edits.move_to_media_root(self._db, root)
+
+    # --- the lab manager's changes ------------------------------------------------------------
+
+    def edit(
+        self,
+        video_id: int,
+        participant: str | None = None,
+        timepoint: str | None = None,
+        name: str | None = None,
+    ) -> Video:
+        """Change a video's dyad, timepoint and/or name (store/video_edits.edit)."""
+        video_edits.edit(self._db, video_id, self._participant_id, participant, timepoint, name)
+        return self.get(video_id)
+
+    def remove(self, video_id: int) -> str:
+        """Delete an uncoded video or archive a coded one: "deleted" or "archived"."""
+        return video_edits.remove(self._db, video_id)
+
+    def restore(self, video_id: int) -> Video:
+        """Bring an archived video back into the coding lists."""
+        video_edits.restore(self._db, video_id)
+        return self.get(video_id)
+
+    def work_on(self, video_id: int) -> dict[str, int]:
+        """The segments, ratings, drafts and consensus scores a video holds, by kind."""
+        with self._db.read() as session:
+            return video_edits.work_on(session, video_id)
 
     def _participant_id(self, session: Session, code: str) -> int:
         code = normalise_name(code, "the participant's dyad code", LABEL_LENGTH)
@@ -189,9 +260,20 @@ class Videos:
         return found
 
     def all(self) -> list[Video]:
-        """All videos, by participant code and timepoint."""
+        """All videos, archived ones too (their work stays in reports and exports), by
+        participant code and timepoint."""
         with self._db.read() as session:
             return convert.load_videos(session)
+
+    def in_use(self) -> list[Video]:
+        """The videos not archived: what the coding lists show and the sample draws from."""
+        with self._db.read() as session:
+            return convert.load_videos(session, VideoRow.archived_at.is_(None))
+
+    def archived(self) -> list[Video]:
+        """The archived videos (removed with work on them), for restoring."""
+        with self._db.read() as session:
+            return convert.load_videos(session, VideoRow.archived_at.is_not(None))
 
     def get(self, video_id: int) -> Video:
         """One video by id."""

@@ -212,10 +212,13 @@ def test_real_clip_steps_back_across_a_keyframe() -> None:
 
 
 def test_prefetch_fills_exactly_the_window(gop_video: Reference) -> None:
+    """Behind: back to the start of the GOP before the playhead's (frame 40 is in the GOP
+    of keyframe 36; the one before starts at 24), at least ``behind``; ahead: ``ahead``."""
     with ExactFrames(gop_video.path, behind=7, ahead=5) as frames:
         frames.frame(40)
         _prefetch_all(frames)
-        assert [i for i in range(FRAMES) if frames.cached(i)] == list(range(33, 46))
+        assert frames.window()[:2] == (24, 45)
+        assert [i for i in range(FRAMES) if frames.cached(i)] == list(range(24, 46))
         # near the end the window is cut at the last frame, and prefetch still finishes
         frames.frame(FRAMES - 2)
         _prefetch_all(frames)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu
+from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu
 
+from eas_coder.gui.coding.save_guard import install_save_guard, settle_saves
 from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.coding.shown_work import coder_tracks, segment_title
@@ -38,6 +39,9 @@ class CodingController(QObject):
         self.target: int | None = None  # segment id, SESSION, or None (nothing to rate)
         self.mark_in: int | None = None
         session.changed.connect(self._on_changed)
+        session.saveStateChanged.connect(self._on_save_state)
+        session.saving.connect(self._on_saving)
+        install_save_guard(window, session)  # closing waits for the saves, asks if one failed
         segments.segmentSelected.connect(self._on_segment_selected)
         segments.jumpRequested.connect(player.player.seek_ms)
         segments.episodeEdited.connect(self._on_episode_edited)
@@ -131,7 +135,7 @@ class CodingController(QObject):
         ids = {s.id for s in mine}
         if focus is not None and focus in ids:
             self._retarget(focus)
-        elif self.target not in ids and self.target != SESSION:
+        elif self.target not in ids and self.target != SESSION and not self._adding():
             self.target = None
         if self.target not in (None, SESSION):
             self.segments.select_segment(self.target)
@@ -160,10 +164,37 @@ class CodingController(QObject):
         if segment_id is None:
             title = "Whole session"
             derived = dict(session.session_means())
+        elif self._adding():
+            title = "New segment (saving…)"
         else:
             found = next((s for s in session.my_segments() if s.id == segment_id), None)
             title = segment_title(session, found) if found else "Segment"
         self.rating.set_target(title, scores, notes, derived, locked=session.is_locked())
+        for key, state in session.save_states(session.key_of(segment_id)).items():
+            self.rating.set_save_state(key, state)
+
+    def _adding(self) -> bool:
+        """True while the target is a segment just marked whose save is still queued."""
+        return self.target not in (None, SESSION) and self.session.is_adding(self.target)
+
+    def _on_save_state(self, key: str, segment_key: object, state: str) -> None:
+        if self.target is None or not self.session.can_code():
+            return
+        here = self.session.key_of(None if self.target == SESSION else self.target)
+        if segment_key == here:
+            self.rating.set_save_state(key, state)
+
+    def _on_saving(self, what: str) -> None:
+        label = self.window.findChild(QLabel, "saveState")
+        if label is not None:
+            label.setText(f"Saving… {what}")
+
+    def _added(self, key: int | None) -> None:
+        """Rate a segment just marked at once, before its save is done (its key follows it)."""
+        if key is not None:
+            self._retarget(key)
+            self.segments.select_segment(None)
+            self._show_target()
 
     def _retarget(self, target: int | None) -> None:
         """Rate ``target`` from now on. A note still being typed belongs to the target it was
@@ -175,8 +206,14 @@ class CodingController(QObject):
 
     # -- handlers ---------------------------------------------------------------------------
 
+    def settle_saves(self) -> None:
+        """Wait for the queued saves, asking about failed ones (before the study goes)."""
+        settle_saves(self.window, self.session, can_stay=False)
+
     @Slot(str, object)
     def _on_changed(self, what: str, focus: object) -> None:
+        if isinstance(focus, int) and self._adding() and self.session.key_of(focus) != self.target:
+            focus = None  # another new segment was marked since: it keeps the keyboard
         if what in ("coder",) or (what == "segments" and focus is None and self.target != SESSION):
             self.target = None if what == "coder" else self.target
         self.refresh(focus if isinstance(focus, int) else None)
@@ -209,7 +246,7 @@ class CodingController(QObject):
             self.session.update_segment(found, start_ms=start_ms, end_ms=end_ms)
 
     def _on_drawn(self, start_ms: int, end_ms: int) -> None:
-        self.session.add_segment(start_ms, end_ms)
+        self._added(self.session.add_segment(start_ms, end_ms))
         self.focus_rating()
 
     def _on_split(self, segment_id: int) -> None:
@@ -261,7 +298,7 @@ class CodingController(QObject):
             self._status("The Out mark must come after the In mark")
             return
         self.mark_in = None
-        self.session.add_segment(start, end)
+        self._added(self.session.add_segment(start, end))
         self.focus_rating()
 
     def _on_from_selection(self) -> None:
@@ -269,7 +306,7 @@ class CodingController(QObject):
         if selection is None or selection[1] <= selection[0]:
             self._status("Select a range first: Shift+drag on the timeline")
             return
-        self.session.add_segment(*selection)
+        self._added(self.session.add_segment(*selection))
 
     def _move_edge(self, start: bool) -> None:
         current = self.segments.current_segment()
@@ -322,7 +359,8 @@ class CodingController(QObject):
         the table, committed as the keyboard leaves it), then say what is missing or ask."""
         self.rating.commit_notes()
         self.focus_player()
-        ask_to_submit(self.window, self.session, self._status)
+        window, session = self.window, self.session  # missing: read once every save is done
+        session.after_saves(lambda: ask_to_submit(window, session, self._status))
 
     def reopen(self) -> None:
         """Lab manager: unlock a coder's submitted video."""

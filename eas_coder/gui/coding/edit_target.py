@@ -4,9 +4,11 @@ so the session can own its commands without an import cycle."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
+
+from PySide6.QtGui import QUndoCommand
 
 from eas_coder.model import Rating, Segment
 from eas_coder.store.item_drafts import ItemDraft, Versions
@@ -39,6 +41,27 @@ class SavedSegment:
     segment: Segment
     ratings: tuple[Rating, ...]
     drafts: tuple[ItemDraft, ...] = ()
+
+
+@dataclass(frozen=True)
+class Known:
+    """A version (rating: int; derived items: (rating, draft)) and where it comes from."""
+
+    value: Any
+    tag: float  # queue position: n = written by save n; n + 0.5 = read after save n ended
+    ours: bool = False  # written by this window
+
+
+@dataclass(frozen=True)
+class Unsaved:
+    """What a person typed that could not be saved, with the version it was to replace."""
+
+    video_id: int
+    coder_id: int
+    dimension: str
+    segment_key: int | None
+    state: ScoreState | ItemsState | None
+    expected: Any
 
 
 def state_of(rating: Rating) -> ScoreState:
@@ -85,7 +108,7 @@ class EditTarget(Protocol):
         """The coder's unfinished items of one derived dimension of one target."""
         ...
 
-    def items_seen(self, dimension: str, segment_id: int | None) -> Versions:
+    def items_known(self, dimension: str, segment_id: int | None) -> Known:
         """(rating version, draft version) of a derived dimension as last shown or saved."""
         ...
 
@@ -93,12 +116,54 @@ class EditTarget(Protocol):
         """Record the (rating, draft) versions of a derived dimension now on screen."""
         ...
 
-    def seen_version(self, dimension: str, segment_id: int | None) -> int:
-        """The version of the rating last shown for this target (0: none)."""
+    def known_version(self, dimension: str, segment_id: int | None) -> Known:
+        """The version of the rating last shown or saved for this target (0: none)."""
         ...
 
-    def written_version(self, dimension: str, segment_id: int | None, default: int) -> int:
-        """The version this window's last save of a rating produced, else ``default``."""
+    def expected_version(
+        self, dimension: str, segment_id: int | None, seen: Known, kind: str = "rating"
+    ) -> Any:
+        """On the save thread: the version a save sends (this window's own later write, or
+        ``seen``)."""
+        ...
+
+    def save(
+        self,
+        command: QUndoCommand,
+        action: Callable[[], None],
+        rows: tuple[str, int | None] | None,
+        finished: Callable[[Exception | None], None],
+        expect: tuple[str, int | None, Any] | None = None,
+    ) -> None:
+        """Queue a command's write on the save thread."""
+        ...
+
+    def drop_failed(self, command: QUndoCommand, undone: bool) -> None:
+        """Take a command whose save was refused off the undo stack."""
+        ...
+
+    def new_segment_key(self) -> int:
+        """A key for a segment being added."""
+        ...
+
+    def segment_added(self, key: int) -> None:
+        """The segment of ``key`` is saved (or refused)."""
+        ...
+
+    def rating_state(self, dimension: str, segment_id: int | None) -> ScoreState | None:
+        """A rating's value as it will be once the queued saves are done."""
+        ...
+
+    def pending_state(self, dimension: str, segment_key: int | None) -> tuple[bool, Any]:
+        """(True, state) when a queued save will set this target's state."""
+        ...
+
+    def keep_unsaved(self, entry: Any) -> None:
+        """Keep on screen a value that could not be saved."""
+        ...
+
+    def saved_now(self, video_id: int, coder_id: int, dim: str, key: int | None) -> None:
+        """A value kept unsaved is saved now."""
         ...
 
     def wrote(self, dimension: str, segment_id: int | None, version: int) -> None:
@@ -107,10 +172,6 @@ class EditTarget(Protocol):
 
     def touched(self, what: str, focus: int | None = None) -> None:
         """A command changed the study."""
-        ...
-
-    def report_saved(self, what: str) -> None:
-        """Tell the status bar what was saved."""
         ...
 
     def report_failure(self, message: str) -> None:

@@ -1,8 +1,9 @@
 """What a typed score, note or item score changes, as one undo step (or a refusal).
 
-Each function compares what the coder typed with the rating stored and returns the
-``RatingCommand`` that saves the difference, or None when nothing changes or the edit is
-refused (a note or an item score before the score itself: the refusal is reported).
+Each function compares what the coder typed with the rating stored (as it will be once the
+saves already queued are done: a note typed right after its score finds the score) and
+returns the ``RatingCommand`` that saves the difference, or None when nothing changes or the
+edit is refused (a note or an item score before the score itself: the refusal is reported).
 A dimension derived from its items has no score to type first: each item (and its note) is
 an ``ItemsCommand`` that keeps the items typed so far as the coder's draft.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from eas_coder.gui.coding.edit_target import EditTarget, ItemsState, ScoreState, state_of
+from eas_coder.gui.coding.edit_target import EditTarget, ItemsState, ScoreState
 from eas_coder.gui.coding.item_commands import ItemsCommand
 from eas_coder.gui.coding.undo_commands import RatingCommand
 
@@ -20,8 +21,7 @@ def score_step(
     target: EditTarget, dimension: str, score: float | None, segment_id: int | None
 ) -> RatingCommand | None:
     """Rate (or clear) one dimension of a segment or the whole session."""
-    old = target.find_rating(dimension, segment_id)
-    old_state = None if old is None else state_of(old)
+    old_state = target.rating_state(dimension, segment_id)
     new_state: ScoreState | None = None
     if score is not None:  # a new score keeps the rating's note and item scores
         new_state = replace(old_state or ScoreState(0.0), score=float(score))
@@ -29,10 +29,7 @@ def score_step(
         return None
     label = target.study.scheme.dimension(dimension).label
     text = f"Clear {label}" if new_state is None else f"{label} {score:g}"
-    seen = target.seen_version(dimension, segment_id)
-    return RatingCommand(
-        target, dimension, target.key_of(segment_id), old_state, new_state, text, seen
-    )
+    return RatingCommand(target, dimension, target.key_of(segment_id), old_state, new_state, text)
 
 
 def note_step(
@@ -41,7 +38,7 @@ def note_step(
     """Write why a score was given (needs the score first, or an item of a derived one)."""
     if target.study.scheme.dimension(dimension).derive is not None:
         return _derived_step(target, dimension, None, None, segment_id, note)
-    old = target.find_rating(dimension, segment_id)
+    old = target.rating_state(dimension, segment_id)
     if old is None:
         if note.strip():
             target.report_failure("give the score first, then the note")
@@ -50,9 +47,8 @@ def note_step(
         return None
     label = target.study.scheme.dimension(dimension).label
     return RatingCommand(
-        target, dimension, target.key_of(segment_id), state_of(old),
-        replace(state_of(old), note=note.strip()), f"Note on {label}",
-        target.seen_version(dimension, segment_id),
+        target, dimension, target.key_of(segment_id), old,
+        replace(old, note=note.strip()), f"Note on {label}",
     )  # fmt: skip
 
 
@@ -65,7 +61,7 @@ def item_step(
     if dim.derive is not None:
         return _derived_step(target, dimension, item, score, segment_id)
     label = f"{dim.label} / {dim.item(item).label}"
-    old = target.find_rating(dimension, segment_id)
+    old = target.rating_state(dimension, segment_id)
     if old is None:
         if score is not None:
             target.report_failure(f"give the {dim.label} score first, then its items")
@@ -80,14 +76,17 @@ def item_step(
         return None
     text = f"Clear {label}" if score is None else f"{label} {score:g}"
     return RatingCommand(
-        target, dimension, target.key_of(segment_id), state_of(old),
-        replace(state_of(old), items=items), text,
-        target.seen_version(dimension, segment_id), part=item,
+        target, dimension, target.key_of(segment_id), old, replace(old, items=items), text,
+        part=item,
     )  # fmt: skip
 
 
 def items_state(target: EditTarget, dimension: str, segment_id: int | None) -> ItemsState:
-    """What a derived dimension of a target holds now: its rating's items, else its draft's."""
+    """What a derived dimension of a target holds now (or once the queued saves are done):
+    its rating's items, else its draft's."""
+    waiting, state = target.pending_state(dimension, target.key_of(segment_id))
+    if waiting and isinstance(state, ItemsState):
+        return state
     rating = target.find_rating(dimension, segment_id)
     if rating is not None:
         return ItemsState(dict(rating.items or {}), rating.note)

@@ -117,6 +117,8 @@ def open_in_player(panel: PlayerPanel, study: Study, video: Video, status: QStat
         panel.show_unavailable(
             f"{name} has no video file in this study (its ratings came from a sheet)."
         )
+    elif (unset := study.videos.unresolved_reason(video)) is not None:
+        panel.show_unavailable(f"The video file of {name} cannot be found here: {unset}.")
     elif not path.is_file():
         panel.show_unavailable(
             f"The video file of {name} is not where the study says:\n{path}\n\n"

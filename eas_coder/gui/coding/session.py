@@ -1,15 +1,17 @@
 """Who is coding which video, and every edit they make, as undoable saved commands.
 
 The session is the window's one door to the study for coding: widgets ask it what to show
-(blind coding applied) and tell it what the coder did; it writes through the Study at once
-and announces what changed. A coder codes only videos assigned to them: opening another one
-asks whether to take it, where the study allows that (``unassigned.py``). The session owns
-its undo commands (``undo_commands.py``, built for ratings by ``rating_edits.py``); they see
-it only through the ``EditTarget`` protocol, so none of them imports this module.
+(blind coding applied) and tell it what the coder did; each edit's write is queued at once on
+its save thread (``session_saves.py``), and what changed is announced when it is saved. A
+coder codes only videos assigned to them: opening another one asks whether to take it, where
+the study allows that (``unassigned.py``). The session owns its undo commands
+(``undo_commands.py``, built for ratings by ``rating_edits.py``); they see it only through
+the ``EditTarget`` protocol, so none of them imports this module.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -27,6 +29,7 @@ from eas_coder.errors import StudyError
 from eas_coder.gui.coding.edit_target import SavedSegment
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
 from eas_coder.gui.coding.session_drafts import SessionDrafts
+from eas_coder.gui.coding.session_saves import SessionSaves
 from eas_coder.gui.coding.unassigned import UnassignedVideo
 from eas_coder.gui.coding.undo_commands import (
     AddSegmentCommand,
@@ -35,17 +38,20 @@ from eas_coder.gui.coding.undo_commands import (
     SplitSegmentCommand,
     UpdateSegmentCommand,
 )
-from eas_coder.model import Coder, Rating, Segment, Video
-from eas_coder.store.item_drafts import Versions
+from eas_coder.model import Assignment, Coder, Rating, Segment, Video
 from eas_coder.store.study import Study
 
+ASSIGNMENTS_FRESH_S = 0.5
 
-class CodingSession(QObject, SessionDrafts):
+
+class CodingSession(QObject, SessionSaves, SessionDrafts):
     """The coder (or lab manager), the video on screen, and the undo stack of their edits."""
 
     changed = Signal(str, object)  # "segments" | "ratings" | "status" | "coder", focus id or None
     saved = Signal(str)  # what was saved, for the status bar
     failed = Signal(str)  # why a change was refused
+    saveStateChanged = Signal(str, object, str)  # panel key, segment key, "saving…" / …
+    saving = Signal(str)  # what is being saved, for the status bar
 
     def __init__(self, study: Study, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,13 +61,9 @@ class CodingSession(QObject, SessionDrafts):
         self.video: Video | None = None
         self.undo_stack = QUndoStack(self)
         self._ids: dict[int, int] = {}  # segment key -> current id
-        # (dimension, segment id) -> version of the rating last shown (0: none was shown);
-        # an edit sends it along, so a score changed elsewhere meanwhile is never overwritten
-        self._seen: dict[tuple[str, int | None], int] = {}
-        # (dimension, segment id) -> version this window's own last save produced
-        self._written: dict[tuple[str, int | None], int] = {}
-        # (dimension, segment id) -> (rating, item draft) versions of a derived dimension
-        self._items_seen: dict[tuple[str, int | None], Versions] = {}
+        self._init_saves()  # the save queue, and the rating versions shown and written
+        self._assignments: dict[int, tuple[float, list[Assignment]]] = {}
+        self.changed.connect(self._on_own_change)
         self.unassigned = UnassignedVideo(self, self)
 
     # -- who and what ---------------------------------------------------------------------
@@ -69,13 +71,12 @@ class CodingSession(QObject, SessionDrafts):
     def sign_in(self, coder: Coder | None, manager: bool) -> None:
         """Start coding as ``coder``, or as the lab manager (``coder`` None); the audit log
         names them from now on (passphrases are checked before, by the sign-in dialog)."""
+        self.flush_saves()  # the last coder's saves go out under their name
         self.coder, self.manager = coder, manager
         self.study.coders.act_as(coder, manager)
         self.unassigned.dismiss()
         self.undo_stack.clear()
-        self._seen.clear()
-        self._written.clear()
-        self._items_seen.clear()
+        self._forget_shown()
         self.changed.emit("coder", None)
 
     def who(self) -> str:
@@ -86,12 +87,11 @@ class CodingSession(QObject, SessionDrafts):
 
     def show_video(self, video: Video | None) -> None:
         """The video on screen; a coder gets their copy of its shared template."""
+        self.flush_saves()  # the last video's saves are done before it goes
         self.video = video
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
-        self._seen.clear()
-        self._written.clear()
-        self._items_seen.clear()
+        self._forget_shown()
         self.unassigned.dismiss()
         if video is not None and self.coder is not None:
             if not self.is_assigned():
@@ -113,7 +113,21 @@ class CodingSession(QObject, SessionDrafts):
         if self.video is None or self.coder is None:
             return False
         coder_id = self.coder.id
-        return any(a.coder_id == coder_id for a in self.study.assignments.of_video(self.video.id))
+        return any(a.coder_id == coder_id for a in self.assignments_of(self.video.id))
+
+    def assignments_of(self, video_id: int) -> list[Assignment]:
+        """A video's assignments, read at most every ``ASSIGNMENTS_FRESH_S`` (each key press
+        and each save done asks several times; live refresh shows others' changes anyway)."""
+        now = time.monotonic()
+        cached = self._assignments.get(video_id)
+        if cached is None or now - cached[0] > ASSIGNMENTS_FRESH_S:
+            cached = (now, self.study.assignments.of_video(video_id))
+            self._assignments = {video_id: cached}
+        return cached[1]
+
+    def _on_own_change(self, what: str, _focus: object) -> None:
+        if what in ("status", "coder", "segments"):  # (a submit, an assignment, a switch)
+            self._assignments.clear()
 
     def can_code(self) -> bool:
         """True when a coder (not the manager) has a video assigned to them open."""
@@ -144,7 +158,7 @@ class CodingSession(QObject, SessionDrafts):
         if self.video is None:
             return {}
         visible = visible_coders(
-            self.study.assignments.of_video(self.video.id),
+            self.assignments_of(self.video.id),
             self.video.id,
             self.coder.id if self.coder else None,
             self.manager,
@@ -193,7 +207,7 @@ class CodingSession(QObject, SessionDrafts):
             return False
         return any(
             a.coder_id == self.coder.id and a.status == "done"
-            for a in self.study.assignments.of_video(video_id)
+            for a in self.assignments_of(video_id)
         )
 
     def is_locked(self) -> bool:
@@ -207,28 +221,7 @@ class CodingSession(QObject, SessionDrafts):
                 return rating
         return None
 
-    def seen_version(self, dimension: str, segment_id: int | None) -> int:
-        """The version of the rating last shown for this target (0: none); else the stored one."""
-        seen = self._seen.get((dimension, segment_id))
-        if seen is not None:
-            return seen
-        found = self.find_rating(dimension, segment_id)
-        return 0 if found is None else found.version
-
-    def saw(self, dimension: str, segment_id: int | None, version: int) -> None:
-        """Record the version of a rating now on screen (0: no rating)."""
-        self._seen[(dimension, segment_id)] = version
-
-    def wrote(self, dimension: str, segment_id: int | None, version: int) -> None:
-        """Record the version a save (or undo) from this window produced (0: cleared)."""
-        self._written[(dimension, segment_id)] = version
-        self.saw(dimension, segment_id, version)
-
-    def written_version(self, dimension: str, segment_id: int | None, default: int) -> int:
-        """The version this window's last save of a rating produced, else ``default``."""
-        return self._written.get((dimension, segment_id), default)
-
-    # -- edits (each one undoable and saved at once) -----------------------------------------
+    # -- edits (each one undoable and queued for saving at once) ------------------------------
 
     def set_score(self, dimension: str, score: float | None, segment_id: int | None) -> None:
         """Rate (or clear) one dimension of a segment or the whole session."""
@@ -244,9 +237,10 @@ class CodingSession(QObject, SessionDrafts):
         """Score (or clear) one item of a dimension (the dimension's score comes first)."""
         self._push(item_step(self, dimension, item, score, segment_id))
 
-    def add_segment(self, start_ms: int, end_ms: int, episode: str | None = None) -> None:
-        """Mark a segment."""
-        self._push(AddSegmentCommand(self, start_ms, end_ms, episode))
+    def add_segment(self, start_ms: int, end_ms: int, episode: str | None = None) -> int | None:
+        """Mark a segment; returns its key (scores typed for it before it is saved follow it)."""
+        command = AddSegmentCommand(self, start_ms, end_ms, episode)
+        return command.key if self._push(command) else None
 
     def update_segment(self, segment: Segment, **changes: object) -> None:
         """Change a segment's span, episode or note."""
@@ -275,6 +269,7 @@ class CodingSession(QObject, SessionDrafts):
     def submit(self) -> list[str]:
         """Submit the open video; returns what is missing instead when incomplete."""
         video_id, coder_id = self.require_coding()
+        self.flush_saves()
         missing = self.missing()
         if missing:
             return missing
@@ -302,25 +297,26 @@ class CodingSession(QObject, SessionDrafts):
 
     # -- used by the commands -----------------------------------------------------------------
 
-    def _push(self, command: QUndoCommand | None) -> None:
+    def _push(self, command: QUndoCommand | None) -> bool:
         if command is None:  # nothing changed, or refused (and said why)
-            return
+            return False
         if self.coder is None or self.video is None:
             self.report_failure("sign in as a coder to code")
-            return
+            return False
         if not self.is_assigned():
             self.report_failure("this video is not assigned to you; the lab manager assigns videos")
-            return
+            return False
         if self.is_locked():
             self.report_failure("this video is submitted; the lab manager can reopen it")
-            return
+            return False
         self.undo_stack.push(command)
+        return True
 
     def key_of(self, segment_id: int | None) -> int | None:
         """The stable key of a segment id (its first id)."""
         if segment_id is None:
             return None
-        for key, current in self._ids.items():
+        for key, current in tuple(self._ids.items()):  # (the save thread adds to it)
             if current == segment_id:
                 return key
         return segment_id
@@ -329,7 +325,10 @@ class CodingSession(QObject, SessionDrafts):
         """The current id of a segment key."""
         if key is None:
             return None
-        return self._ids.get(key, key)
+        found = self._ids.get(key, key)
+        if found < 0:  # a new segment whose own save was refused
+            raise StudyError("the new segment was not saved, so neither was this")
+        return found
 
     def remember(self, key: int | None, segment_id: int) -> int:
         """Record that ``key`` now has ``segment_id`` (new key when None)."""
@@ -360,10 +359,6 @@ class CodingSession(QObject, SessionDrafts):
                 d.video_id, d.coder_id, d.dimension, d.items, added.id, note=d.note
             )
 
-    def touched(self, what: str, focus: int | None = None) -> None:
-        """A command changed the study."""
-        self.changed.emit(what, focus)
-
     def report_saved(self, what: str) -> None:
         self.saved.emit(what)
 
@@ -374,6 +369,7 @@ class CodingSession(QObject, SessionDrafts):
         """The coder's scores (item scores as "dimension/item") and notes of one target."""
         scores: dict[str, float] = {}
         notes: dict[str, str] = {}
+        self.reading(True)
         for key in self.study.scheme.keys:
             self.saw(key, segment_id, 0)
         for r in self.my_ratings():
@@ -382,6 +378,8 @@ class CodingSession(QObject, SessionDrafts):
                 scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
                 self.saw(r.dimension, segment_id, r.version)
         self.add_drafts(segment_id, scores, notes)  # items of derived dimensions not complete
+        self.reading(False)
+        self.add_waiting(self.key_of(segment_id), scores, notes)  # queued, or not saved
         return scores, notes
 
     def session_means(self) -> Mapping[str, float]:

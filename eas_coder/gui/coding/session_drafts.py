@@ -4,6 +4,7 @@ coder's own drafts are read (blind coding: a draft is shown to nobody else)."""
 
 from __future__ import annotations
 
+from eas_coder.gui.coding.edit_target import Known
 from eas_coder.model import Coder, Rating, Video
 from eas_coder.store.item_drafts import ItemDraft, Versions
 from eas_coder.store.study import Study
@@ -16,12 +17,20 @@ class SessionDrafts:
     study: Study
     coder: Coder | None
     video: Video | None
-    _items_seen: dict[tuple[str, int | None], Versions]
 
     def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
         raise NotImplementedError  # the session's
 
     def seen_version(self, dimension: str, segment_id: int | None) -> int:
+        raise NotImplementedError  # the session's
+
+    def known_items(self, dimension: str, segment_id: int | None) -> Known | None:
+        raise NotImplementedError  # the session's
+
+    def saw_items(self, dimension: str, segment_id: int | None, versions: Versions) -> None:
+        raise NotImplementedError  # the session's
+
+    def _tag(self, ours: bool) -> float:
         raise NotImplementedError  # the session's
 
     def my_drafts(self) -> list[ItemDraft]:
@@ -37,17 +46,14 @@ class SessionDrafts:
                 return draft
         return None
 
-    def items_seen(self, dimension: str, segment_id: int | None) -> Versions:
+    def items_known(self, dimension: str, segment_id: int | None) -> Known:
         """(rating version, draft version) of a derived dimension as last shown or saved."""
-        seen = self._items_seen.get((dimension, segment_id))
-        if seen is not None:
-            return seen
+        known = self.known_items(dimension, segment_id)
+        if known is not None:
+            return known
         draft = self.find_draft(dimension, segment_id)
-        return (self.seen_version(dimension, segment_id), draft.version if draft else 0)
-
-    def saw_items(self, dimension: str, segment_id: int | None, versions: Versions) -> None:
-        """Record the (rating, draft) versions of a derived dimension now on screen."""
-        self._items_seen[(dimension, segment_id)] = versions
+        versions = (self.seen_version(dimension, segment_id), draft.version if draft else 0)
+        return Known(versions, self._tag(False))
 
     def add_drafts(
         self, segment_id: int | None, scores: dict[str, float], notes: dict[str, str]

@@ -1,4 +1,5 @@
-"""Undoable edits of segments and ratings: each redo and undo is one saved transaction.
+"""Undoable edits of segments and ratings: each redo and undo is one saved transaction,
+queued on the session's save thread (``save_queue.py``) so a key press never waits for it.
 
 Commands name segments by a stable key (the id the segment first had). Deleting and
 restoring a segment gives it a new database id; the session maps keys to current ids so
@@ -9,41 +10,44 @@ older commands on the stack still find their segment. Commands see the session o
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 
 from PySide6.QtGui import QUndoCommand
 
-from eas_coder.errors import EasCoderError
-from eas_coder.gui.coding.edit_target import EditTarget, ScoreState
+from eas_coder.errors import StaleEdit, StudyError
+from eas_coder.gui.coding.edit_target import EditTarget, Known, ScoreState, Unsaved
 from eas_coder.model import Segment
 
 
 class StudyCommand(QUndoCommand):
-    """Runs ``_redo``/``_undo`` against the study; a failure reports and drops the command."""
+    """Queues ``_redo``/``_undo`` (run on the save thread) against the study; a refused save
+    is reported (by the session) and drops the command from the undo stack."""
 
     shows = "segments"  # what the window re-reads after a failure
 
     def __init__(self, session: EditTarget, text: str) -> None:
         super().__init__(text)
         self.session = session
+        self.merged_into: StudyCommand | None = None  # the command this one was merged into
 
     def redo(self) -> None:
-        self._run(self._redo)
+        if not self.isObsolete():  # (obsolete: refused; the stack is only dropping it)
+            self._queue(self._redo, undone=False)
 
     def undo(self) -> None:
-        self._run(self._undo)
+        if not self.isObsolete():
+            self._queue(self._undo, undone=True)
 
-    def _run(self, action: object) -> None:
-        try:
-            action()  # type: ignore[operator]
-        except EasCoderError as exc:
-            # Not saved (changed elsewhere, file locked, ...): show what is stored now, not
-            # what was typed, so the screen never claims a score the study does not hold.
-            self.setObsolete(True)
+    def _queue(self, action: Callable[[], None], undone: bool) -> None:
+        self.session.save(self, action, None, lambda error: self._finished(error, undone))
+
+    def _finished(self, error: Exception | None, undone: bool) -> None:
+        """On the GUI thread once saved or refused. Refused (changed elsewhere, file locked,
+        ...): the window shows what is stored now, and the command leaves the stack."""
+        if error is not None:
+            self.session.drop_failed(self, undone)
             self.session.touched(self.shows)
-            self.session.report_failure(str(exc))
-        else:
-            self.session.report_saved(self.text())
 
     def _redo(self) -> None:
         raise NotImplementedError
@@ -57,10 +61,11 @@ class RatingCommand(StudyCommand):
 
     Typing ``5`` then ``.5`` within a moment saves twice but is one undo step.
 
-    Every save sends the rating's version as this window last knew it (``seen`` on the first
-    redo; later, the version this window's own last save of the rating produced, as several
-    commands of one stack may edit one rating: a score, its items, its note), so a score
-    changed elsewhere meanwhile is refused with StaleEdit instead of overwritten.
+    Every save sends the rating's version as this window knew it when the save was queued
+    (or the version a save of this window queued before it produced, as several commands of
+    one stack may edit one rating: a score, its items, its note), so a score changed
+    elsewhere meanwhile is refused with StaleEdit instead of overwritten. A save refused for
+    another reason (file locked, disk full) keeps the value typed on screen, "not saved".
     """
 
     MERGE_ID = 1
@@ -75,7 +80,6 @@ class RatingCommand(StudyCommand):
         old: ScoreState | None,
         new: ScoreState | None,
         text: str,
-        seen: int = 0,
         part: str = "",
     ) -> None:
         super().__init__(session, text)
@@ -83,8 +87,7 @@ class RatingCommand(StudyCommand):
         self.dimension, self.segment_key = dimension, segment_key
         self.part = part  # "" for the score and note, the item's key for an item score
         self.old, self.new = old, new
-        self.version = seen  # of the stored rating as this command last knew it (0: none)
-        self.applied = False
+        self.sent = 0  # the version the last save of this command sent
         self.at = time.monotonic()
 
     def id(self) -> int:
@@ -98,35 +101,56 @@ class RatingCommand(StudyCommand):
         )  # fmt: skip
         if not same or other.at - self.at > self.MERGE_SECONDS:
             return False
-        self.new, self.at, self.version = other.new, other.at, other.version
+        self.new, self.at = other.new, other.at
+        other.merged_into = self
         self.setText(other.text())
         return True
 
-    def _apply(self, state: ScoreState | None) -> None:
+    def _queue(self, action: Callable[[], None], undone: bool) -> None:
+        state = self.old if undone else self.new
+        seen = self._seen_now()  # captured now: what the person saw when typing
+        rows = (f"{self.dimension}/{self.part}" if self.part else self.dimension, self.segment_key)
+        self.session.save(
+            self, lambda: self._apply(state, seen), rows,
+            lambda error: self._finished_rating(error, undone, state),
+            (self.dimension, self.segment_key, state),
+        )  # fmt: skip
+
+    def _seen_now(self) -> Known:
+        try:
+            segment_id = self.session.resolve(self.segment_key)
+        except StudyError:  # a new segment not saved yet: it has no rating
+            return Known(0, -1.0)
+        return self.session.known_version(self.dimension, segment_id)
+
+    def _finished_rating(
+        self, error: Exception | None, undone: bool, state: ScoreState | None
+    ) -> None:
+        ids = (self.video_id, self.coder_id, self.dimension, self.segment_key)
+        if error is None:
+            self.session.saved_now(*ids)
+        elif not isinstance(error, StaleEdit):  # theirs is news; a locked file is not
+            self.session.keep_unsaved(Unsaved(*ids, state, self.sent))
+        self._finished(error, undone)
+
+    def _apply(self, state: ScoreState | None, seen: Known) -> None:
+        """On the save thread."""
         segment_id = self.session.resolve(self.segment_key)
         study = self.session.study
-        if self.applied:  # a later command may have saved this rating since
-            self.version = self.session.written_version(self.dimension, segment_id, self.version)
+        self.sent = self.session.expected_version(self.dimension, segment_id, seen)
         if state is None:
             found = self.session.find_rating(self.dimension, segment_id)
             if found is not None:  # (already cleared elsewhere: nothing to keep)
-                study.ratings.clear(found.id, expected_version=self.version)
-            self.version = 0
+                study.ratings.clear(found.id, expected_version=self.sent)
+            version = 0
         else:
             saved = study.ratings.set(
                 self.video_id, self.coder_id, self.dimension, state.score, segment_id,
-                dict(state.items), note=state.note, expected_version=self.version,
+                dict(state.items), note=state.note, expected_version=self.sent,
             )  # fmt: skip
-            self.version = saved.version
-        self.applied = True
-        self.session.wrote(self.dimension, segment_id, self.version)
+            version = saved.version
+        self.session.wrote(self.dimension, segment_id, version)
         self.session.touched("ratings")
-
-    def _redo(self) -> None:
-        self._apply(self.new)
-
-    def _undo(self) -> None:
-        self._apply(self.old)
 
 
 class AddSegmentCommand(StudyCommand):
@@ -138,12 +162,16 @@ class AddSegmentCommand(StudyCommand):
         super().__init__(session, "Add segment")
         self.video_id, self.coder_id = session.require_coding()
         self.span = (start_ms, end_ms, episode)
-        self.key: int | None = None
+        self.key = session.new_segment_key()  # scores typed before it is saved follow it
+
+    def _finished(self, error: Exception | None, undone: bool) -> None:
+        self.session.segment_added(self.key)
+        super()._finished(error, undone)
 
     def _redo(self) -> None:
         start, end, episode = self.span
         added = self.session.study.segments.add(self.video_id, self.coder_id, start, end, episode)
-        self.key = self.session.remember(self.key, added.id)
+        self.session.remember(self.key, added.id)
         self.session.touched("segments", added.id)
 
     def _undo(self) -> None:

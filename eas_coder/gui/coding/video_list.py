@@ -20,11 +20,12 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QComboBox, QStyle
 
 from eas_coder.adding_videos import parse_accuracy
-from eas_coder.coding import CodingStatus
+from eas_coder.coding import CodingStatus, coding_status
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.media.accuracy import VideoAccuracy
 from eas_coder.model import Assignment, AssignmentStatus, Video
+from eas_coder.store.list_rows import ListedVideo, ListViewer
 from eas_coder.store.study import Study
 
 # (label, key) of the status filter. For a coder, "" is their assigned videos (rows keyed
@@ -121,6 +122,21 @@ def _manager_row(
     return text, "complete" if done else "open"
 
 
+def listed_status(row: ListedVideo, viewer: ListViewer) -> tuple[str, str]:
+    """(text, key) of a row read by the live refresh (``store/list_rows.py``), as
+    ``status_rows`` words it; plain Python, so the refresh's worker thread builds it."""
+    if viewer.manager:
+        if not row.assigned:
+            return "not assigned", "unassigned"
+        done = all(status == AssignmentStatus.DONE for _name, status in row.assigned)
+        text = ", ".join(f"{name}: {_word(status)}" for name, status in row.assigned)
+        return text, "complete" if done else "open"
+    if viewer.coder_id is None:
+        return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
+    submitted = any(status == AssignmentStatus.DONE for _name, status in row.assigned)
+    return _coder_row(coding_status(submitted, row.worked), bool(row.assigned))
+
+
 def _word(status: AssignmentStatus) -> str:
     return "submitted" if status == AssignmentStatus.DONE else status.value.replace("_", " ")
 
@@ -160,6 +176,14 @@ class VideoFilter(QSortFilterProxyModel):
         self._findings = dict(findings)
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
+
+    def update_findings(self, changed: Mapping[int, VideoAccuracy | None]) -> None:
+        """Some videos' checks (None: none stored), after a live refresh read them."""
+        for video_id, accuracy in changed.items():
+            if accuracy is None:
+                self._findings.pop(video_id, None)
+            else:
+                self._findings[video_id] = accuracy
 
     def finding(self, video_id: int) -> VideoAccuracy | None:
         """A video's check, or None when it was never checked."""

@@ -42,13 +42,55 @@ class VideoTableModel(QAbstractTableModel):
         self._videos = list(videos)
         self._present = list(present)
         self._statuses = list(statuses) if statuses is not None else [("", "")] * len(videos)
+        self._rows: dict[int, int] | None = None  # video id -> row, built when first asked
 
     def row_of(self, video_id: int) -> int | None:
         """The row showing a video."""
-        for row, video in enumerate(self._videos):
-            if video.id == video_id:
-                return row
-        return None
+        if self._rows is None:
+            self._rows = {video.id: row for row, video in enumerate(self._videos)}
+        return self._rows.get(video_id)
+
+    def rows(self) -> tuple[list[Video], list[bool], list[tuple[str, str]]]:
+        """Every row's video, file presence and status, to compare with (do not change)."""
+        return self._videos, self._present, self._statuses
+
+    def present(self, row: int) -> bool:
+        """Whether the row's video file is on this computer."""
+        return self._present[row]
+
+    def status(self, row: int) -> tuple[str, str]:
+        """The row's (status text, status key)."""
+        return self._statuses[row]
+
+    def set_row(self, row: int, video: Video, present: bool, status: tuple[str, str]) -> None:
+        """New contents of one row (the same video, changed elsewhere)."""
+        self._videos[row], self._present[row], self._statuses[row] = video, present, status
+        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
+    def insert_row(self, row: int, video: Video, present: bool, status: tuple[str, str]) -> None:
+        """A video that joined the list, shown at ``row``."""
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._videos.insert(row, video)
+        self._present.insert(row, present)
+        self._statuses.insert(row, status)
+        self._rows = None
+        self.endInsertRows()
+
+    def remove_row(self, row: int) -> None:
+        """A video that left the list (removed or archived)."""
+        self.beginRemoveRows(QModelIndex(), row, row)
+        del self._videos[row], self._present[row], self._statuses[row]
+        self._rows = None
+        self.endRemoveRows()
+
+    def reset_rows(
+        self, videos: Sequence[Video], present: Sequence[bool], statuses: Sequence[tuple[str, str]]
+    ) -> None:
+        """Every row anew (the list was read again after many changes)."""
+        self.beginResetModel()
+        self._videos, self._present, self._statuses = list(videos), list(present), list(statuses)
+        self._rows = None
+        self.endResetModel()
 
     def set_status(self, row: int, status: tuple[str, str]) -> None:
         """New (text, key) for one row."""

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.manager.host import ManagerHost
-from eas_coder.sampling import draw_and_assign
+from eas_coder.gui.manager.sample_dialog import open_sample_dialog
 
 SAMPLE_SEED = 2026
 
@@ -60,6 +60,10 @@ class ManagerActions(QObject):
             again = reopen.addAction(coder.name)
             again.setEnabled(done)
             again.triggered.connect(lambda _=False, c=coder.id: self._reopen(video.id, c))
+        videos = self.over.findChild(QMenu, "menuVideos")  # edit, remove, relink, attach, …
+        if videos is not None:
+            menu.addSeparator()
+            menu.addActions(videos.actions())
         self.menu = menu
         menu.popup(window.videoTable.viewport().mapToGlobal(pos))
 
@@ -70,45 +74,9 @@ class ManagerActions(QObject):
         self._try(lambda: self.host.session.reopen(video_id, coder_id), "Reopened")
 
     def reliability_sample(self) -> None:
-        """Tools ▸ Reliability Sample…: a seeded share of videos, stratified by timepoint,
-        assigned to a second coder."""
-        window, over = self.host, self.over
-        coders = [c.name for c in window.study.coders.all()]
-        if not coders:
-            return
-        share, ok = QInputDialog.getDouble(
-            over, "Reliability sample", "Share of videos to double-code (%):", 20.0, 1.0,
-            100.0, 0,
-        )  # fmt: skip
-        if not ok:
-            return
-        coder, ok = QInputDialog.getItem(
-            over, "Reliability sample", "Assign the sample to:", coders, 0, False
-        )
-        if not ok:
-            return
-        try:
-            result = draw_and_assign(window.study, [coder], share / 100.0, SAMPLE_SEED)
-        except EasCoderError as exc:
-            QMessageBox.warning(over, "Reliability sample", str(exc))
-            return
-        window.session.changed.emit("status", None)
-        message = (
-            f"Reliability sample: {len(result.made)} videos assigned to {coder} "
-            f"({share:g}%, stratified by timepoint, seed {SAMPLE_SEED})"
-        )
-        window.statusBar().showMessage(message, 10_000)
-        if result.left_out:
-            # the manager must know why the share came out smaller, and which tapes it avoided
-            names = ", ".join(f"{v.participant_code} {v.timepoint}" for v in result.left_out)
-            box = QMessageBox(
-                QMessageBox.Icon.Information, "Reliability sample",
-                f"{message}.\n\nLeft out, because {coder} could already have seen other "
-                f"coders' work on them (under an earlier version's rule): {names}.",
-                QMessageBox.StandardButton.Ok, over,
-            )  # fmt: skip
-            box.setObjectName("sampleLeftOutBox")
-            box.open()
+        """Tools ▸ Reliability Sample…: previewed, then assigned (sample_dialog.py)."""
+        if self.host.session.manager:
+            self.sample_dialog = open_sample_dialog(self.host)
 
     def make_template(self) -> None:
         """Copy one coder's segments of the open video into its shared template."""

@@ -72,7 +72,8 @@ class RelinkAction(ManagerJob):
         """Ask for a folder and search it for the missing files in the background."""
         if not self.may_start():
             return
-        base = self.study().location.base_dir
+        study = self.study()  # start where the videos are: the media root, else the study's folder
+        base = study.videos.media_root() or study.location.base_dir
         name = QFileDialog.getExistingDirectory(
             self.owner, "Folder holding the moved videos", str(base) if base else ""
         )

@@ -8,7 +8,7 @@ from PySide6.QtCore import QSettings
 
 from eas_coder.gui.player.backend import PlaybackBackend
 from eas_coder.gui.player.qt_backend import QtBackend
-from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc
+from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc, start_loading_vlc
 
 BACKENDS = ("vlc", "qt")
 SETTING = "player/backend"
@@ -20,6 +20,13 @@ def preferred_backend(explicit: str | None = None) -> str:
         if isinstance(choice, str) and choice in (*BACKENDS, "auto"):
             return choice
     return "auto"
+
+
+def prepare_backend(explicit: str | None = None) -> None:
+    """Start loading libVLC in the background when VLC may be wanted, so that
+    ``create_backend`` later finds it ready (the app calls this before building its window)."""
+    if preferred_backend(explicit) in ("auto", "vlc"):
+        start_loading_vlc()
 
 
 def create_backend(explicit: str | None = None) -> tuple[PlaybackBackend, str]:

@@ -45,6 +45,9 @@ class FrameServer(QObject):
         self._frames: ExactFrames | None = None
         self._told_end: int | None = None  # the decodable end last signalled
         self._idle = threading.Event()  # set while the worker waits with nothing to do
+        # Requests answered, and those whose frame was not decoded yet (tests, benchmarks).
+        self.served = 0
+        self.misses = 0
         self._thread = threading.Thread(target=self._run, name="exact-frames", daemon=True)
         self._thread.start()
 
@@ -116,6 +119,8 @@ class FrameServer(QObject):
                 if path is not None:
                     self._switch(path, generation)
                 if index is not None and self._frames is not None:
+                    self.served += 1
+                    self.misses += not self._frames.cached(self._frames.index.clamp(index))
                     served, rgb = self._frames.frame_at(index)
                     self._tell_end(generation)
                     self.frameReady.emit(generation, served, to_qimage(rgb))
@@ -151,6 +156,8 @@ class FrameServer(QObject):
         first = first_frame(path)
         if first is not None:
             self.frameReady.emit(generation, 0, to_qimage(first))
+        if self._open_path is not None or self._closing:
+            return  # already switched on (A→B→C): indexing this one would only delay the next
         index: FrameIndex = read_frame_index(path)
         self._frames = ExactFrames(path, index)
         self._told_end = None

@@ -64,6 +64,7 @@ class PlayerPanel(QWidget):
         player.mediaOpened.connect(self._on_opened)
         player.mediaFailed.connect(self._on_failed)
         player.frameUnavailable.connect(self.surface.show_message)
+        player.waiting.connect(self.transport.show_opening)
         self.timeline.seekRequested.connect(player.seek_ms)
         self.thumbnails.batchReady.connect(self._on_thumbnails)
         self.timeline.tilesWanted.connect(self.thumbnails.request_frames)  # zoomed-in tiles
@@ -84,6 +85,7 @@ class PlayerPanel(QWidget):
         self._audio = audio
         self.timeline.clear()
         self.transport.show_no_media()
+        self.transport.show_opening()
         self.surface.show_message(f"Opening {path.name}…")
         self.player.open(path)
         self.angles.set_media(angles or [], audio)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 
 from eas_coder.gui.player.backend import MAX_RATE, MIN_RATE, PlaybackBackend
 from eas_coder.gui.player.frame_server import FrameServer
+from eas_coder.gui.player.opening import KeysWhileOpening
 from eas_coder.media.frame_index import FrameIndex
 
 RATE_STEPS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
@@ -31,6 +32,8 @@ class Player(QObject):
     mediaFailed = Signal(str)
     frameUnavailable = Signal(str)  # the frame at the playhead cannot be decoded: why
     mediaClosed = Signal()
+    # A key came while the video is still opening: what will follow once it is open.
+    waiting = Signal(str)
 
     def __init__(self, backend: PlaybackBackend, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +58,7 @@ class Player(QObject):
         self._loop: tuple[int, int] | None = None
         self._reverse = QTimer(self)  # J: backwards shuttle by exact steps
         self._reverse.timeout.connect(self._on_reverse_tick)
+        self._keys = KeysWhileOpening(self.waiting.emit)  # keys while the video opens
         self.frames_delivered = 0  # by playback, since the last open (tests, benchmarks)
 
     # -- state ---------------------------------------------------------------------------
@@ -68,6 +72,10 @@ class Player(QObject):
     def path(self) -> Path | None:
         """The open file."""
         return self._path
+
+    def is_loading(self) -> bool:
+        """True from open() until the video's frame index is known (or opening failed)."""
+        return self._keys.loading
 
     def position(self) -> int:
         """The frame on screen."""
@@ -90,6 +98,11 @@ class Player(QObject):
         benchmarks, which time other decoders on the same machine); False on timeout."""
         return self._server.wait_idle(timeout_s)
 
+    def cache_stats(self) -> tuple[int, int]:
+        """Exact frames asked for so far, and how many of them were not decoded yet (the
+        request had to decode: a cache miss); for tests and benchmarks."""
+        return self._server.served, self._server.misses
+
     def rate(self) -> float:
         """Current speed factor."""
         return self._rate
@@ -100,6 +113,7 @@ class Player(QObject):
         """Open a video; ``mediaOpened`` or ``mediaFailed`` follows."""
         self.close()
         self._path = path
+        self._keys.start()
         self.frames_delivered = 0
         self._generation = self._server.open(path)
 
@@ -112,6 +126,7 @@ class Player(QObject):
             self._generation = self._server.generation
             self._path = None
             self._index = None
+            self._keys.drop()
             self._last = -1
             self._shown = self._target = 0
             self.mediaClosed.emit()
@@ -125,6 +140,8 @@ class Player(QObject):
 
     def play(self) -> None:
         """Play forward from the frame on screen."""
+        if self._keys.defer("playing", self.play):
+            return
         if self._index is None or self._playing:
             return
         self._reverse.stop()
@@ -148,6 +165,8 @@ class Player(QObject):
 
     def toggle(self) -> None:
         """Space: play or pause."""
+        if self._keys.defer("playing", self.play):
+            return
         if self.is_playing():
             self.pause()
         else:
@@ -155,11 +174,15 @@ class Player(QObject):
 
     def step(self, frames: int) -> None:
         """Move by whole frames (pauses first)."""
+        if self._keys.defer_step(frames, self.step):
+            return
         self._stop_motion()
         self._go(self._target + frames)
 
     def seek_frame(self, frame: int) -> None:
         """Go to a frame; keeps playing if playing."""
+        if self._keys.defer(f"going to frame {frame}", lambda: self.seek_frame(frame)):
+            return
         if self._index is None:
             return
         frame = self._index.clamp(frame)
@@ -172,11 +195,15 @@ class Player(QObject):
 
     def seek_ms(self, ms: float) -> None:
         """Go to the frame on screen at a time."""
+        if self._keys.defer("going to that time", lambda: self.seek_ms(ms)):
+            return
         if self._index is not None:
             self.seek_frame(self._index.index_at(ms))
 
     def skip_ms(self, ms: float) -> None:
         """Shift+←/→: jump by a time (from the frame asked for last)."""
+        if self._keys.defer("the jump", lambda: self.skip_ms(ms)):
+            return
         if self._index is not None:
             self.seek_ms(self._index.times_ms[self._target] + ms)
 
@@ -186,6 +213,8 @@ class Player(QObject):
 
     def go_to_end(self) -> None:
         """End: the last frame (that decodes)."""
+        if self._keys.defer("going to the end", self.go_to_end):
+            return
         if self._index is not None:
             self._stop_motion()
             self._go(self._index.frame_count - 1)
@@ -210,6 +239,8 @@ class Player(QObject):
 
     def shuttle_forward(self) -> None:
         """L: play; pressed again while playing forward, faster (1×, 2×, 4×)."""
+        if self._keys.defer("playing", self.shuttle_forward):
+            return
         if self._playing:
             self.set_rate(_next_shuttle(self._rate))
             return
@@ -219,6 +250,8 @@ class Player(QObject):
 
     def shuttle_backward(self) -> None:
         """J: play backwards by exact frames; pressed again, faster."""
+        if self._keys.defer("playing backwards", self.shuttle_backward):
+            return
         if self._index is None:
             return
         if self._reverse.isActive():
@@ -293,6 +326,7 @@ class Player(QObject):
         self.backend.set_rate(self._rate)
         self.mediaOpened.emit(index)
         self.positionChanged.emit(self._shown, index.time_ms(self._shown))
+        self._keys.opened()
 
     @Slot(int, int, QImage)
     def _on_frame_ready(self, generation: int, frame: int, image: QImage) -> None:
@@ -327,6 +361,7 @@ class Player(QObject):
             return
         self._stop_motion()
         self._index = None
+        self._keys.drop()
         self.mediaFailed.emit(message)
 
     @Slot(QImage, float)

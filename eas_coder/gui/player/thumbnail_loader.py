@@ -80,7 +80,7 @@ class ThumbnailLoader(QObject):
         self._video: tuple[int, Path, FrameIndex] | None = None
         self._tile_wake = threading.Condition()
         self._tile_request: tuple[int, Path, FrameIndex, list[int]] | None = None
-        self._tile_closing = False
+        self._tile_closing = threading.Event()  # the tile thread's, replaced per thread
         self._tile_thread: threading.Thread | None = None
         self.decoded_tiles = 0  # tiles decoded (not read from the disk cache), for tests
 
@@ -112,8 +112,10 @@ class ThumbnailLoader(QObject):
             self._tile_request = (generation, path, index, targets)
             self._tile_wake.notify()
         if targets and (self._tile_thread is None or not self._tile_thread.is_alive()):
-            self._tile_closing = False
-            self._tile_thread = threading.Thread(target=self._run_tiles, name="tiles", daemon=True)
+            self._tile_closing = threading.Event()
+            self._tile_thread = threading.Thread(
+                target=self._run_tiles, args=(self._tile_closing,), name="tiles", daemon=True
+            )
             self._tile_thread.start()
 
     def is_busy(self) -> bool:
@@ -121,18 +123,26 @@ class ThumbnailLoader(QObject):
         return self._thread is not None and self._thread.is_alive()
 
     def cancel(self) -> None:
-        """Stop the current job (its late batches are ignored by generation)."""
+        """Stop the current jobs without waiting: each ends after the thumbnail it is
+        decoding (up to a keyframe interval's decode, ~0.1 s at 720p: joining here stalled
+        the window on every switch of videos), and its late batches are ignored by
+        generation; a cancelled strip is not saved."""
         self._stop.set()
         self._video = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        self._thread = None
         with self._tile_wake:
-            self._tile_closing, self._tile_request = True, None
-            self._tile_wake.notify()
-        if self._tile_thread is not None:
-            self._tile_thread.join(timeout=5)
-            self._tile_thread = None
+            self._tile_closing.set()
+            self._tile_request = None
+            self._tile_wake.notify_all()
+        self._tile_thread = None
+
+    def wait(self, timeout_s: float = 5.0) -> bool:
+        """Block until the strip's thread has ended (tests); True if it did."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout_s)
+            return not thread.is_alive()
+        return True
 
     def _run(self, path: Path, index: FrameIndex, generation: int, stop: threading.Event) -> None:
         try:
@@ -168,18 +178,18 @@ class ThumbnailLoader(QObject):
 
     # -- zoomed-in tiles ----------------------------------------------------------------------
 
-    def _superseded(self) -> bool:
-        return self._tile_request is not None or self._tile_closing
+    def _superseded(self, closing: threading.Event) -> bool:
+        return self._tile_request is not None or closing.is_set()
 
-    def _run_tiles(self) -> None:
+    def _run_tiles(self, closing: threading.Event) -> None:
         frames: ExactFrames | None = None
         current, key, sent = -1, "", set[int]()
         try:
             while True:
                 with self._tile_wake:
-                    while self._tile_request is None and not self._tile_closing:
+                    while self._tile_request is None and not closing.is_set():
                         self._tile_wake.wait()
-                    if self._tile_closing:
+                    if closing.is_set():
                         return
                     assert self._tile_request is not None
                     generation, path, index, targets = self._tile_request
@@ -196,7 +206,7 @@ class ThumbnailLoader(QObject):
                 batch: list[tuple[int, QImage]] = []
                 last = time.monotonic()
                 for target in sorted(set(targets) - sent):
-                    if self._superseded():
+                    if self._superseded(closing):
                         break
                     sent.add(target)
                     image = self._tile_cache.load(key, THUMBNAIL_HEIGHT, target) if key else None

@@ -60,6 +60,11 @@ class TransportBar(QWidget):
         self.timeLabel.setText(clock(0))
         self.frameLabel.setText("frame –")
 
+    def show_opening(self, waiting: str = "") -> None:
+        """A video is opening (its frames are being indexed); a key pressed meanwhile
+        waits, and says what will follow."""
+        self.frameLabel.setText(f"opening… then {waiting}" if waiting else "opening…")
+
     def show_playing(self, playing: bool) -> None:
         """Swap the play button's icon."""
         if hasattr(self, "_play_action"):

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import ctypes
 import os
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QImage
 
 from eas_coder.gui.player.audio_status import AudioStatus
 from eas_coder.gui.player.backend import MAX_RATE, MIN_RATE, PlaybackBackend
-from eas_coder.media.frame_index import FrameIndex
+
+if TYPE_CHECKING:
+    from eas_coder.media.frame_index import FrameIndex
 
 # Options for every instance: quiet, no windows of VLC's own, no subtitle files picked up.
 _VLC_ARGS = ["--quiet", "--no-xlib", "--no-video-title-show", "--no-sub-autodetect-file"]
@@ -27,20 +30,79 @@ _VLC_ARGS = ["--quiet", "--no-xlib", "--no-video-title-show", "--no-sub-autodete
 _COUNTING_ARGS = ["--no-drop-late-frames", "--no-skip-frames"]
 
 
+def _instance_args() -> tuple[str, ...]:
+    args = [*_VLC_ARGS, *_COUNTING_ARGS]
+    if os.environ.get("EAS_CODER_AUDIO") == "off":
+        args.append("--aout=dummy")
+    return tuple(args)
+
+
+class _SharedVlc:
+    """The process's one libVLC instance, made in a background thread.
+
+    Making the first instance loads libVLC's plugins (0.3 s on a busy machine, mostly
+    waiting on files); later instances and media players are cheap while one lives. So the
+    app starts it before it builds the window (``start_loading_vlc``) and every backend,
+    one per camera angle, plays through it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._args: tuple[str, ...] = ()
+        self._module: Any | None = None
+        self._instance: Any | None = None
+
+    def start(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._args = _instance_args()
+                self._thread = threading.Thread(target=self._load, name="libvlc", daemon=True)
+                self._thread.start()
+
+    def _load(self) -> None:
+        try:
+            import vlc
+        except (ImportError, OSError):
+            return
+        try:
+            instance = vlc.Instance(list(self._args))
+        except (NameError, OSError, AttributeError):
+            return
+        if instance is not None:
+            self._module, self._instance = vlc, instance
+
+    def loaded(self) -> tuple[Any | None, Any | None]:
+        """The python-vlc module and the instance (waits for them); (None, None) when
+        libVLC is not installed or does not start here."""
+        self.start()
+        assert self._thread is not None
+        self._thread.join()
+        return self._module, self._instance
+
+    def instance(self, args: tuple[str, ...]) -> Any | None:
+        """An instance with ``args``: the shared one (with a reference of the caller's own,
+        given back by ``release``) when they match, else a new one."""
+        module, instance = self.loaded()
+        if module is None or instance is None:
+            return None
+        if args != self._args:
+            return module.Instance(list(args))
+        instance.retain()
+        return instance
+
+
+_SHARED = _SharedVlc()
+
+
+def start_loading_vlc() -> None:
+    """Begin loading libVLC in the background (the window is built meanwhile)."""
+    _SHARED.start()
+
+
 def load_vlc() -> Any | None:
     """The python-vlc module when libVLC itself loads here, else None."""
-    try:
-        import vlc
-    except (ImportError, OSError):
-        return None
-    try:
-        instance = vlc.Instance(_VLC_ARGS)
-    except (NameError, OSError, AttributeError):
-        return None
-    if instance is None:
-        return None
-    instance.release()
-    return vlc
+    module, instance = _SHARED.loaded()
+    return module if instance is not None else None
 
 
 class VlcBackend(PlaybackBackend):
@@ -51,10 +113,10 @@ class VlcBackend(PlaybackBackend):
     def __init__(self, vlc_module: Any) -> None:
         super().__init__()
         self._vlc = vlc_module
-        args = [*_VLC_ARGS, *_COUNTING_ARGS]
-        if os.environ.get("EAS_CODER_AUDIO") == "off":
-            args.append("--aout=dummy")
-        self._instance = vlc_module.Instance(args)
+        instance = _SHARED.instance(_instance_args())
+        if instance is None:
+            raise RuntimeError("libVLC does not start here (choose.create_backend checks)")
+        self._instance = instance
         self._player = self._instance.media_player_new()
         self.audio_status = AudioStatus(self)  # no sound device: said once in the window
         self._released = False
@@ -68,6 +130,11 @@ class VlcBackend(PlaybackBackend):
         self._times: tuple[float, ...] = ()
         self._start_frame = 0
         self._shown = 0  # pictures displayed since playback started at _start_frame
+        # libVLC's stop joins the input and decoder threads (~280 ms after an MPEG-TS
+        # played): it runs on a thread of its own, and play() waits for it.
+        self._stopping: threading.Thread | None = None
+        self._format: tuple[int, int] | None = None  # the picture size VLC was told
+        self._has_media = False  # an input was started since the last stop
         # Keep references: ctypes callbacks must outlive the player using them.
         decorators = vlc_module.CallbackDecorators
         self._lock_cb = decorators.VideoLockCb(self._on_lock)
@@ -109,25 +176,43 @@ class VlcBackend(PlaybackBackend):
     # -- control (GUI thread) ------------------------------------------------------------
 
     def open(self, path: Path, index: FrameIndex) -> None:
+        # The picture buffer and format are set in play(): the last video's input may still
+        # be stopping, and its pictures must not land in a buffer sized for this one.
         self.close()
-        width, height = index.width, index.height
         self._index = index
         self._times = index.times_ms
         self._path = path
-        self._size = (width, height)
-        self._buffer = ctypes.create_string_buffer(width * height * 4)
-        self._player.video_set_format("RV32", width, height, width * 4)
+        self._size = (index.width, index.height)
         self._pending_ms = 0.0
 
     def close(self) -> None:
         self._playing = False
+        self._path = None
+        if self._has_media:
+            self.wait_stopped()  # one stop at a time (an earlier one is long done by now)
+            self._has_media = False
+            self._stopping = threading.Thread(target=self._stop, name="vlc-stop", daemon=True)
+            self._stopping.start()
+
+    def _stop(self) -> None:
         self._player.stop()
         self._player.set_media(None)
-        self._path = None
+
+    def wait_stopped(self, timeout_s: float = 10.0) -> None:
+        """Block until the last video's input has stopped (play, release, tests)."""
+        if self._stopping is not None:
+            self._stopping.join(timeout_s)
+            self._stopping = None
 
     def play(self) -> None:
         if self._path is None:
             return
+        self.wait_stopped()
+        if self._format != self._size:
+            width, height = self._size
+            self._buffer = ctypes.create_string_buffer(width * height * 4)
+            self._player.video_set_format("RV32", width, height, width * 4)
+            self._format = self._size
         state = self._player.get_state()
         self._restart_count(self._pending_ms)
         self._playing = True
@@ -140,6 +225,7 @@ class VlcBackend(PlaybackBackend):
         media = self._instance.media_new_path(str(self._path))
         media.add_option(f":start-time={self._pending_ms / 1000.0:.3f}")
         self._player.set_media(media)
+        self._has_media = True
         media.release()
         self._player.set_rate(self._rate)
         self._player.play()
@@ -182,5 +268,6 @@ class VlcBackend(PlaybackBackend):
             return
         self._released = True
         self.close()
+        self.wait_stopped()
         self._player.release()
         self._instance.release()

@@ -180,12 +180,15 @@ class RatingPanel(QWidget):
         self._lock_note.setVisible(locked)
         for key, row in self._rows.items():
             row.hide_hint()
+            row.show_save_state("")
             row.control.set_score(scores.get(key))
             row.control.set_derived(derived.get(key))
             row.control.set_locked(locked)
-            if row.note is not None:
+            if row.note is not None:  # a note being typed is kept (a save came back)
+                typing = row.note.hasFocus() and row.note.text() != self._notes.get(key, "")
                 self._notes[key] = notes.get(key, "")
-                row.note.setText(self._notes[key])
+                if not typing and row.note.text() != self._notes[key]:
+                    row.note.setText(self._notes[key])  # (unchanged: the cursor stays)
                 row.note.setReadOnly(locked)
         self._refresh_all()
 
@@ -204,6 +207,10 @@ class RatingPanel(QWidget):
             score = row.control.scale().check(score, row.name.text())  # raises ScoreError
         row.control.set_score(score)
         self._refresh(key)
+
+    def set_save_state(self, key: str, state: str) -> None:
+        """Show whether ``key``'s score (or note) is "saving…", "saved" or "not saved"."""
+        self._row(key).show_save_state(state)
 
     def set_note(self, key: str, text: str) -> None:
         """Show ``text`` as the note of dimension ``key``, without a signal."""

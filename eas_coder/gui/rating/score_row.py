@@ -96,11 +96,15 @@ class ScoreRow(QWidget):
         self.level.setObjectName(f"level:{key}")
         self.level.setStyleSheet("font-weight: 600;")
         self.level.hide()
+        self.save_state = QLabel()  # "saving…", "saved", "not saved" (none: nothing typed)
+        self.save_state.setObjectName(f"saveState:{key}")
+        self.save_state.hide()
         top.addWidget(self.name)
         top.addStretch(1)
         top.addWidget(self.hint)
         top.addWidget(self.level)
         top.addWidget(self.band)
+        top.addWidget(self.save_state)
         layout.addLayout(top)
         self.derived_hint: QLabel | None = None  # "Derived from items …" (derived only)
         if from_items:
@@ -135,6 +139,14 @@ class ScoreRow(QWidget):
         """Name the zone chosen (empty: none)."""
         self.level.setText(text)
         self.level.setVisible(bool(text))
+
+    def show_save_state(self, state: str) -> None:
+        """Say whether what was typed here is saved yet ("" : say nothing)."""
+        self.save_state.setText(state)
+        failed = state == "not saved"
+        self.save_state.setStyleSheet("color: #b00020; font-weight: 600;" if failed else "")
+        self.save_state.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.save_state.setVisible(bool(state))
 
     def hide_hint(self) -> None:
         """Drop a hint left over from another target."""

@@ -1,5 +1,6 @@
-"""Add videos to the study: pick or drop files and folders, check the guessed dyad code and
-timepoint of each (form in ``ui/add_videos_dialog.ui``), then check, probe and register them
+"""Add videos to the study: pick or drop files and folders, check the dyad code and timepoint
+read from each name (``add_videos_dialog.py``; the study's file name pattern first, which
+the dialog can set and the study remembers), then check, probe and register them
 in the background (``eas_coder/adding_videos.py``), with progress; bad files are listed
 after. Truncated or damaged files are refused by the job; the lab manager is then shown each
 one's problem and asked whether to add them anyway.
@@ -11,17 +12,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QDropEvent, QKeyEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QHeaderView,
-    QMessageBox,
-    QProgressDialog,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from eas_coder.adding_videos import (
     VIDEO_SUFFIXES,
@@ -31,9 +23,14 @@ from eas_coder.adding_videos import (
     collect_video_files,
     format_summary,
 )
-from eas_coder.gui.common.forms import load_form
+from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.workers import JobRunner
+from eas_coder.gui.study.add_videos_dialog import AddVideosDialog
 from eas_coder.location import Location
+from eas_coder.store.study import Study
+
+__all__ = ["AddVideosDialog", "VideoAdder", "VideoDropFilter", "ask_damaged", "show_summary"]
+NAME_PATTERN = "videos.name_pattern"  # store/settings.py
 
 VIDEO_FILTER = "Videos (" + " ".join(f"*{s}" for s in sorted(VIDEO_SUFFIXES)) + ");;All files (*)"
 
@@ -97,106 +94,6 @@ def _merged(first: AddVideosSummary, second: AddVideosSummary) -> AddVideosSumma
         cancelled=first.cancelled or second.cancelled,
         findings=first.findings + second.findings,
     )
-
-
-# --- the dialog ------------------------------------------------------------------------------
-
-_FILE, _CODE, _TIMEPOINT_COLUMN = range(3)
-
-
-class AddVideosDialog(QDialog):
-    """The files to add, with editable dyad code and timepoint columns; OK when all are set."""
-
-    def __init__(self, files: Sequence[Path], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        load_form(self, "add_videos_dialog.ui")
-        table = self.filesTable
-        table.setRowCount(len(files))
-        for row, path in enumerate(files):
-            entry = VideoEntry.guessed(path)
-            item = QTableWidgetItem(path.name)
-            item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
-            item.setToolTip(str(path))
-            item.setData(Qt.ItemDataRole.UserRole, str(path))
-            table.setItem(row, _FILE, item)
-            table.setItem(row, _CODE, QTableWidgetItem(entry.participant))
-            table.setItem(row, _TIMEPOINT_COLUMN, QTableWidgetItem(entry.timepoint))
-        header = table.horizontalHeader()
-        header.setSectionResizeMode(_FILE, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(_CODE, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(_TIMEPOINT_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        table.itemChanged.connect(self._on_item_changed)
-        self.fillButton.clicked.connect(self._on_fill)
-        self.removeButton.clicked.connect(self._on_remove)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self._check()
-        if files:
-            table.setCurrentCell(0, _CODE)
-        table.setFocus()
-
-    def entries(self) -> list[VideoEntry]:
-        """The files with the dyad codes and timepoints as they stand."""
-        table = self.filesTable
-        return [
-            VideoEntry(
-                Path(table.item(row, _FILE).data(Qt.ItemDataRole.UserRole)),
-                table.item(row, _CODE).text().strip(),
-                table.item(row, _TIMEPOINT_COLUMN).text().strip(),
-            )
-            for row in range(table.rowCount())
-        ]
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        # Enter in the Fill field fills; the field leaves it unhandled, so it would press OK
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-            self.focusWidget() is self.fillEdit
-        ):
-            self._on_fill()
-            event.accept()
-            return
-        super().keyPressEvent(event)
-
-    def _on_item_changed(self, _item: QTableWidgetItem) -> None:
-        self._check()
-
-    def _on_fill(self) -> None:
-        value = self.fillEdit.text().strip()
-        if not value:
-            return
-        table = self.filesTable
-        table.blockSignals(True)  # one check at the end, not one per row
-        try:
-            for row in range(table.rowCount()):
-                item = table.item(row, _TIMEPOINT_COLUMN)
-                if not item.text().strip():
-                    item.setText(value)
-        finally:
-            table.blockSignals(False)
-        self._check()
-
-    def _on_remove(self) -> None:
-        rows = sorted({index.row() for index in self.filesTable.selectedIndexes()}, reverse=True)
-        for row in rows:
-            self.filesTable.removeRow(row)
-        self._check()
-
-    def _check(self) -> None:
-        entries = self.entries()
-        no_code = sum(1 for e in entries if not e.participant)
-        no_time = sum(1 for e in entries if not e.timepoint)
-        problems = []
-        if not entries:
-            problems.append("No files to add.")
-        if no_code:
-            problems.append(f"{no_code} file(s) have no dyad code.")
-        if no_time:
-            problems.append(f"{no_time} file(s) have no timepoint (type one, or use Fill).")
-        self.statusLabel.setText(" ".join(problems))
-        self.statusLabel.setVisible(bool(problems))
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText(f"Add {len(entries)} Video{'s' if len(entries) != 1 else ''}")
-        ok.setEnabled(not problems)
 
 
 # --- drag and drop ---------------------------------------------------------------------------
@@ -287,10 +184,33 @@ class VideoAdder(QObject):
             where = ", ".join(p.name or str(p) for p in given)
             QMessageBox.information(self._window, "Add Videos", f"No video files in {where}.")
             return
-        dialog = AddVideosDialog(files, self._window)
+        pattern, known = self._naming()
+        dialog = AddVideosDialog(files, self._window, pattern, known)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
+        remembered = dialog.pattern_to_remember()
+        if remembered is not None:
+            self._remember(remembered)
         self.start(dialog.entries())
+
+    def _naming(self) -> tuple[str, list[str]]:
+        """The study's file name pattern and timepoints ("" and none when it cannot be read
+        now: the job that adds the files says why)."""
+        try:
+            with Study.open(self._location(), self._actor(), backup=False) as study:
+                return str(study.settings.get(NAME_PATTERN)), study.timepoints.ordered()
+        except EasCoderError:
+            return "", []
+
+    def _remember(self, pattern: str) -> None:
+        """Store the pattern in the study (audited), for the next Add Videos anywhere."""
+        try:
+            with Study.open(self._location(), self._actor(), backup=False) as study:
+                study.settings.set(NAME_PATTERN, pattern)
+        except EasCoderError as exc:
+            QMessageBox.warning(
+                self._window, "Add Videos", f"The file name pattern was not remembered: {exc}"
+            )
 
     def start(self, entries: Sequence[VideoEntry], accept_damaged: bool = False) -> None:
         """Add ``entries`` in the background with a progress dialog (Cancel stops early);

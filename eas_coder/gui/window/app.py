@@ -4,6 +4,10 @@ Start-up imports only what the first window needs: statistics, export and import
 and the PostgreSQL driver load on first use (``tests/gui/window/test_startup_imports.py``
 holds this; ``benchmarks/startup.py`` times it). On the first launch the demo study is built
 in the background behind a progress window (``first_launch.py``).
+
+libVLC loads its plugins (~0.3 s) in a background thread started before the main window's
+modules are imported and the study is opened, so the window is built meanwhile; the main
+window module is therefore imported inside ``open_window``, not with this one.
 """
 
 from __future__ import annotations
@@ -11,24 +15,26 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from eas_coder import __version__
-from eas_coder.demo import DEMO_STUDY_NAME, prepare_demo
 from eas_coder.errors import EasCoderError, StudyError
 from eas_coder.gui.common.workers import collect_on_gui_thread
-from eas_coder.gui.player.choose import create_backend
+from eas_coder.gui.player.choose import create_backend, prepare_backend
 from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
-from eas_coder.gui.window.first_launch import FirstLaunch
-from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import APP_NAME, Location, from_string
 from eas_coder.resources import resources_dir
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:
+    from eas_coder.gui.window.first_launch import FirstLaunch
+    from eas_coder.gui.window.main_window import MainWindow
 
 # Qt Multimedia's bundled FFmpeg logs every stream; keep it quiet unless asked for.
 _QUIET_MULTIMEDIA = "qt.multimedia.*=false"
@@ -53,6 +59,12 @@ def _demo_dir() -> Path:
     return platformdirs.user_data_path(APP_NAME) / "demo"
 
 
+def _demo_file() -> Path:
+    from eas_coder.demo import DEMO_STUDY_NAME  # with the media modules: not before libVLC
+
+    return _demo_dir() / DEMO_STUDY_NAME
+
+
 def _own_choice(location: Location, explicit: bool) -> Location | None:
     """The named study, the last one opened or the default one; None when there is none
     (then the demo study opens)."""
@@ -72,8 +84,10 @@ def startup_location(location: Location, explicit: bool) -> Location:
     chosen = _own_choice(location, explicit)
     if chosen is not None:
         return chosen
-    demo_file = _demo_dir() / DEMO_STUDY_NAME
+    demo_file = _demo_file()
     if not demo_file.exists():
+        from eas_coder.demo import prepare_demo
+
         prepare_demo(_demo_dir())
     return from_string(demo_file)
 
@@ -92,6 +106,9 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
     study = open_asking_password(None, chosen, opening)
     if study is None:  # the password dialog was cancelled
         raise StudyError(f"{chosen.display()}: no password given; nothing was opened")
+    # imported here, not with this module: libVLC is loading meanwhile (see launch)
+    from eas_coder.gui.window.main_window import MainWindow
+
     backend, note = create_backend(player)
     window = MainWindow(study, backend)
     notes.append(note)
@@ -103,9 +120,12 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
 def launch(location: Location, explicit: bool, player: str | None = None) -> int:
     """Run the application until its window closes; returns the exit status."""
     app = application()
+    prepare_backend(player)  # libVLC loads its plugins in a thread while the window is built
     first_launch: FirstLaunch | None = None
-    if _own_choice(location, explicit) is None and not (_demo_dir() / DEMO_STUDY_NAME).exists():
+    if _own_choice(location, explicit) is None and not _demo_file().exists():
         # first launch: a window at once, the demo study built behind its progress bar
+        from eas_coder.gui.window.first_launch import FirstLaunch
+
         first_launch = FirstLaunch(_demo_dir())
         if first_launch.build() is None:
             if first_launch.error is None:

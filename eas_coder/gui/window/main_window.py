@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         """Ask who is coding (opens the dialog; returns it so tests can drive it)."""
         study = self._study
         dialog = CoderDialog(
-            [c.name for c in study.coders.all()],
+            [c.name for c in study.coders.all() if c.active],  # a retired coder signs in no more
             study.manager.verify,
             study.manager.has_passphrase(),
             QSettings().value(self._last_coder_key()),
@@ -247,7 +247,7 @@ class MainWindow(QMainWindow):
 
     def _show_study(self, keep: int | None = None) -> None:
         study = self._study
-        videos = study.videos.all()
+        videos = study.videos.in_use()  # archived ones leave the list (issue 23)
         present = [bool(p and p.is_file()) for p in map(study.videos.file_of, videos)]
         self._model = VideoTableModel(videos, present, self, status_rows(self.session, videos))
         self._filter.set_findings(findings_of(study))  # the accuracy checks' marks
@@ -360,6 +360,7 @@ class MainWindow(QMainWindow):
 
     def switch_to(self, study: Study) -> None:
         """Show another study (the old one is closed)."""
+        self.controller.settle_saves()  # its saves are done (or dropped, if asked) first
         old, self._study = self._study, study
         old.close()
         self.controller.deleteLater()

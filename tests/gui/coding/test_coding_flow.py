@@ -14,6 +14,7 @@ from eas_coder.demo import NEW_CODER
 from eas_coder.gui.window.app import application, open_window
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
+from tests.gui.coding.saving import wait_saved
 
 SCORES_ONE = ("5", "4", "6", "3", "5", "6")
 SCORES_TWO = ("2", "3", "4", "5", "6", "7")
@@ -96,6 +97,7 @@ def rate_all(qtbot: QtBot, window: MainWindow, scores: tuple[str, ...]) -> None:
     for digit in scores:
         press(qtbot, digit)
         press(qtbot, Qt.Key.Key_Return)
+    wait_saved(qtbot, window.session)
 
 
 def submit_with_keys(qtbot: QtBot, window: MainWindow) -> None:
@@ -135,6 +137,7 @@ def test_a_coder_codes_a_video_with_the_keyboard_and_finds_it_again(
     assert session.scores_of(second.id)[0] == dict(zip(keys, map(float, SCORES_TWO), strict=True))
 
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the last score
+    wait_saved(qtbot, session)
     qtbot.waitUntil(lambda: keys[-1] not in session.scores_of(second.id)[0])
     assert window.ratingPanel.scores().get(keys[-1]) is None
     press(
@@ -232,10 +235,13 @@ def test_typing_a_half_point_is_one_undo_step(qtbot: QtBot, demo_study_file: Pat
     first = window.study.scheme.keys[0]
     for key in ("5", ".", "5"):
         press(qtbot, key)
+    wait_saved(qtbot, window.session)
     assert window.session.scores_of(segment.id)[0][first] == 5.5
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_saved(qtbot, window.session)
     assert first not in window.session.scores_of(segment.id)[0]  # not back to 5
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    wait_saved(qtbot, window.session)
     assert window.session.my_segments() == []  # the next undo removes the segment
     window.close()
 
@@ -249,6 +255,7 @@ def test_episode_by_keyboard_and_segment_edits_undo(qtbot: QtBot, demo_study_fil
     (segment,) = window.session.my_segments()
     press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # second episode of the scheme
     episode = window.study.scheme.episodes[1].key
+    wait_saved(qtbot, window.session)
     assert window.session.my_segments()[0].episode == episode
     window.playerPanel.surface.setFocus()
     window.playerPanel.player.seek_frame(20)
@@ -259,6 +266,7 @@ def test_episode_by_keyboard_and_segment_edits_undo(qtbot: QtBot, demo_study_fil
     assert first.end_ms == second.start_ms == window.playerPanel.player.position_ms()
     assert second.episode == episode
     press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo the split
+    wait_saved(qtbot, window.session)
     assert [(s.start_ms, s.end_ms) for s in window.session.my_segments()] == [
         (segment.start_ms, segment.end_ms)
     ]

@@ -21,6 +21,7 @@ from eas_coder.location import from_string
 from eas_coder.media.probe import probe
 from eas_coder.store.study import Study
 from tests.exchange.test_scheme_profiles_export import make_scheme, rows_of
+from tests.gui.coding.saving import flushed
 from tests.gui.coding.test_coding_flow import choose_video, open_demo, press
 from tests.support import ffmpeg_video
 
@@ -56,6 +57,7 @@ def _shown(window: MainWindow, key: str) -> str:
 
 
 def _stored(window: MainWindow, dimension: str) -> tuple[float, dict[str, float]] | None:
+    flushed(window.session)  # saved once the window says so
     found = window.session.find_rating(dimension, None)
     return None if found is None else (found.score, dict(found.items or {}))
 

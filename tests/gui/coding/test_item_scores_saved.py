@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.rating.control import ScoreControl
 from eas_coder.gui.window.main_window import MainWindow
+from tests.gui.coding.saving import flushed
 from tests.gui.coding.test_coding_flow import choose_video, open_demo, press
 from tests.gui.coding.test_typed_fields_round_trip import CODER, items_study_file
 
@@ -30,6 +31,7 @@ def _click(qtbot: QtBot, window: MainWindow, key: str, score: float) -> None:
 
 
 def _session_sensitivity(window: MainWindow) -> tuple[float, dict[str, float]] | None:
+    flushed(window.session)  # saved once the window says so
     found = window.session.find_rating("sensitivity", None)
     return None if found is None else (found.score, dict(found.items or {}))
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QMessage
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.window.main_window import MainWindow
+from tests.gui.coding.saving import flushed
 
 CODER = "Coder B (demo)"  # has one unsubmitted segment on D001 T1, the video opened first
 KEY = "sensitivity"
@@ -24,6 +25,7 @@ def _signed_in(qtbot: QtBot, window: MainWindow) -> None:
     assert session.video is not None and not session.is_locked()
     (segment,) = session.my_segments()
     session.set_score(KEY, 5, segment.id)  # a note goes with a score
+    flushed(session)
     assert window.segmentTable.select_segment(segment.id)
     assert window.controller.target == segment.id
 
@@ -42,6 +44,7 @@ def _stored_note(window: MainWindow, segment_id: int | None) -> str:
     """The note as the study file holds it (read through SQLite, not from the widgets)."""
     session = window.session
     assert session.video is not None and session.coder is not None
+    flushed(session)  # saved once the window says so
     ratings = window.study.ratings.all(video_id=session.video.id, coder_id=session.coder.id)
     return next((r.note for r in ratings if r.dimension == KEY and r.segment_id == segment_id), "")
 
@@ -52,6 +55,7 @@ def _rate_everything(window: MainWindow) -> None:
         for dim in window.study.scheme.dimensions:
             if dim.key not in session.scores_of(segment.id)[0]:
                 session.set_score(dim.key, 4, segment.id)
+    flushed(session)
     assert session.missing() == []
 
 
@@ -130,6 +134,8 @@ def test_ctrl_enter_in_a_note_asks_naming_what_it_locks_and_keeps_the_note(
     assert box.escapeButton() is cancel
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    window.activateWindow()  # offscreen, closing a box that opened after the saves does not
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # give the window back
     assert not session.is_locked()
     assert window.session.study.assignments.of_video(session.video.id)  # still there
 
@@ -138,6 +144,8 @@ def test_ctrl_enter_in_a_note_asks_naming_what_it_locks_and_keeps_the_note(
     qtbot.keyClick(field, Qt.Key.Key_Return, Mod.ControlModifier)
     qtbot.keyClick(_modal_box(qtbot), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    window.activateWindow()  # offscreen, closing a box that opened after the saves does not
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)  # give the window back
     assert not session.is_locked()
     assert _stored_note(window, segment.id) == "second thoughts"
 

@@ -8,6 +8,7 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.store.study import Study
+from tests.gui.coding.saving import wait_saved
 
 CODER = "Coder B (demo)"
 KEY = "sensitivity"
@@ -32,6 +33,7 @@ def test_a_score_changed_elsewhere_is_not_overwritten_and_is_shown(
     target = QApplication.focusWidget()
     assert isinstance(target, QWidget)
     qtbot.keyClick(target, Qt.Key.Key_2)
+    wait_saved(qtbot, session)
     message = window.statusBar().currentMessage()
     assert "changed meanwhile by colleague: now 6.5" in message
     assert "your 2 was not saved" in message
@@ -46,6 +48,7 @@ def test_a_score_changed_elsewhere_is_not_overwritten_and_is_shown(
     assert (stored.score, stored.version) == (6.5, theirs.version)
     # Now that the window shows the current value, the next edit is saved over it.
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)  # type: ignore[arg-type]
+    wait_saved(qtbot, session)
     assert window.ratingPanel.scores().get(KEY) == 3
     assert session.find_rating(KEY, segment.id).version == theirs.version + 1  # type: ignore[union-attr]
 
@@ -61,9 +64,11 @@ def test_undo_does_not_overwrite_a_score_changed_elsewhere(
     session.set_score(KEY, 2, segment.id)
     session.set_score(KEY, 2.5, segment.id)  # merged into one undo step
     assert session.undo_stack.count() == 1
+    wait_saved(qtbot, session)
     with Study.open(window.study.location, actor="colleague") as other:
         other.ratings.set(session.video.id, session.coder.id, KEY, 6.5, segment_id=segment.id)
     session.undo_stack.undo()
+    wait_saved(qtbot, session)
     assert "changed meanwhile by colleague: now 6.5" in window.statusBar().currentMessage()
     assert session.find_rating(KEY, segment.id).score == 6.5  # type: ignore[union-attr]
     assert window.ratingPanel.scores().get(KEY) == 6.5

@@ -20,6 +20,7 @@ from eas_coder.location import from_string
 from eas_coder.media.probe import probe
 from eas_coder.store.study import Study
 from tests.exchange.typed_fields import items_scheme, typed_fields
+from tests.gui.coding.saving import flushed
 from tests.gui.coding.test_coding_flow import choose_video, mark_segment, open_demo, press
 from tests.support import ffmpeg_video
 
@@ -132,6 +133,7 @@ def test_every_field_typed_in_the_window_round_trips(qtbot: QtBot, tmp_path: Pat
     press(qtbot, Key.Key_S, Mod.ControlModifier | Mod.ShiftModifier)  # the whole session
     _rate_target(qtbot, window, {"sensitivity": "overall warm", "nonhostility": "calm"})
     window.ratingPanel.commit_notes()
+    flushed(session)  # saved once the window says so
 
     stored = typed_fields(window.study)
     span_one = (index.time_ms(5), index.time_ms(21))

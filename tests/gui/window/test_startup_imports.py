@@ -15,8 +15,11 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[3]
 
 # Heavy packages no first window needs: statistics (scipy, pandas, pingouin), the PostgreSQL
-# driver, the PDF writer, ELAN files and spreadsheets.
-NOT_AT_START = ("scipy", "pandas", "pingouin", "psycopg", "fpdf", "pympi", "openpyxl")
+# driver, the PDF writer, ELAN files and spreadsheets; and Alembic, which only a study whose
+# schema must be updated needs (the schema revision itself is read with plain SQL).
+NOT_AT_START = (
+    "scipy", "pandas", "pingouin", "psycopg", "fpdf", "pympi", "openpyxl", "alembic",
+)  # fmt: skip
 
 _REPORT_LOADED = f"""
 import json, sys

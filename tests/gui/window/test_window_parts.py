@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import grimp
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStatusBar
+from PySide6.QtWidgets import QDockWidget, QMainWindow, QMenu, QStatusBar, QTableView
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.coding.video_list import VideoFilter
+from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.manager.progress_dock import ProgressDock
 from eas_coder.gui.window.layout import add_beside, restore_layout, save_layout
 from eas_coder.gui.window.live_refresh import LiveRefresh
@@ -60,9 +62,11 @@ class _Host(QMainWindow):
         self.study = study
         self.session = CodingSession(study, self)
         self.calls: list[object] = []
-
-    def reload_list(self) -> None:
-        self.calls.append("reload")
+        self.videoTable = QTableView(self)
+        self.proxy = VideoFilter(self)
+        self.model = VideoTableModel(study.videos.in_use(), [False], self, [("", "")])
+        self.proxy.setSourceModel(self.model)
+        self.videoTable.setModel(self.proxy)
 
     def refresh_rows(self, video_ids: set[int]) -> None:
         self.calls.append(sorted(video_ids))
@@ -92,10 +96,13 @@ def test_live_refresh_works_with_plain_objects(
     live.on_signed_in(host.session.who())
     assert dock.toggleViewAction().isEnabled()
 
+    model = host.model
     _elsewhere(location, lambda s: s.assignments.add(video.id, ana.id))
-    qtbot.waitUntil(lambda: [video.id] in host.calls, timeout=30_000)
+    qtbot.waitUntil(lambda: model.status(0) == ("Ana: assigned", "open"), timeout=30_000)
     _elsewhere(location, lambda s: s.videos.add("D002", "T1 pre", None, INFO))
-    qtbot.waitUntil(lambda: "reload" in host.calls, timeout=30_000)
+    qtbot.waitUntil(lambda: model.rowCount() == 2, timeout=30_000)
+    assert model.video(1).participant_code == "D002"
+    assert model.status(1) == ("not assigned", "unassigned")
     qtbot.waitUntil(lambda: dock.feed.count() > 0, timeout=30_000)
     live._on_connection("Live updates paused: the server is gone")
     assert status.currentMessage() == "Live updates paused: the server is gone"
