@@ -86,6 +86,22 @@ _VERBS = {
     "template.set": "set the shared segment template",
     "attachment.add": "attached a file",
     "attachment.remove": "removed an attached file",
+    "attachment.offset": "set the offset of an attached file",
+    "attachment.relink": "relinked an attached file",
+    "coder.rename": "renamed coder",
+    "coder.retire": "retired coder",
+    "coder.unretire": "brought back coder",
+    "coder.delete": "deleted coder",
+    "coder.passphrase": "changed a coder's passphrase",
+    "video.edit": "changed the details of video",
+    "video.archive": "archived video",
+    "video.restore": "restored video",
+    "video.remove": "removed video",
+    "scheme.version": "saved a new scheme version",
+    "item_draft.set": "typed items",
+    "item_draft.clear": "cleared typed items",
+    "measure.add": "added a measure",
+    "measure.direction": "set a measure's direction",
 }
 
 
@@ -146,7 +162,9 @@ def describe_change(entry: AuditEntry, names: Names) -> str:
     verb = _VERBS.get(entry.action, entry.action.replace(".", " "))
     if entry.action.endswith(".import"):
         verb = f"imported a {entry.entity} from a sheet"
-    if entry.entity == "assignment" and entry.action != "assignment.add":
+    if entry.action == "assignment.remove":
+        verb = "was unassigned"
+    elif entry.entity == "assignment" and entry.action != "assignment.add":
         new, done = _json(entry.new), AssignmentStatus.DONE.value
         verb = "submitted" if new == done else "reopened" if _json(entry.old) == done else ""
         verb = verb or f"was set to {str(new).replace('_', ' ')}"
@@ -156,7 +174,7 @@ def describe_change(entry: AuditEntry, names: Names) -> str:
         key = str(state["dimension"])
         verb = f"rated {names.dimensions.get(key, key)}"
     where = names.videos.get(video_id) if isinstance(video_id, int) else None
-    if entry.action == "coder.add" and isinstance(state.get("name"), str):
+    if entry.entity == "coder" and isinstance(state.get("name"), str):
         where = str(state["name"])
     return f"{who} {verb}" + (f": {where}" if where else "")
 

@@ -60,3 +60,20 @@ def test_the_feed_names_coder_action_and_video_but_never_a_score(study: Study) -
     ]
     assert not any("6.5" in line for line in lines)
     assert "tester added coder: Ana" in lines
+
+
+def test_the_feed_words_the_lab_managers_new_jobs(study: Study) -> None:
+    # Old code: unassigning, renaming or retiring read "assignment remove", "coder rename"...
+    (video,) = _videos(study, 1)
+    (ana,) = study.coders.add_many(["Ana"])
+    study.assignments.add(video, ana.id)
+    study.assignments.change_many(unassign=[(video, ana.id)])
+    study.coders.rename(ana.id, "Ana Silva")
+    study.coders.retire(ana.id)
+    names = Names.of(study)
+    lines = [describe_change(e, names) for e in reversed(study.audit_log())]
+    assert lines[-3:] == [
+        "Ana Silva was unassigned: D000 · T1 pre",
+        "tester renamed coder: Ana Silva",
+        "tester retired coder: Ana Silva",
+    ]
