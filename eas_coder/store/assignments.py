@@ -97,6 +97,7 @@ class Assignments:
             found = _find(session, video_id, coder_id)
             if found is not None:
                 return convert.assignment(found)
+            _refuse_archived(session, {video_id})
             setting = session.get(SettingRow, SELF_ASSIGN)
             allowed = DEFAULTS[SELF_ASSIGN] if setting is None else json.loads(setting.value)
             if allowed is True:
@@ -168,6 +169,7 @@ class Assignments:
         with self._db.write() as session:
             coders = {r.id: r for r in session.scalars(select(CoderRow))}
             _require_known(session, to_add | to_remove, coders)
+            _refuse_archived(session, {v for v, _c in to_add})
             retired = sorted({coders[c].name for _v, c in to_add if not coders[c].active})
             if retired:
                 raise StudyError(
@@ -263,6 +265,21 @@ def _require_known(session: Session, pairs: set[Pair], coders: dict[int, CoderRo
     unknown = sorted({c for _v, c in pairs} - set(coders))
     if unknown:
         raise NotFound(f"no coder with id {unknown[0]} in this study; nothing was changed")
+
+
+def _refuse_archived(session: Session, video_ids: set[int]) -> None:
+    """An archived video (removed with work on it) is given to no one until restored."""
+    if not video_ids:
+        return
+    archived = sorted(
+        session.scalars(
+            select(VideoRow.id).where(VideoRow.id.in_(video_ids), VideoRow.archived_at.is_not(None))
+        )
+    )
+    if archived:
+        raise StudyError(
+            f"video {archived[0]} is archived: restore it before assigning it; nothing was changed"
+        )
 
 
 def _refuse_work(

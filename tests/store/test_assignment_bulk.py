@@ -98,3 +98,19 @@ def test_sample_plan_writes_nothing_until_assigned(study: Study) -> None:
     result = assign_plan(study, plan)
     assert sorted(a.video_id for a in result.made) == sorted(v.id for v in plan.drawn)
     assert plan_sample(study, ["Ana"], 0.2, seed=4).pairs == []
+
+
+def test_an_archived_video_is_given_to_no_one(study: Study) -> None:
+    # Old code: only assignments.add refused an archived video; the matrix's bulk assign and
+    # a coder's self-assignment gave it out again.
+    kept, archived = _videos(study, 2)
+    ana, ben = study.coders.add_many(["Ana", "Ben"])
+    study.ratings.set(archived, ana.id, "sensitivity", 5)  # work on it: archived, not deleted
+    assert study.videos.remove(archived) == "archived"
+    with pytest.raises(StudyError, match="archived"):
+        study.assignments.change_many(assign=[(kept, ben.id), (archived, ben.id)])
+    assert study.assignments.all() == []  # nothing written
+    study.settings.set("coding.self_assign", True)
+    with pytest.raises(StudyError, match="archived"):
+        study.assignments.claim(archived, ben.id)
+    assert study.assignments.all() == []
