@@ -39,8 +39,9 @@ check-style: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# two workers (pytest-xdist): each has its own PostgreSQL server, Xvfb screens and temp dirs
 pytest: $(VENV)/.installed-test
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -n 2
 
 ## coverage: the whole suite with a coverage report (about a quarter slower than make test)
 coverage: $(VENV)/.installed-test
@@ -56,6 +57,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks.import_limits
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.player
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.coding
+	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.stalls
 	QT_QPA_PLATFORM=offscreen EAS_CODER_AUDIO=off $(BIN)/python -m benchmarks.thumbnails
 	$(BIN)/python -m benchmarks.startup
 

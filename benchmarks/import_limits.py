@@ -4,7 +4,8 @@ imports within budget, and zip bombs are refused at once with little memory.
 Budgets: the 60,000-row import <= 15 s and <= 400 MB peak (as issue 7's 50,000 rows); a
 zip-bomb refusal <= 1 s and <= 150 MB peak (the bomb of issue 16 took 575 s and 7.5 GB; the
 CLI process with SQLAlchemy and openpyxl loaded is ~110 MB before it reads anything).
-Each measurement runs in a fresh process (ru_maxrss is its own peak).
+Each measurement runs in a fresh process; its peak is its own VmHWM (not ru_maxrss, which
+Linux carries over from the parent's peak at fork across exec).
 
 Usage: python -m benchmarks.import_limits [--rows N] [--json PATH]
 """
@@ -30,7 +31,7 @@ DIMENSIONS = ["sensitivity", "structuring", "nonintrusiveness", "nonhostility",
               "child_responsiveness", "child_involvement"]  # fmt: skip
 
 _IMPORT = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from eas_coder.cli import main
 from eas_coder.exchange.reader import SheetUnreadable, read_sheet
@@ -43,7 +44,7 @@ reading = time.perf_counter() - started
 started = time.perf_counter()
 status = main(["--db", sys.argv[1], "import-ratings", sys.argv[2], *sys.argv[3:]])
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak = int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0]) / 1024
 print(json.dumps({"status": status, "seconds": seconds, "peak_mb": peak, "read_s": reading}))
 """
 

@@ -35,10 +35,10 @@ from eas_coder.cli_analysis import (
 from eas_coder.cli_backups import add_backup_parsers
 from eas_coder.cli_change import add_change_parsers
 from eas_coder.cli_coders import add_coder_parsers
-from eas_coder.cli_media_root import add_media_root_parser
 from eas_coder.cli_files import add_merge_parser, add_relink_parser
 from eas_coder.cli_interchange import add_interchange_parsers
 from eas_coder.cli_media import add_attach_parser, cmd_check
+from eas_coder.cli_media_root import add_media_root_parser
 from eas_coder.cli_report import add_report_parser
 from eas_coder.cli_scheme import add_scheme_parsers
 from eas_coder.cli_support import (

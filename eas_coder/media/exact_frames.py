@@ -27,7 +27,7 @@ from av.video.reformatter import VideoReformatter
 
 from eas_coder.errors import VideoUnreadable
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
-from eas_coder.media.frame_window import Window, cache_window
+from eas_coder.media.frame_window import Window, cache_window, release_frames
 
 DEFAULT_CACHE_BYTES = 192 * 1024 * 1024  # 139 frames at 720p, 64 at 1080p
 
@@ -123,7 +123,7 @@ class ExactFrames:
 
     def close(self) -> None:
         """Release the decoder and the cache."""
-        self._cache.clear()
+        release_frames(self._cache)
         self._decoder = None
         self._ready.clear()
         self._container.close()

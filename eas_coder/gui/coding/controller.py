@@ -392,3 +392,4 @@ class CodingController(QObject):
 
     def _status(self, text: str) -> None:
         self.window.statusBar().showMessage(text, 8000)
+        self.window.statusBar().setProperty("hint", text)  # dropped once stale (issue 23)

@@ -62,6 +62,8 @@ class SaveGuard(QObject):
         if closing and not settle_saves(self.window, self.session, can_stay=True):
             event.ignore()
             return True  # the window stays open
+        if closing:
+            self.session.saves.stop()  # nothing is queued any more: the thread ends
         return False
 
 

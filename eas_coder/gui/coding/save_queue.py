@@ -64,8 +64,10 @@ class SaveQueue(QObject):
         self._submitted += 1
         job = _Job(self._submitted, work, done)
         self._jobs[job.seq] = job
-        if self._thread is None or not self._thread.is_alive():
-            self._thread = threading.Thread(target=self._run, name="save-queue", daemon=True)
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, args=(self._inbox,), name="save-queue", daemon=True
+            )
             self._thread.start()
         self._inbox.put(job)
         self._timer.start()
@@ -95,16 +97,18 @@ class SaveQueue(QObject):
         return not self._jobs
 
     def stop(self) -> None:
-        """End the save thread once the queued jobs have run (call after ``flush``)."""
-        self._inbox.put(None)
-        self._timer.stop()
+        """End the save thread once the queued jobs have run (call after ``flush``); a later
+        save starts a new one, with its own inbox."""
+        if self._thread is not None:
+            self._inbox.put(None)
+            self._inbox, self._thread = queue.SimpleQueue(), None
 
     # -- the two threads ------------------------------------------------------------------
 
-    def _run(self) -> None:
+    def _run(self, inbox: queue.SimpleQueue[_Job | None]) -> None:
         """The save thread: run each job, put its outcome in the outbox."""
         while True:
-            job = self._inbox.get()
+            job = inbox.get()
             if job is None:
                 return
             error: Exception | None = None

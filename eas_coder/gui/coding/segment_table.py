@@ -164,6 +164,8 @@ class SegmentTable(QWidget):
         for column in (COL_NUMBER, COL_START, COL_END, COL_DURATION, COL_RATED):
             header.setSectionResizeMode(column, fit)
         header.resizeSection(COL_EPISODE, 130)
+        for place, column in enumerate((COL_EPISODE, COL_RATED), start=1):  # never cut at 1280 px
+            header.moveSection(header.visualIndex(column), place)
 
         self.split_button = self._button("Split", "Split the current segment at the playhead")
         self.merge_button = self._button("Merge", "Merge the selected segments into one")

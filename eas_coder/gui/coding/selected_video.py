@@ -101,6 +101,12 @@ class VideoDetails:
         show_check(self.details, check, has_file=path is not None)
         self._label("codingValue").setText(coding_lines(study, session, video))
 
+    def clear(self) -> None:
+        """No video selected (a study without videos): no rows of the last one stay."""
+        for label in self._labels.values():
+            label.setText("–")
+        show_check(self.details, None, has_file=False)
+
     def show_frames(self, index: FrameIndex) -> None:
         """The file, once open, turned out to have a variable frame rate."""
         if index.is_variable_rate:

@@ -18,7 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.gui.common.workers import JobRunner, ProgressCallback
-from eas_coder.gui.manager.export_dialog import ExportDialog
+from eas_coder.gui.manager.export_dialog import (
+    ExportDialog,
+    default_export_path,
+    remember_folder,
+)
 from eas_coder.location import Location
 from eas_coder.store.bulk import ImportSummary
 from eas_coder.store.study import Study
@@ -42,9 +46,11 @@ class ExchangeActions(QObject):
         window: QWidget,
         location: Callable[[], Location],
         actor: Callable[[], str | None] = lambda: None,
+        study_name: Callable[[], str] = lambda: "study",
     ) -> None:
         super().__init__(window)
         self._window = window
+        self._study_name = study_name  # the offered file name starts with it
         self._location = location
         self._actor = actor
         self._runner: JobRunner | None = None
@@ -124,10 +130,14 @@ class ExchangeActions(QObject):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         fmt, options = dialog.format, dialog.options()
-        name, _ = QFileDialog.getSaveFileName(self._window, "Export to", "", f"*{_SUFFIX[fmt]}")
+        offered = default_export_path(self._study_name(), "ratings", _SUFFIX[fmt])
+        name, _ = QFileDialog.getSaveFileName(
+            self._window, "Export to", str(offered), f"*{_SUFFIX[fmt]}"
+        )
         if not name:
             return
         out = Path(name) if name.endswith(_SUFFIX[fmt]) else Path(name + _SUFFIX[fmt])
+        remember_folder(out)
         self._run(
             "Exporting…",
             lambda study, progress: _export(study, out, fmt, options, progress),

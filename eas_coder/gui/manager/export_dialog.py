@@ -1,11 +1,16 @@
-"""The export options dialog (form in ``ui/export_dialog.ui``)."""
+"""The export options dialog (form in ``ui/export_dialog.ui``), the file name an export is
+offered (study, date, kind), and the box at its end that opens the folder."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtCore import QSettings, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QMessageBox, QWidget
 
 from eas_coder.exchange.sheets import ExportOptions
 from eas_coder.gui.common.forms import load_form
@@ -15,6 +20,47 @@ FORMATS = (
     ("csv", "CSV files, one per sheet (.csv)"),
     ("sav", "SPSS data file (.sav)"),
 )
+
+
+FOLDER_SETTING = "export/folder"  # where the last export went: the next one is offered there
+_NOT_IN_NAMES = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')  # refused by Windows or POSIX file names
+
+
+def default_export_name(study_name: str, kind: str, suffix: str, day: date | None = None) -> str:
+    """``Demo study 2026-12-03 ratings.xlsx``: the study, the day and what the file holds,
+    with what a file name cannot hold left out."""
+    study = " ".join(_NOT_IN_NAMES.sub(" ", study_name).split()).strip(" .") or "study"
+    return f"{study} {(day or date.today()).isoformat()} {kind}{suffix}"
+
+
+def default_export_path(study_name: str, kind: str, suffix: str) -> Path:
+    """The offered file: in the folder of the last export (else the home folder)."""
+    folder = Path(str(QSettings().value(FOLDER_SETTING, "") or Path.home()))
+    return folder / default_export_name(study_name, kind, suffix)
+
+
+def remember_folder(path: Path) -> None:
+    """The next export is offered in the folder this one went to."""
+    QSettings().setValue(FOLDER_SETTING, str(path.parent))
+
+
+def offer_folder(parent: QWidget, paths: Sequence[Path]) -> QMessageBox:
+    """The end of an export: where the files are, and a button that opens their folder in
+    the file manager (returned open, for tests)."""
+    folder = paths[0].parent
+    names = "\n".join(p.name for p in paths)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "Export finished", f"Exported to {folder}:\n{names}",
+        QMessageBox.StandardButton.Close, parent,
+    )  # fmt: skip
+    box.setObjectName("exportedBox")
+    opener = box.addButton("Open Folder", QMessageBox.ButtonRole.ActionRole)
+    opener.setObjectName("openFolderButton")
+    opener.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))))
+    box.setDefaultButton(opener)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
 
 
 def _fill(widget: QListWidget, names: Sequence[str]) -> None:

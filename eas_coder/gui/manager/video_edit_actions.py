@@ -38,6 +38,7 @@ class VideoEditActions(QObject):
         if isinstance(window, QMainWindow):  # before Tools, in the window's menu bar
             window.menuBar().insertMenu(host.menuTools.menuAction(), self.menu)
         self.manager_actions: list[QAction] = []
+        self.box: QMessageBox | None = None  # the last message shown (tests read it)
         self.edit = self._add("&Edit Video…", "actionEditVideo", self.edit_video, "F2")
         self.remove = self._add("&Remove Video…", "actionRemoveVideo", self.remove_video)
         self.restore = self._add("Restore &Archived Video…", "actionRestoreVideo",
@@ -92,7 +93,7 @@ class VideoEditActions(QObject):
                           self.over)  # fmt: skip
         box.setObjectName("videoProblemBox")
         self.box = box
-        box.exec()
+        box.open()  # never blocks: the work that failed is over
 
     def _done(self, message: str) -> None:
         self.host.refresh_videos()

@@ -20,10 +20,13 @@ from eas_coder.media.frame_index import FrameIndex, read_frame_index
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
-    """An RGB array as a QImage that owns its pixels."""
+    """An RGB array as a QImage that owns its pixels, in 32-bit RGB: the format Qt's painter
+    draws scaled directly (a 1080p RGB888 picture cost the GUI thread ~17 ms a paint to
+    convert and scale, RGB32 1.5 ms); converting here costs the worker ~5 ms instead."""
     height, width, _ = rgb.shape
     data = np.ascontiguousarray(rgb)
-    return QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888).copy()
+    image = QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888)
+    return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
 class FrameServer(QObject):

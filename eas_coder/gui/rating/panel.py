@@ -82,6 +82,7 @@ class RatingPanel(QWidget):
         self._heading.setFont(font)
         self._lock_note = QLabel("Submitted — locked: these scores can no longer change")
         self._lock_note.setObjectName("lockNote")
+        self._lock_note.setWordWrap(True)  # a narrow Rating dock (1280×720) cuts nothing
         outer.addWidget(self._heading)
         outer.addWidget(self._lock_note)
         self._body = QWidget()

@@ -113,6 +113,15 @@ def find_segment(tracks: Sequence[TimelineTrack], segment_id: int | None) -> Spa
     return None
 
 
+def draws_anywhere(modifiers: Qt.KeyboardModifier) -> bool:
+    """True when a drag draws a new span wherever it starts (over a segment, on the ruler).
+
+    Ctrl+drag, as window managers leave it alone; Alt+drag too, but Openbox, Xfce, MATE
+    and Cinnamon take Alt+drag to move the window. A plain drag in the empty part of the
+    coder's own lane draws as well; Shift+drag selects a range instead."""
+    return bool(modifiers & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier))
+
+
 def draw_row(tracks: Sequence[TimelineTrack], pressed: int | None) -> int:
     """The row a new span is drawn in: the first editable track, else the one pressed."""
     for row, track in enumerate(tracks):

@@ -28,6 +28,7 @@ from eas_coder.gui.timeline.edit import (
     Span,
     SpanDraw,
     draw_row,
+    draws_anywhere,
     edge_at,
     find_segment,
     hit_test,
@@ -57,7 +58,7 @@ class Timeline(TimelineView):
     """The whole video at a glance, zoomable down to single frames; click or drag to seek.
 
     On an editable track the edges of segments can be dragged and new spans drawn (a drag in
-    its empty area, or Alt+drag anywhere); the window applies the edits the signals report.
+    its empty area, or Ctrl/Alt+drag anywhere); the window applies the edits the signals report.
     """
 
     seekRequested = Signal(int)
@@ -253,7 +254,7 @@ class Timeline(TimelineView):
             return
         x, y = event.position().x(), event.position().y()
         t, mods = self._time_at(x), event.modifiers()
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        alt = draws_anywhere(mods)  # Ctrl or Alt: Alt alone is taken by some desktops
         hit = None if alt else hit_test(self._view(), self._tracks, x, y)
         row = track_row_at(y, len(self._tracks), self._view().tracks_top)
         if mods & Qt.KeyboardModifier.ShiftModifier:

@@ -14,6 +14,7 @@ rebuilt on another study or scheme version, so they are looked up afresh each ti
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import suppress
 from typing import Protocol
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -45,7 +46,7 @@ class CodingHost(Protocol):
     def controller(self) -> CodingController: ...
 
     @property
-    def playerPanel(self) -> PlayerPanel: ...  # noqa: N802 (the window's attribute name)
+    def playerPanel(self) -> PlayerPanel: ...
 
     @property
     def details(self) -> VideoDetails: ...
@@ -54,7 +55,9 @@ class CodingHost(Protocol):
 class Everyday(QObject):
     """Remembers where the coder was, drops stale hints, clears a video that left."""
 
-    def __init__(self, frame: QMainWindow, host: CodingHost, actions: Mapping[str, QAction]) -> None:
+    def __init__(
+        self, frame: QMainWindow, host: CodingHost, actions: Mapping[str, QAction]
+    ) -> None:
         super().__init__(frame)
         self.frame, self.host = frame, host
         self._session: CodingSession | None = None
@@ -109,10 +112,10 @@ class Everyday(QObject):
         elif now[0] is not None:
             self._go_to_place()  # the same video, another coder: to where they were
 
-
     # -- the coder's place in the video -------------------------------------------------------
 
     def _on_position(self, _frame: int, ms: int) -> None:
+        self._follow_session()
         session = self.host.session
         video, coder = session.video, session.coder
         if video is not None and coder is not None and self._opened == video.id:
@@ -141,10 +144,9 @@ class Everyday(QObject):
         place, self._place = self._place, None
         if place is None:
             return
-        try:
+        # never in the way of leaving: at worst the video reopens at its start
+        with suppress(EasCoderError):
             self.host.study.positions.remember(*place)
-        except EasCoderError:
-            pass  # never in the way of leaving: the video would reopen at its start
 
     def on_study_left(self) -> None:
         """Before another study replaces this one: its place is written to it."""

@@ -98,9 +98,20 @@ def _key(name: str) -> str:
     return f"{SETTINGS_GROUP}/{name}"
 
 
+# Second keys the form cannot hold (one shortcut per action there): Ctrl+Y redoes as in most
+# Windows and Office programs, beside Ctrl+Shift+Z (issue 23).
+SECOND_KEYS = {"actionRedo": "Ctrl+Y"}
+
+
 def capture_defaults(actions: Iterable[QAction]) -> dict[str, str]:
-    """objectName -> default shortcut (PortableText); call once, before apply_saved()."""
-    return {a.objectName(): shortcut_text(a) for a in listed(actions)}
+    """objectName -> default shortcut (PortableText); call once, before apply_saved(). The
+    ``SECOND_KEYS`` join the form's keys first, so they are defaults a person may change."""
+    found = listed(actions)
+    for action in found:
+        extra = SECOND_KEYS.get(action.objectName())
+        if extra and extra not in shortcut_text(action).split("; "):
+            set_shortcut_text(action, "; ".join(filter(None, (shortcut_text(action), extra))))
+    return {a.objectName(): shortcut_text(a) for a in found}
 
 
 def apply_saved(actions: Iterable[QAction]) -> None:

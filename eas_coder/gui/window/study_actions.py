@@ -22,17 +22,19 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.errors import EasCoderError
-from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.common.file_filters import STUDY_FILTER
 from eas_coder.gui.manager.exchange_actions import ExchangeActions
+from eas_coder.gui.manager.export_dialog import offer_folder
 from eas_coder.gui.study.add_videos import VideoAdder, VideoDropFilter
 from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.new_study_dialog import NewStudyDialog, create_study
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
 from eas_coder.gui.study.server_study_dialog import ServerStudyDialog
+from eas_coder.gui.window.everyday import CodingHost, Everyday
 from eas_coder.gui.window.help_dialogs import AboutDialog, show_about
-from eas_coder.gui.window.shortcut_sheet import ShortcutSheet
+from eas_coder.gui.window.keys_everywhere import WindowKeysEverywhere
+from eas_coder.gui.window.shortcut_sheet import WIDGET_KEYS, ShortcutSheet
 from eas_coder.gui.window.shortcuts import ShortcutsDialog
 from eas_coder.location import Location, from_string
 from eas_coder.store.study import Study
@@ -44,15 +46,9 @@ if TYPE_CHECKING:  # the statistics load on first use, not with the window
 MANAGER_ACTIONS = ("actionReliability", "actionExport", "actionImport", "actionAddVideos")
 
 
-class StudyHost(Protocol):
-    """What these actions ask of the window: the open study, who is signed in, and the few
-    things they make it do (the main window is one)."""
-
-    @property
-    def study(self) -> Study: ...
-
-    @property
-    def session(self) -> CodingSession: ...
+class StudyHost(CodingHost, Protocol):
+    """What these actions ask of the window: the open study, who is signed in, the coding
+    parts (``CodingHost``), and the few things they make it do (the main window is one)."""
 
     def switch_to(self, study: Study) -> None: ...
 
@@ -76,11 +72,14 @@ class StudyActions(QObject):
         self.host, self.frame, self.actions = host, frame, actions
         self.default_shortcuts = default_shortcuts
         self.recent = RecentStudies()
+        self.everyday = Everyday(frame, host, actions)  # last place, fresh hints (issue 23)
+        self.keys_everywhere = WindowKeysEverywhere(frame, actions)  # search boxes too
         # background jobs open their own connection and write as the person signed in (the
         # window's study names them beside the computer's login in the audit log)
         self.exchange = ExchangeActions(
-            frame, lambda: host.study.location, lambda: host.study.actor
-        )
+            frame, lambda: host.study.location, lambda: host.study.actor,
+            study_name=lambda: host.study.info.name,
+        )  # fmt: skip
         self.adder = VideoAdder(frame, lambda: host.study.location, lambda: host.study.actor)
         self.drops = VideoDropFilter(frame)  # installs itself and accepts drops
         self.drops.filesDropped.connect(self._on_dropped)
@@ -159,7 +158,7 @@ class StudyActions(QObject):
             self.frame.statusBar().showMessage(message, 10_000)
             return
         self.recent.add(location)  # stored without any password (RecentStudies strips it)
-        self.host.switch_to(study)
+        self._switch_to(study)
         if notes:
             self.frame.statusBar().showMessage(notes[0], 30_000)
 
@@ -178,7 +177,12 @@ class StudyActions(QObject):
         study = dialog.study
         if study is not None:
             self.recent.add(str(dialog.result_values().path))
-            self.host.switch_to(study)
+            self._switch_to(study)
+
+    def _switch_to(self, study: Study) -> None:
+        self.everyday.on_study_left()  # the coder's place is written to the study they leave
+        self.host.switch_to(study)
+        self.everyday.on_study_shown()  # an empty study shows no video of the last one
 
     def set_passphrase(self) -> None:
         """Set the lab-manager passphrase (the first one freely, later only as manager)."""
@@ -212,9 +216,13 @@ class StudyActions(QObject):
     def reliability(self) -> ReliabilityDialog:
         """Tools ▸ Reliability… (a disagreement opens its video at its segment)."""
         from eas_coder.gui.reliability.dialog import ReliabilityDialog
+        from eas_coder.gui.reliability.placement import keep_clear_of
 
         dialog = ReliabilityDialog(self.host.study, self.frame)
         dialog.openRequested.connect(self.host.open_video_at)
+        # the video it opens is to be watched: the dialog leaves the player free (issue 23)
+        player = self.host.playerPanel
+        dialog.openRequested.connect(lambda *_: keep_clear_of(dialog, player))
         dialog.open()
         return dialog
 
@@ -228,6 +236,8 @@ class StudyActions(QObject):
     def _on_exported(self, paths: list[Path]) -> None:
         names = ", ".join(p.name for p in paths)
         self.frame.statusBar().showMessage(f"Exported to {names}", 10_000)
+        if paths:
+            self.exported_box = offer_folder(self.frame, paths)  # "Open Folder"
 
     def _on_imported(self, summary: object) -> None:
         self.host.refresh_videos()
@@ -243,8 +253,8 @@ class StudyActions(QObject):
         return dialog
 
     def shortcut_sheet(self) -> ShortcutSheet:
-        """F1: every shortcut, grouped by menu."""
-        sheet = ShortcutSheet(list(self.actions.values()), self.frame)
+        """F1: every shortcut (grouped by menu), the widgets' own keys and the gestures."""
+        sheet = ShortcutSheet(list(self.actions.values()), self.frame, WIDGET_KEYS)
         sheet.setObjectName("shortcutSheet")
         sheet.show()
         return sheet

@@ -126,13 +126,13 @@ def test_scores_typed_before_a_new_segment_is_saved_go_to_that_segment(
     surface = window.playerPanel.surface
     path = window.study.location.path
     assert path is not None
+    surface.setFocus()
+    qtbot.keyClick(surface, Qt.Key.Key_I)
+    for _ in range(3):
+        here = player.position()
+        qtbot.keyClick(surface, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda h=here: player.position() == h + 1)
     with write_lock_held(path, tmp_path) as release:
-        surface.setFocus()
-        qtbot.keyClick(surface, Qt.Key.Key_I)
-        for _ in range(3):
-            here = player.position()
-            qtbot.keyClick(surface, Qt.Key.Key_Right)
-            qtbot.waitUntil(lambda h=here: player.position() == h + 1)
         qtbot.keyClick(surface, Qt.Key.Key_O)
         assert not release.exists()
         assert "saving" in window.ratingPanel.findChild(QLabel, "ratingTarget").text()  # type: ignore[union-attr]
@@ -166,6 +166,7 @@ def test_a_save_refused_is_shown_not_saved_and_the_typed_score_stays(
     with write_lock_held(path, tmp_path):
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6)  # type: ignore[arg-type]
         qtbot.waitUntil(lambda: bool(failures), timeout=60_000)  # the 10-s busy timeout
+    wait_saved(qtbot, session)
     assert "nothing was saved" in failures[0]
     assert _row_state(window, KEY) == "not saved"
     assert window.ratingPanel.scores().get(KEY) == 6  # kept for the retry
