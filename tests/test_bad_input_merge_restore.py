@@ -244,7 +244,8 @@ def _pre_0008(path: Path) -> None:
     _raw(path, "ALTER TABLE rating DROP COLUMN scheme_version")
     _raw(path, "ALTER TABLE video DROP COLUMN archived_at")
     _raw(path, "ALTER TABLE coder DROP COLUMN retired_at")
-    for table in ("video_position", "item_draft", "measure_value", "measure", "timepoint", "scheme_version"):
+    tables = ("video_position", "item_draft", "measure_value", "measure", "timepoint")
+    for table in (*tables, "scheme_version"):
         _raw(path, f"DROP TABLE IF EXISTS {table}")
     _raw(path, "UPDATE alembic_version SET version_num = '0007_blind_coding'")
 

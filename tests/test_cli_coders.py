@@ -38,4 +38,3 @@ def test_rename_retire_unretire_delete(tmp_path: Path, capsys: pytest.CaptureFix
     with Study.open(from_string(db), backup=False) as study:
         actions = [e.action for e in study.audit_log(limit=4)]
     assert actions == ["coder.unretire", "coder.delete", "coder.retire", "coder.rename"]
-
