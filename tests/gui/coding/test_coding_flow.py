@@ -180,6 +180,8 @@ def test_submit_lists_what_is_missing(qtbot: QtBot, demo_study_file: Path) -> No
     mark_segment(qtbot, window, 2, 10)
     press(qtbot, "4")
     press(qtbot, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    # the question waits for the queued save of "4" first (saves run off the GUI thread)
+    qtbot.waitUntil(lambda: window.findChild(QWidget, "missingBox") is not None)
     box = window.findChild(QWidget, "missingBox")
     assert box is not None
     qtbot.waitUntil(box.isVisible)

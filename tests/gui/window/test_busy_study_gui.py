@@ -37,10 +37,14 @@ def test_a_score_typed_while_the_file_is_locked_is_refused_then_saved(
     target = QApplication.focusWidget()
     assert isinstance(target, QWidget)
     qtbot.keyClick(target, Qt.Key.Key_2)
-    assert window.saveState_label.text() == "Not saved"
+    # the save runs off the GUI thread: the refusal arrives once the lock wait gives up
+    qtbot.waitUntil(lambda: window.saveState_label.text() == "Not saved", timeout=10_000)
     assert "locked by another program" in window.statusBar().currentMessage()
-    assert window.ratingPanel.scores().get(KEY) == before
+    stored = session.find_rating(KEY, segment.id)
+    assert (stored.score if stored else None) == before  # nothing reached the study
     assert locker.wait(10) == 0
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_3)  # type: ignore[arg-type]
-    assert window.saveState_label.text().startswith("Saved")
+    qtbot.waitUntil(lambda: window.saveState_label.text().startswith("Saved"), timeout=10_000)
     assert session.find_rating(KEY, segment.id).score == 3  # type: ignore[union-attr]
+    assert window.ratingPanel.scores().get(KEY) == 3
+    assert session.unsaved() == []  # the refused 2 was replaced by the 3, not left pending
