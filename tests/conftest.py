@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +25,24 @@ os.environ["EAS_CODER_AUDIO"] = "off"
 _PRIVATE = tempfile.mkdtemp(prefix="eas-coder-tests-")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(_PRIVATE, "config")
 os.environ["EAS_CODER_CACHE_DIR"] = os.path.join(_PRIVATE, "cache")
+
+
+# A test that hangs (a modal box nobody answers, a lock never let go) must not stop the run:
+# after HANG_S its worker prints every thread's stack and exits, and pytest-xdist names the
+# test and starts a new worker. faulthandler's own C thread does it, so it works even when
+# the GUI thread sits in Qt's event loop holding the GIL (pytest-timeout's thread did not).
+HANG_S = float(os.environ.get("EAS_TEST_HANG_S", 300))  # the slowest takes ~90 s at load
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    stream = sys.__stderr__  # the worker's real stderr (its stdout is xdist's channel)
+    if stream is not None:
+        faulthandler.dump_traceback_later(HANG_S, exit=True, file=stream)
+    try:
+        yield
+    finally:
+        faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)

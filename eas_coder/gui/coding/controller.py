@@ -41,7 +41,8 @@ class CodingController(QObject):
         session.changed.connect(self._on_changed)
         session.saveStateChanged.connect(self._on_save_state)
         session.saving.connect(self._on_saving)
-        install_save_guard(window, session)  # closing waits for the saves, asks if one failed
+        # closing waits for the saves, and asks if one failed
+        self.save_guard = install_save_guard(window, session)
         segments.segmentSelected.connect(self._on_segment_selected)
         segments.jumpRequested.connect(player.player.seek_ms)
         segments.episodeEdited.connect(self._on_episode_edited)
@@ -214,6 +215,8 @@ class CodingController(QObject):
     def _on_changed(self, what: str, focus: object) -> None:
         if isinstance(focus, int) and self._adding() and self.session.key_of(focus) != self.target:
             focus = None  # another new segment was marked since: it keeps the keyboard
+        if self.target == SESSION:
+            focus = None  # the coder went on to the whole session since: a late save keeps off
         if what in ("coder",) or (what == "segments" and focus is None and self.target != SESSION):
             self.target = None if what == "coder" else self.target
         self.refresh(focus if isinstance(focus, int) else None)

@@ -370,13 +370,14 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         scores: dict[str, float] = {}
         notes: dict[str, str] = {}
         self.reading(True)
-        for key in self.study.scheme.keys:
-            self.saw(key, segment_id, 0)
+        versions = dict.fromkeys(self.study.scheme.keys, 0)  # 0: no rating shown
         for r in self.my_ratings():
             if r.segment_id == segment_id:
                 scores[r.dimension], notes[r.dimension] = r.score, r.note
                 scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
-                self.saw(r.dimension, segment_id, r.version)
+                versions[r.dimension] = r.version
+        for key, version in versions.items():  # each learnt once (never a passing 0)
+            self.saw(key, segment_id, version)
         self.add_drafts(segment_id, scores, notes)  # items of derived dimensions not complete
         self.reading(False)
         self.add_waiting(self.key_of(segment_id), scores, notes)  # queued, or not saved

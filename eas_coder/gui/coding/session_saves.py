@@ -45,6 +45,9 @@ class SessionSaves:
         self.saves = SaveQueue(self)  # type: ignore[arg-type]
         self._local = threading.local()  # on the save thread: the running job's effects
         self._known: dict[tuple[str, str, int | None], Known] = {}
+        # this window's own last write of each rating: kept apart from what the screen read,
+        # as a re-read must not hide from a queued save that an earlier one of ours wrote
+        self._own: dict[tuple[str, str, int | None], Known] = {}
         self._known_lock = threading.Lock()
         self._read_tag: float | None = None  # set while the screen reads what it shows
         self._pending: dict[tuple[str, int | None], tuple[int, Any]] = {}  # (dim, key)
@@ -55,6 +58,7 @@ class SessionSaves:
 
     def _forget_shown(self) -> None:
         self._known.clear()
+        self._own.clear()
         self._states.clear()
 
     # -- the queue --------------------------------------------------------------------------
@@ -147,6 +151,8 @@ class SessionSaves:
             old = self._known.get(key)
             if old is None or known.tag >= old.tag:
                 self._known[key] = known
+            if known.ours:
+                self._own[key] = known
 
     def reading(self, started: bool) -> None:
         """The screen starts (True) or ends reading what it shows: versions it sees are
@@ -177,8 +183,8 @@ class SessionSaves:
     ) -> Any:
         """On the save thread: the version to send — this window's own later write if any
         since ``seen`` was captured, else ``seen`` (``kind`` "items": derived items')."""
-        known = self._known.get((kind, dimension, segment_id))
-        return known.value if known and known.ours and known.tag > seen.tag else seen.value
+        own = self._own.get((kind, dimension, segment_id))
+        return own.value if own is not None and own.tag > seen.tag else seen.value
 
     def seen_version(self, dimension: str, segment_id: int | None) -> int:
         """The version of the rating last shown for this target (0: none)."""

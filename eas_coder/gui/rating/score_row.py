@@ -41,10 +41,11 @@ class NoteEdit(QLineEdit):
             and not event.isAccepted()
             and event.key() not in _MODIFIER_KEYS
         ):
-            self._finish_in_place()
+            self.finish_in_place()
         return handled
 
-    def _finish_in_place(self) -> None:
+    def finish_in_place(self) -> None:
+        """Save what is typed before a shortcut acts, the cursor staying where it is."""
         # Saving re-shows the target, which puts the cursor at the end: keep it where it was.
         text, cursor = self.text(), self.cursorPosition()
         start, length = self.selectionStart(), self.selectionLength()

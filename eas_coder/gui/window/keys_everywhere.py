@@ -16,6 +16,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 
+from eas_coder.gui.rating.score_row import NoteEdit
+
 _Std = QKeySequence.StandardKey
 TEXT_KEYS = (
     _Std.Copy, _Std.Cut, _Std.Paste, _Std.SelectAll, _Std.Undo, _Std.Redo,
@@ -56,6 +58,8 @@ class WindowKeysEverywhere(QObject):
             and watched.window() is self.frame
             and self.is_window_shortcut(event)
         ):
+            if isinstance(watched, NoteEdit):  # the field never sees the key: finish it here,
+                watched.finish_in_place()  # as the shortcut may re-read or lock the target
             event.ignore()  # not the field's: Qt goes on to the window's shortcut
             return True
         return super().eventFilter(watched, event)

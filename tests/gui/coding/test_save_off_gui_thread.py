@@ -8,20 +8,23 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from eas_coder.gui.coding.controller import SESSION
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.store.study import Study
 from tests.gui.coding.saving import wait_saved
 
 CODER = "Coder B (demo)"
+NEW_CODER = "Coder C (demo)"  # assigned tapes, nothing coded yet
 KEY = "sensitivity"
 
 # Another program: takes the write lock of the study and keeps it until told to let go.
@@ -118,20 +121,28 @@ def test_scores_typed_before_a_new_segment_is_saved_go_to_that_segment(
 ) -> None:
     """I, O, then digits at once, while another program holds the lock: the segment waits
     in the queue, the scores follow it there (never onto the segment shown before)."""
-    window.sign_in(CODER)
+    window.sign_in(NEW_CODER)  # the newcomer's tape has no segments yet: room for two
     session, player = window.session, window.playerPanel.player
     qtbot.waitUntil(lambda: player.frame_index is not None, timeout=30_000)
-    before = {s.id for s in session.my_segments()}
-    old_scores = {s: session.scores_of(s)[0] for s in before}
     surface = window.playerPanel.surface
+    surface.setFocus()
+
+    def mark(key: Qt.Key) -> None:
+        qtbot.keyClick(surface, key)
+        for _ in range(3):
+            here = player.position()
+            qtbot.keyClick(surface, Qt.Key.Key_Right)
+            qtbot.waitUntil(lambda h=here: player.position() == h + 1)
+
+    mark(Qt.Key.Key_I)
+    mark(Qt.Key.Key_O)  # the segment shown before, saved
+    wait_saved(qtbot, session)
+    before = {s.id for s in session.my_segments()}
+    assert len(before) == 1
+    old_scores = {s: session.scores_of(s)[0] for s in before}
     path = window.study.location.path
     assert path is not None
-    surface.setFocus()
-    qtbot.keyClick(surface, Qt.Key.Key_I)
-    for _ in range(3):
-        here = player.position()
-        qtbot.keyClick(surface, Qt.Key.Key_Right)
-        qtbot.waitUntil(lambda h=here: player.position() == h + 1)
+    mark(Qt.Key.Key_I)
     with write_lock_held(path, tmp_path) as release:
         qtbot.keyClick(surface, Qt.Key.Key_O)
         assert not release.exists()
@@ -176,3 +187,94 @@ def test_a_save_refused_is_shown_not_saved_and_the_typed_score_stays(
     wait_saved(qtbot, session)
     assert session.unsaved() == []
     assert session.find_rating(KEY, segment.id).score == 6  # type: ignore[union-attr]
+
+
+def _refuse_a_save(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> int:
+    """Type a 6 while another program outlasts the busy timeout: the save is refused."""
+    window.sign_in(CODER)
+    session = window.session
+    segment = session.my_segments()[0]
+    assert window.segmentTable.select_segment(segment.id)
+    window.ratingPanel.focus_dimension(KEY)
+    failures: list[str] = []
+    session.failed.connect(failures.append)
+    path = window.study.location.path
+    assert path is not None
+    with write_lock_held(path, tmp_path):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_6)  # type: ignore[arg-type]
+        qtbot.waitUntil(lambda: bool(failures), timeout=60_000)
+    wait_saved(qtbot, session)
+    assert [u.state.score for u in session.unsaved()] == [6]  # type: ignore[union-attr]
+    return segment.id
+
+
+def _stored_score(window: MainWindow, segment_id: int) -> float | None:
+    with Study.open(window.study.location, backup=False) as check:
+        found = [r for r in check.ratings.all() if (r.dimension, r.segment_id) == (KEY, segment_id)]
+    return found[0].score if found else None
+
+
+def test_closing_with_a_refused_save_asks_and_try_again_saves_it(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """The question at closing is not a nested loop: the window stays open behind it (before,
+    close() waited inside the Close event for an answer), and Retry saves, then closes."""
+    segment_id = _refuse_a_save(qtbot, window, tmp_path)
+    assert window.close() is False  # refused: the question is up, nothing was dropped
+    box = window.controller.save_guard.box
+    assert box is not None and box.isVisible()
+    assert "1 score you typed could not be saved" in box.text()
+    assert window.isVisible()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Retry), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
+    assert _stored_score(window, segment_id) == 6
+
+
+def test_closing_with_a_refused_save_can_stay_or_drop_it(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    """Cancel keeps the window and the typed score; Discard closes without it (told first)."""
+    segment_id = _refuse_a_save(qtbot, window, tmp_path)
+    stored_before = _stored_score(window, segment_id)
+    assert window.close() is False
+    box = window.controller.save_guard.box
+    assert box is not None
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.controller.save_guard.box is None)
+    assert window.isVisible()
+    assert [u.state.score for u in window.session.unsaved()] == [6]  # type: ignore[union-attr]
+    assert window.close() is False  # asked again
+    box = window.controller.save_guard.box
+    assert box is not None
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Discard), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=60_000)
+    assert _stored_score(window, segment_id) == stored_before
+
+
+def test_a_segment_saved_late_does_not_pull_the_coder_off_the_whole_session(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    """O then Ctrl+Shift+S while the queue lags: when the new segment's save is done, the
+    rating panel stays on the whole session (before, it jumped to the new segment, and the
+    next score typed for the session went to the segment)."""
+    window.sign_in(NEW_CODER)
+    session, player = window.session, window.playerPanel.player
+    qtbot.waitUntil(lambda: player.frame_index is not None, timeout=30_000)
+    surface = window.playerPanel.surface
+    surface.setFocus()
+    qtbot.keyClick(surface, Qt.Key.Key_I)
+    for _ in range(3):
+        here = player.position()
+        qtbot.keyClick(surface, Qt.Key.Key_Right)
+        qtbot.waitUntil(lambda h=here: player.position() == h + 1)
+    gate = threading.Event()
+    session.saves.submit(lambda: gate.wait(60), lambda _error: None)  # the queue lags
+    qtbot.keyClick(surface, Qt.Key.Key_O)
+    both = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(surface, Qt.Key.Key_S, both)  # rate the whole session
+    assert window.controller.target == SESSION
+    gate.set()
+    wait_saved(qtbot, session)
+    assert len(session.my_segments()) == 1  # the segment was saved
+    assert window.controller.target == SESSION
+    assert "whole session" in window.ratingPanel.findChild(QLabel, "ratingTarget").text().lower()  # type: ignore[union-attr]

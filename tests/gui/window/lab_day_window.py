@@ -315,6 +315,20 @@ def export(day: Day, window: MainWindow, out: Path) -> None:
     day.wait_for(lambda: dialog() is not None, "the export options")
     day.then(accept_options)
     day.wait_for(out.exists, "the export")
+
+    def finished_box() -> QMessageBox | None:
+        found = window.findChild(QMessageBox, "exportedBox")
+        return found if found is not None and found.isVisible() else None
+
+    def close_finished_box() -> None:  # as a person does once they have read it
+        shown = finished_box()
+        assert shown is not None
+        close = shown.button(QMessageBox.StandardButton.Close)
+        QTest.mouseClick(close, Qt.MouseButton.LeftButton)
+
+    day.wait_for(lambda: finished_box() is not None, "Export finished")
+    day.then(close_finished_box)
+    day.wait_for(lambda: finished_box() is None, "Export finished to close")
     day.then(lambda: say("EXPORTED", path=str(out)))
 
 
