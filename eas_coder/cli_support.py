@@ -182,6 +182,11 @@ def sign_in_coder(study: Study, name: str, given: str | None = None) -> Coder:
     """The coder ``--coder NAME`` names, after their passphrase when they have one; from now
     on the audit log names them."""
     coder = study.coders.get(name)
+    if not coder.active:  # as the window, which no longer offers them at sign-in
+        raise UsageError(
+            f"{coder.name} is retired: the lab manager can make them active again "
+            f"(eas-coder coders unretire {coder.name!r})"
+        )
     if study.coders.has_passphrase(coder.id):
         passphrase = _secret(
             CODER_PASSPHRASE_ENV,
