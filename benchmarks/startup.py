@@ -28,8 +28,10 @@ Budgets (issue 18): BORIS/EAS time to window ≥ 3 in the same run, EAS idle mem
 first launch ≤ 5 s to a window. Exit status 1 when one is broken, unless ``--no-fail``.
 
 Usage: python -m benchmarks.startup [--runs N] [--settle S] [--boris PATH | --no-boris]
-       [--source DIR] [--json PATH] [--no-fail]
-``--source`` times another checkout of EAS Coder (e.g. an older one, for before/after).
+       [--source DIR] [--against DIR] [--json PATH] [--no-fail]
+``--source`` times another checkout of EAS Coder (e.g. an older one, for before/after);
+``--against DIR`` also times the checkout in DIR (warm), alternated with the others in the
+same run, so a change is compared before/after under the same load.
 """
 
 from __future__ import annotations
@@ -239,12 +241,19 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
         eas(source, warm_home, 0.5)
         if boris_program is not None:
             boris(boris_program, work / "boris", 0.5)  # its bytecode compiled, not counted
+        against: Path | None = args.against.resolve() if args.against else None
+        if against is not None:
+            eas(against, work / "against", 0.5)  # its demo study and bytecode, not counted
         warm: list[Launch] = []
         cold: list[Launch] = []
         anchor: list[Launch] = []
+        compared: list[Launch] = []
         for run in range(args.runs):
             warm.append(eas(source, warm_home, args.settle))
             print(f"run {run + 1}: EAS warm {warm[-1].main_window_s:.2f} s", end="", flush=True)
+            if against is not None:
+                compared.append(eas(against, work / "against", args.settle))
+                print(f", against {compared[-1].main_window_s:.2f} s", end="", flush=True)
             if boris_program is not None:
                 anchor.append(boris(boris_program, work / "boris", args.settle))
                 print(f", BORIS {anchor[-1].main_window_s:.2f} s", end="", flush=True)
@@ -273,8 +282,13 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             "eas_warm": [vars(r) for r in warm],
             "eas_cold": [vars(r) for r in cold],
             "boris": [vars(r) for r in anchor],
+            "against": [vars(r) for r in compared],
         },
     }
+    if compared:
+        result["against"] = str(against)
+        result["against_warm_window_s"] = _median(compared, "main_window_s")
+        result["against_warm_window_cpu_s"] = _median(compared, "main_window_cpu_s")
     if anchor:
         result["boris_window_s"] = _median(anchor, "main_window_s")
         result["boris_window_cpu_s"] = _median(anchor, "main_window_cpu_s")
@@ -291,6 +305,14 @@ def report(result: dict[str, Any]) -> dict[str, bool]:
     if anchored:
         rows.append(("BORIS: start to main window", f"{result['boris_window_s']:.2f} s", "anchor"))
     rows.append(("EAS warm: start to main window", f"{result['eas_warm_window_s']:.2f} s", ""))
+    if "against_warm_window_s" in result:
+        compared = f"{result['against_warm_window_s']:.2f} s"
+        rows.append(("--against (warm): start to main window", compared, ""))
+        cpu_against = f"{result['against_warm_window_cpu_s']:.2f} s"
+        rows.append(("--against (warm): CPU used to main window", cpu_against, ""))
+        if anchored:
+            ratio_against = result["boris_window_s"] / result["against_warm_window_s"]
+            rows.append(("ratio BORIS/--against", f"{ratio_against:.2f}", ""))
     if anchored:
         ratio = result["ratio_boris_over_eas"]
         checks["ratio"] = ratio >= BUDGET_RATIO
@@ -326,6 +348,9 @@ def main() -> int:
     parser.add_argument("--boris", type=Path, default=BORIS, help="the boris-behav-obs program")
     parser.add_argument("--no-boris", action="store_true", help="measure EAS Coder alone")
     parser.add_argument("--source", type=Path, default=REPOSITORY, help="EAS Coder checkout")
+    parser.add_argument(
+        "--against", type=Path, help="another checkout, timed alternated with --source (warm)"
+    )
     parser.add_argument("--json", type=Path, default=RESULTS)
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even over budget")
     args = parser.parse_args()

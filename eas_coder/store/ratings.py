@@ -183,6 +183,18 @@ class Ratings:
         with self._db.read() as session:
             return convert.load_ratings(session, *where)
 
+    def counts_by_coder(self, video_id: int) -> dict[int, tuple[str, int]]:
+        """Per coder of one video: (their name, how many ratings they gave it) — one indexed
+        query, no rows loaded (the Selected video dock asks after every save)."""
+        query = (
+            select(RatingRow.coder_id, CoderRow.name, func.count())
+            .outerjoin(CoderRow, CoderRow.id == RatingRow.coder_id)
+            .where(RatingRow.video_id == video_id)
+            .group_by(RatingRow.coder_id, CoderRow.name)
+        )
+        with self._db.read() as session:
+            return {c: (name or str(c), n) for c, name, n in session.execute(query)}
+
     def scheme_versions(self) -> list[tuple[str, int, int, int]]:
         """(dimension, video_id, coder_id, scheme_version) of the ratings, each once."""
         query = select(

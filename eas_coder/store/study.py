@@ -133,6 +133,11 @@ class Study:
             db.close()
             raise
 
+    def writes(self) -> int:
+        """Write transactions this process committed to the study so far (a change stamp:
+        rows read before it moved may be old)."""
+        return self._db.writes
+
     def close(self) -> None:
         """Release the database connections."""
         self._db.close()

@@ -118,6 +118,7 @@ class StudyDb:
         self._write_sessions = sessionmaker(writer, expire_on_commit=False)
         self._notify = engine.dialect.name == "postgresql"
         self._joined: tuple[int, Session] | None = None  # (thread, session) of ``transaction``
+        self.writes = 0  # write transactions committed (Study.writes)
         # While this engine may hold connections, nothing but SQLite opens the study file
         self._held = location.path
         if location.path is not None:
@@ -149,6 +150,7 @@ class StudyDb:
                     # Other workstations LISTEN (store/changes.py); delivered at commit.
                     session.execute(text(f"NOTIFY {CHANGES_CHANNEL}"))
                 session.commit()
+                self.writes += 1
             except IntegrityError as exc:
                 session.rollback()
                 raise Conflict(f"the change conflicts with what is stored ({exc.orig})") from exc

@@ -6,7 +6,6 @@ the study and coding session it is handed: no window."""
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -51,18 +50,17 @@ def coding_lines(study: Study, session: CodingSession, video: Video) -> str:
     """Who has how many scores on ``video`` — only the coders the one signed in may see
     (blind coding) — and their own status first."""
     visible = visible_coders(
-        study.assignments.of_video(video.id),
+        session.assignments_of(video.id),  # (read at most twice a second)
         video.id,
         session.coder.id if session.coder else None,
         session.manager,
     )
-    coders = {c.id: c.name for c in study.coders.all()}
-    per_coder = Counter(
-        r.coder_id
-        for r in study.ratings.all(video_id=video.id)
-        if visible is None or r.coder_id in visible
-    )
-    lines = [f"{coders.get(cid, cid)}: {n} scores" for cid, n in sorted(per_coder.items())]
+    counts = study.ratings.counts_by_coder(video.id)  # one query: names and counts
+    lines = [
+        f"{name}: {n} scores"
+        for cid, (name, n) in sorted(counts.items())
+        if visible is None or cid in visible
+    ]
     status = session.status()
     if status is not None:
         lines.insert(0, f"You: {status.value}")

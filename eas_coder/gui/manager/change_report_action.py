@@ -7,16 +7,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu, QMessageBox, QWidget
 
 from eas_coder.gui.common.workers import ProgressCallback
-from eas_coder.gui.manager.change_report_dialog import ChangeReportDialog
 from eas_coder.gui.manager.host import ManagerHost, Status
 from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the dialog loads when it is opened, not with the window
+    from eas_coder.gui.manager.change_report_dialog import ChangeReportDialog
 
 TITLE = "Change Report"
 
@@ -78,6 +81,8 @@ class ChangeReportAction(ManagerJob):
         """Open the dialog (returned, open); Write starts the report."""
         if not self.may_start():
             return None
+        from eas_coder.gui.manager.change_report_dialog import ChangeReportDialog
+
         study = self.study()
         dialog = ChangeReportDialog(participants_of(study), study.location.base_dir, self.owner)
         dialog.accepted.connect(lambda: self.start(dialog.participant(), dialog.path()))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -23,8 +23,10 @@ from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.host import ManagerHost, Status
 from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.location import Location, from_string
-from eas_coder.merge import MergeReport, merge_study
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the merge loads when it runs, not with the window
+    from eas_coder.merge import MergeReport
 
 TITLE = "Merge Coder's Copy"
 
@@ -168,6 +170,8 @@ class MergeAction(ManagerJob):
         actor = self.study().actor  # the merge is written as the person signed in
 
         def job(_progress: ProgressCallback) -> MergeReport:
+            from eas_coder.merge import merge_study  # on first use (issue 18)
+
             # this thread's own connections; the copy is only read, so it is not backed up,
             # and the main study is backed up (as on every opening) only before a real merge
             with (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
@@ -17,15 +17,10 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.host import ManagerHost, Status
 from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
-from eas_coder.relink import (
-    FINGERPRINT_ONLY,
-    RelinkMatch,
-    RelinkOutcome,
-    RelinkPlan,
-    apply_plan,
-    find_moved,
-)
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the relink search loads when it runs, not with the window
+    from eas_coder.relink import RelinkMatch, RelinkOutcome, RelinkPlan
 
 TITLE = "Relink Moved Videos"
 
@@ -82,6 +77,8 @@ class RelinkAction(ManagerJob):
         folder = Path(name)
         self._stop.clear()
         stopped = self._stop.is_set  # the worker gets the Event, not this QObject
+        from eas_coder.relink import find_moved  # on first use, not with the window
+
         self._run(
             f"Looking for the missing files in {folder.name or folder}…",
             lambda study, progress: find_moved(study, folder, progress, stopped),
@@ -90,6 +87,8 @@ class RelinkAction(ManagerJob):
         )
 
     def _on_searched(self, plan: RelinkPlan) -> None:
+        from eas_coder.relink import apply_plan
+
         self.searched.emit(plan)
         if plan.stopped:
             self.status("Search stopped; nothing was changed.", 10_000)
@@ -140,6 +139,8 @@ class RelinkAction(ManagerJob):
     # --- relinking ----------------------------------------------------------------------------
 
     def _on_relinked(self, outcome: RelinkOutcome) -> None:
+        from eas_coder.relink import FINGERPRINT_ONLY
+
         self.refresh()
         message = f"Relinked {len(outcome.relinked)} file(s)"
         unhashed = len(

@@ -27,20 +27,20 @@ print(json.dumps(sorted(name for name in {NOT_AT_START!r} if name in sys.modules
 """
 
 
-def _loaded_after(code: str, tmp_path: Path) -> list[str]:
-    """The heavy packages in ``sys.modules`` after a fresh interpreter ran ``code``."""
+def run_fresh(code: str, tmp_path: Path, *args: str) -> str:
+    """Run ``code`` (with ``args``) in a fresh interpreter, the window offscreen, with its
+    own settings and data folders (a real user's recent studies are not read); its stdout."""
     env = {
         **os.environ,
         "QT_QPA_PLATFORM": "offscreen",
         "PYTHONPATH": str(REPOSITORY),
         "EAS_CODER_AUDIO": "off",
-        # its own settings and data folders, so a real user's recent studies are not read
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "HOME": str(tmp_path),
     }
     result = subprocess.run(
-        [sys.executable, "-c", code + _REPORT_LOADED],
+        [sys.executable, "-c", code, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -48,7 +48,12 @@ def _loaded_after(code: str, tmp_path: Path) -> list[str]:
         timeout=120,
     )
     assert result.returncode == 0, result.stderr
-    loaded: list[str] = json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout
+
+
+def _loaded_after(code: str, tmp_path: Path) -> list[str]:
+    """The heavy packages in ``sys.modules`` after a fresh interpreter ran ``code``."""
+    loaded: list[str] = json.loads(run_fresh(code + _REPORT_LOADED, tmp_path).splitlines()[-1])
     return loaded
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import faulthandler
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
@@ -20,6 +21,8 @@ from PySide6.QtGui import QGuiApplication
 
 from eas_coder.gui.window.app import application, open_window
 from eas_coder.location import from_string
+
+READY_S = 60  # the longest wait for what the shot must show (the test's run allows 120 s)
 
 # Another workstation: Coder B rates the last dimension of D001 T1 and submits that video.
 _ELSEWHERE = """
@@ -102,7 +105,25 @@ def main() -> int:
         window.close()
         app.exit(0 if ok else 1)
 
-    QTimer.singleShot(4000 if mode in ("angles", "progress") else 2500, shoot)
+    # Shoot once what the test looks for is on screen (never after a fixed time: at load 7
+    # the other process of "progress" took more than 4 s just to start), then half a second
+    # for the last paint; after READY_S the shot is taken anyway and the test says what lacks.
+    seen = {"segment": False, "angles": False}
+    player.positionChanged.connect(lambda frame, _ms: seen.update(angles=frame == 45))
+    ready = {
+        "progress": lambda: "submitted" in _newest(window),
+        "coding": lambda: len(window.ratingPanel.scores()) >= 6,
+        "angles": lambda: seen["angles"] and window.playerPanel.timeline.waveform() is not None,
+    }.get(mode, lambda: player.frames_delivered >= 20)  # "playing": frames reach the screen
+    deadline = time.monotonic() + READY_S
+
+    def shoot_when_ready() -> None:
+        if ready() or time.monotonic() > deadline:
+            QTimer.singleShot(500, shoot)
+        else:
+            QTimer.singleShot(100, shoot_when_ready)
+
+    QTimer.singleShot(1000, shoot_when_ready)
     return app.exec()
 
 
