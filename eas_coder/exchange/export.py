@@ -97,8 +97,10 @@ def export_study(
         # holds what the wide one cannot (segments, notes, item scores) and imports back.
         named = {s.name: s for s in sheets}
         long_out = out.with_name(f"{out.stem}-Ratings{out.suffix}")
-        _atomic(out, lambda temp: write_sav(named["Sessions"], temp, bands))
+        # The long one first: the Sessions pass leaves the Change sheet its per-video values
+        # (unused here), which would otherwise be held while the long frame is gathered.
         _atomic(long_out, lambda temp: write_sav(named["Ratings"], temp, bands))
+        _atomic(out, lambda temp: write_sav(named["Sessions"], temp, bands))
         return [out, long_out]
     except OSError as exc:
         raise ExportError(f"{out}: cannot write the export ({exc.strerror or exc})") from exc

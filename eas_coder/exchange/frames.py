@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from eas_coder.media.frame_cache import FrameIndexCache, last_frame, start_frame
-from eas_coder.media.frame_index import FrameIndex
 from eas_coder.model import Segment, Video
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the media modules (OpenCV, PyAV: 30 MB) load only for a video's file
+    from eas_coder.media.frame_cache import FrameIndexCache
+    from eas_coder.media.frame_index import FrameIndex
 
 FRAMES_NOTE = (
     "Frame numbers count from 0 in presentation order, as the player shows them. "
@@ -46,6 +49,8 @@ class VideoFrames:
         index = self.indices.get(segment.video_id)
         if index is None:
             return None, None
+        from eas_coder.media.frame_cache import last_frame, start_frame
+
         first = start_frame(index, segment.start_ms)
         if first is None:
             return None, None
@@ -73,7 +78,6 @@ def video_frames(
     progress: Callable[[str], None] | None = None,
 ) -> VideoFrames:
     """Frame indices of ``videos`` from the cache (demuxing only files not seen before)."""
-    cache = cache or FrameIndexCache()
     found = VideoFrames()
     chosen = list(videos)
     for number, video in enumerate(chosen, start=1):
@@ -86,6 +90,10 @@ def video_frames(
         if not path.is_file():
             found.missing[video.id] = (NOT_FOUND, path.name)
             continue
+        if cache is None:
+            from eas_coder.media.frame_cache import FrameIndexCache
+
+            cache = FrameIndexCache()
         index = cache.index_for(path, video.fingerprint)
         if index is None:
             found.missing[video.id] = (NOT_THE_RECORDING, path.name)

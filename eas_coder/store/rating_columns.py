@@ -7,14 +7,18 @@ Reliability needs five columns of every rating of the chosen coders and dimensio
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from eas_coder.store.tables import RatingRow
+
+CHUNK = 5000  # rows fetched at a time
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,7 @@ def read_rating_columns(
         empty = np.zeros(0, dtype=np.int64)
         return RatingColumns(empty, empty, empty, empty, np.zeros(0))
     # every column numeric in SQL (dimension as its index, no segment as -1), read through
-    # the Core connection: no ORM loading, and numpy takes the plain tuples at once
+    # the Core connection: no ORM loading, and numpy takes the plain tuples a chunk at a time
     query = select(
         RatingRow.video_id,
         RatingRow.coder_id,
@@ -58,11 +62,35 @@ def read_rating_columns(
     ).where(RatingRow.coder_id.in_(list(coder_ids)), RatingRow.dimension.in_(list(keys)))
     if segments_only:
         query = query.where(RatingRow.segment_id.is_not(None))
-    result = session.connection().execute(query)
-    # the driver's plain tuples: every column is a number, nothing for SQLAlchemy to convert
-    rows = result.cursor.fetchall() if result.cursor is not None else result.all()
-    result.close()
-    flat = itertools.chain.from_iterable(rows)
-    table = np.fromiter(flat, np.float64, 5 * len(rows)).reshape(-1, 5)
-    whole = table[:, :4].astype(np.int64)
-    return RatingColumns(whole[:, 0], whole[:, 1], whole[:, 2], whole[:, 3], table[:, 4])
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # a server-side cursor: psycopg would
+        result = connection.execute(query.execution_options(yield_per=CHUNK))  # fetch all
+        chunks: Iterator[Sequence[Any]] = result.partitions(CHUNK)
+    else:  # SQLite's own cursor reads as it goes; its plain tuples, nothing to convert
+        result = connection.execute(query)
+        cursor = result.cursor
+        fetch = cursor.fetchmany if cursor is not None else result.fetchmany
+        chunks = iter(lambda: list(fetch(CHUNK)), [])
+    try:
+        return _gather(chunks)
+    finally:
+        result.close()
+
+
+def _gather(chunks: Iterator[Sequence[Any]]) -> RatingColumns:
+    """The rows packed into columns a chunk at a time: one chunk's tuples at most are held
+    (all of a million ratings' tuples at once took over 300 MB, issue 18); the columns
+    grow as packed arrays (8 bytes a value), which numpy then shares."""
+    columns = [array("q") for _ in range(4)]
+    scores = array("d")
+    for rows in chunks:
+        flat = itertools.chain.from_iterable(rows)  # every column is a number in SQL
+        table = np.fromiter(flat, np.float64, 5 * len(rows)).reshape(-1, 5)
+        whole = table[:, :4].astype(np.int64)
+        for index, column in enumerate(columns):
+            column.frombytes(whole[:, index].tobytes())
+        scores.frombytes(table[:, 4].tobytes())
+    # writable numpy arrays on the packed values (array.array's buffer), not copies
+    ids = [np.frombuffer(c, dtype=np.int64) if len(c) else np.zeros(0, np.int64) for c in columns]
+    score = np.frombuffer(scores, dtype=np.float64) if len(scores) else np.zeros(0)
+    return RatingColumns(ids[0], ids[1], ids[2], ids[3], score)
