@@ -106,14 +106,21 @@ def code() -> None:
         state["stage"] = "out"
         player.seek_frame(FRAME + 30)
 
+    # Saves run on the window's save thread: each step reads the study once they are done.
     def marked() -> None:
         win.actions_by_name["actionMarkOut"].trigger()
+        win.session.after_saves(rate)
+
+    def rate() -> None:
         segments = win.session.my_segments()
         if len(segments) != 1:
             return fail(f"expected one segment after I and O, found {len(segments)}")
         for key in win.study.scheme.keys:
             win.session.set_score(key, 5.0, segments[0].id)
         result["segment"] = [segments[0].start_ms, segments[0].end_ms]
+        win.session.after_saves(rated)
+
+    def rated() -> None:
         result["ratings"] = len(win.session.my_ratings())
         QTimer.singleShot(500, export)
 
