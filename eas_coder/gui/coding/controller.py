@@ -123,7 +123,6 @@ class CodingController(QObject):
     def refresh(self, focus: int | None = None) -> None:
         """Re-read the coder's work on the open video and show it everywhere."""
         session = self.session
-        session.reads.share()  # read afresh (saved at another workstation?), once for all
         mine = session.my_segments()
         ratings = session.my_ratings()
         total = len(session.study.scheme.dimensions)

@@ -30,7 +30,6 @@ from eas_coder.gui.coding.edit_target import SavedSegment
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
 from eas_coder.gui.coding.session_drafts import SessionDrafts
 from eas_coder.gui.coding.session_saves import SessionSaves
-from eas_coder.gui.coding.shared_reads import SharedReads
 from eas_coder.gui.coding.unassigned import UnassignedVideo
 from eas_coder.gui.coding.undo_commands import (
     AddSegmentCommand,
@@ -63,7 +62,6 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         self.undo_stack = QUndoStack(self)
         self._ids: dict[int, int] = {}  # segment key -> current id
         self._init_saves()  # the save queue, and the rating versions shown and written
-        self.reads = SharedReads(lambda: (self.saves.completed(), self.study.writes()))
         self._assignments: dict[int, tuple[float, list[Assignment]]] = {}
         self.changed.connect(self._on_own_change)
         self.unassigned = UnassignedVideo(self, self)
@@ -128,7 +126,6 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         return cached[1]
 
     def _on_own_change(self, what: str, _focus: object) -> None:
-        self.reads.share()  # the widgets showing this change read the coder's work once
         if what in ("status", "coder", "segments"):  # (a submit, an assignment, a switch)
             self._assignments.clear()
 
@@ -148,15 +145,13 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         """The coder's own segments of the video, in time order."""
         if self.video is None or self.coder is None:
             return []
-        key = (self.video.id, self.coder.id)
-        return self.reads.get(("segments", *key), lambda: self.study.segments.all(*key))
+        return self.study.segments.all(video_id=self.video.id, coder_id=self.coder.id)
 
     def my_ratings(self) -> list[Rating]:
         """The coder's own ratings of the video."""
         if self.video is None or self.coder is None:
             return []
-        key = (self.video.id, self.coder.id)
-        return self.reads.get(("ratings", *key), lambda: self.study.ratings.all(*key))
+        return self.study.ratings.all(video_id=self.video.id, coder_id=self.coder.id)
 
     def others_segments(self) -> dict[int, list[Segment]]:
         """Other coders' segments of the video that blind coding lets the viewer see."""
@@ -189,9 +184,6 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         if self._submitted(video_id):
             return CodingStatus.SUBMITTED
         study = self.study
-        if self.video is not None and video_id == self.video.id:  # (read once per change)
-            mine = self.my_segments() or self.my_ratings() or self.my_drafts()
-            return coding_status(False, bool(mine))
         has_work = bool(study.segments.all(video_id=video_id, coder_id=coder_id)) or bool(
             study.ratings.all(video_id=video_id, coder_id=coder_id)
             or study.item_drafts.all(video_id=video_id, coder_id=coder_id)

@@ -104,11 +104,11 @@ def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
     """(text, key) of one video, cheaply (after a change to that video only)."""
     if session.manager:
         return _manager_row(session, {c.id: c.name for c in session.study.coders.all()},
-                            session.assignments_of(video.id))  # fmt: skip
+                            session.study.assignments.of_video(video.id))  # fmt: skip
     if session.coder is None:
         return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
     coder_id = session.coder.id
-    assigned = any(a.coder_id == coder_id for a in session.assignments_of(video.id))
+    assigned = any(a.coder_id == coder_id for a in session.study.assignments.of_video(video.id))
     return _coder_row(session.status_of(video.id), assigned)
 
 
