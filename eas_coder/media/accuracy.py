@@ -18,11 +18,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-import av
-
 from eas_coder.errors import VideoUnreadable
-from eas_coder.media.audio_level import audio_level
-from eas_coder.media.frame_cache import FrameIndexCache
 from eas_coder.media.frame_index import FrameIndex, read_frame_index
 from eas_coder.media.probe import fingerprint, require_media_file
 
@@ -223,6 +219,12 @@ def check_video(path: str | os.PathLike[str]) -> VideoAccuracy:
     An empty or unreadable file gives a result whose ``unreadable`` says why, so ``eas-coder
     check`` can report it beside the others.
     """
+    # PyAV, numpy and the caches load here, on the first check, not with the module: the
+    # window reads stored results (VideoAccuracy) at start-up and must not wait for them.
+    import av
+
+    from eas_coder.media.frame_cache import FrameIndexCache
+
     file = Path(path)
     try:
         require_media_file(file)
@@ -270,6 +272,8 @@ def _iso_missing_bytes(file: Path) -> int:
 
 
 def _check_open(container: Any, index: FrameIndex, missing_bytes: int) -> VideoAccuracy:
+    from eas_coder.media.audio_level import audio_level
+
     stream = container.streams.video[0]
     base = stream.time_base or Fraction(1, 1000)
     header_ms, from_container = _header_duration_ms(container, stream)
@@ -333,6 +337,8 @@ def _decode_from(
     container: Any, stream: Any, index: FrameIndex, start: int
 ) -> tuple[int | None, int]:
     """The index of the last frame decoded from keyframe ``start`` to the end (None: none)."""
+    import av
+
     container.seek(index.pts[start], stream=stream, backward=True, any_frame=False)
     best: int | None = None
     rotation = 0

@@ -16,7 +16,6 @@ import zipfile
 from fractions import Fraction
 from pathlib import Path
 
-import numpy as np
 import platformdirs
 
 from eas_coder.errors import EasCoderError
@@ -49,6 +48,8 @@ class FrameIndexCache:
 
     def load(self, key: str) -> FrameIndex | None:
         """The index stored for a fingerprint, or None (absent or unreadable: read again)."""
+        import numpy as np  # on first use: the window names this module at start-up
+
         try:
             with np.load(self._file(key)) as data:
                 times, pts, keys = data["times"], data["pts"], data["keyframes"]
@@ -70,6 +71,8 @@ class FrameIndexCache:
 
     def save(self, key: str, index: FrameIndex) -> None:
         """Store an index atomically (a crash leaves the old file or none)."""
+        import numpy as np
+
         self.root.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self.root, suffix=".tmp")
         try:

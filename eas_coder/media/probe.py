@@ -11,13 +11,15 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-
-import cv2
+from typing import TYPE_CHECKING
 
 from eas_coder.errors import VideoUnreadable
 from eas_coder.media.quiet import quiet_ffmpeg
 from eas_coder.model import VideoInfo
 from eas_coder.store.study_files import held_study, refuse_study_file
+
+if TYPE_CHECKING:  # OpenCV loads with the first probe, not with this module (start-up)
+    import cv2
 
 # Fingerprint = size + three 256 KiB samples: fast on multi-GB files, and distinct enough to
 # recognise a moved or renamed recording when relinking.
@@ -69,6 +71,8 @@ def require_media_file(path: str | os.PathLike[str]) -> int:
 
 def probe(path: str | os.PathLike[str]) -> VideoInfo:
     """Read a video's timing and size; raise VideoUnreadable naming the file and the reason."""
+    import cv2
+
     file = Path(path)
     name = str(file)
     size = require_media_file(file)
@@ -110,12 +114,16 @@ def _not_a_video_reason(file: Path) -> str:
 
 
 def _decodes(capture: cv2.VideoCapture, index: int) -> bool:
+    import cv2
+
     capture.set(cv2.CAP_PROP_POS_FRAMES, index)
     return bool(capture.grab())
 
 
 def _exact_frame_count(capture: cv2.VideoCapture, claimed: int) -> int:
     """The number of decodable frames, trusting the header only after checking its end."""
+    import cv2
+
     if claimed > 1:
         # Accept the claim if its last frame decodes and nothing follows; allow the usual
         # one-too-many estimate by checking one frame back.

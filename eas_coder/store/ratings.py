@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,6 @@ from eas_coder.errors import Conflict, NotFound, StaleEdit
 from eas_coder.model import Rating
 from eas_coder.scheme import Scheme
 from eas_coder.store import convert, schemes
-from eas_coder.store.rating_columns import RatingColumns, read_rating_columns
 from eas_coder.store.tables import (
     CoderRow,
     RatingRow,
@@ -27,6 +27,9 @@ from eas_coder.store.unit import (
     same_target,
     target_text,
 )
+
+if TYPE_CHECKING:  # numpy loads with the first statistics, not at start-up
+    from eas_coder.store.rating_columns import RatingColumns
 
 
 def _target(
@@ -53,6 +56,8 @@ class Ratings:
     ) -> RatingColumns:
         """Those coders' ratings of those dimensions as numpy columns (for statistics);
         ``segments_only``: their segment ratings only."""
+        from eas_coder.store.rating_columns import read_rating_columns
+
         with self._db.read() as session:
             return read_rating_columns(session, coder_ids, keys, segments_only)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.manager.host import ManagerHost
-from eas_coder.gui.manager.sample_dialog import open_sample_dialog
 
 SAMPLE_SEED = 2026
 
@@ -76,6 +75,9 @@ class ManagerActions(QObject):
     def reliability_sample(self) -> None:
         """Tools ▸ Reliability Sample…: previewed, then assigned (sample_dialog.py)."""
         if self.host.session.manager:
+            # the sampling (numpy) loads here, not with the window
+            from eas_coder.gui.manager.sample_dialog import open_sample_dialog
+
             self.sample_dialog = open_sample_dialog(self.host)
 
     def make_template(self) -> None:

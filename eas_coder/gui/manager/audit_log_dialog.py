@@ -17,13 +17,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QWidget
+from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QMessageBox, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.exchange.audit_csv import default_name, write_audit_csv
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.common.workers import JobRunner
 from eas_coder.gui.manager.audit_log_model import AuditLogModel
+from eas_coder.gui.manager.export_dialog import offer_folder
 from eas_coder.gui.manager.host import ManagerHost
 from eas_coder.model import Coder
 from eas_coder.store.audit_read import AuditQuery, AuditReader
@@ -54,6 +55,7 @@ class AuditLogDialog(QDialog):
         self.reader = self._closing.enter_context(AuditReader.opened(study.location, viewer))
         self.runner: JobRunner | None = None
         self.exported: Path | None = None
+        self.exported_box: QMessageBox | None = None  # the last "Open Folder" box shown
         coders, videos = self.reader.coders(), self.reader.videos()
         self.model = AuditLogModel(self.reader, videos, coders)
         self.auditTable.setModel(self.model)
@@ -147,6 +149,8 @@ class AuditLogDialog(QDialog):
         self.exported = target
         self.exportButton.setEnabled(True)
         self._say(f"Exported {count:,} entries to {target}", DONE_STYLE)
+        entries = f"{count:,} entr{'y' if count == 1 else 'ies'} of the audit log."
+        self.exported_box = offer_folder(self, [target], entries)
 
     def _export_failed(self, error: object) -> None:
         self.runner = None

@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QAbstractButton, QFileDialog, QMessageBox, QWidget
 
 from eas_coder.gui.common.workers import ProgressCallback
+from eas_coder.gui.manager.export_dialog import offer_folder
 from eas_coder.gui.manager.host import Status
 from eas_coder.gui.manager.job import ManagerJob
 from eas_coder.model import Video
@@ -44,6 +45,7 @@ class ExportEafAction(ManagerJob):
         self.who = who
         self.current_video = current_video
         self.choice_box: QMessageBox | None = None  # the question asked (tests answer it)
+        self.exported_box: QMessageBox | None = None  # the last "Open Folder" box shown
         self.action = self.add_action(
             "Export &ELAN (.eaf)…",
             "actionExportEaf",
@@ -144,10 +146,14 @@ class ExportEafAction(ManagerJob):
         else:
             folder = written[0].parent if written else ""
             text = f"Wrote {len(written)} .eaf file(s) into {folder}."
-        if view:
-            text += f"\n\nAs {view}."
-        self.status(text.split("\n")[0], 15_000)
-        self.show(QMessageBox.Icon.Information, text, "\n".join(map(str, written)))
+        as_whom = f"As {view}." if view else ""
+        self.status(text, 15_000)
+        if written:  # ends with the box that opens the folder (as File ▸ Export… does)
+            count = "" if len(written) == 1 else f"Wrote {len(written)} .eaf file(s)."
+            detail = "\n\n".join(part for part in (count, as_whom) if part)
+            self.box = self.exported_box = offer_folder(self.owner, written, detail)
+        else:
+            self.show(QMessageBox.Icon.Information, "\n\n".join(filter(None, (text, as_whom))))
         self.exported.emit(written)
 
     def _on_failed(self, exc: object) -> None:

@@ -44,15 +44,23 @@ def remember_folder(path: Path) -> None:
     QSettings().setValue(FOLDER_SETTING, str(path.parent))
 
 
-def offer_folder(parent: QWidget, paths: Sequence[Path]) -> QMessageBox:
-    """The end of an export: where the files are, and a button that opens their folder in
-    the file manager (returned open, for tests)."""
+SHOWN_NAMES = 10  # more files than this: the rest under "Show Details…"
+
+
+def offer_folder(parent: QWidget, paths: Sequence[Path], detail: str = "") -> QMessageBox:
+    """The end of an export: where the files are (and ``detail``, e.g. how much was written),
+    and a button that opens their folder in the file manager (returned open, for tests)."""
     folder = paths[0].parent
-    names = "\n".join(p.name for p in paths)
+    names = "\n".join(p.name for p in paths[:SHOWN_NAMES])
+    if len(paths) > SHOWN_NAMES:
+        names += f"\n… and {len(paths) - SHOWN_NAMES} more"
+    text = f"Exported to {folder}:\n{names}" + (f"\n\n{detail}" if detail else "")
     box = QMessageBox(
-        QMessageBox.Icon.Information, "Export finished", f"Exported to {folder}:\n{names}",
+        QMessageBox.Icon.Information, "Export finished", text,
         QMessageBox.StandardButton.Close, parent,
     )  # fmt: skip
+    if len(paths) > SHOWN_NAMES:
+        box.setDetailedText("\n".join(p.name for p in paths))
     box.setObjectName("exportedBox")
     opener = box.addButton("Open Folder", QMessageBox.ButtonRole.ActionRole)
     opener.setObjectName("openFolderButton")

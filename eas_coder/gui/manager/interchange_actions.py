@@ -9,27 +9,23 @@ says what was written, or shows every problem and writes nothing. The export is 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Signal, SignalInstance
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QMessageBox, QStatusBar, QWidget
 
-from eas_coder.exchange.segment_import import SegmentImportPlan, SegmentImportRejected
 from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.eaf_export_action import ExportEafAction
 from eas_coder.gui.manager.host import Status
 from eas_coder.gui.manager.job import ManagerJob
-from eas_coder.gui.manager.segment_import_dialog import SegmentImportDialog, in_window_words
-from eas_coder.gui.manager.segment_import_jobs import (
-    Imported,
-    ImportRequest,
-    Look,
-    import_segments,
-    look,
-)
 from eas_coder.model import Coder, Video
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the readers (ELAN, BORIS) and the dialog load when it opens
+    from eas_coder.exchange.segment_import import SegmentImportPlan
+    from eas_coder.gui.manager.segment_import_dialog import SegmentImportDialog
+    from eas_coder.gui.manager.segment_import_jobs import Imported, ImportRequest, Look
 
 TITLE = "Import Segments"
 SHOWN_PROBLEMS = 200  # in the message's details, as the CLI prints a bounded list
@@ -124,6 +120,9 @@ class ImportSegmentsAction(ManagerJob):
         """Open the dialog (returned, open, for tests); None for anyone but the manager."""
         if not self.may_start():
             return None
+        from eas_coder.gui.manager.segment_import_dialog import SegmentImportDialog
+        from eas_coder.gui.manager.segment_import_jobs import look
+
         study = self.study()
         location, actor = study.location, study.actor
 
@@ -143,6 +142,8 @@ class ImportSegmentsAction(ManagerJob):
         return dialog
 
     def _write(self, request: ImportRequest, plan: SegmentImportPlan) -> None:
+        from eas_coder.gui.manager.segment_import_jobs import import_segments
+
         study = self.study()
         location, actor = study.location, study.actor
 
@@ -163,6 +164,9 @@ class ImportSegmentsAction(ManagerJob):
         self.imported.emit(result)
 
     def _failed(self, exc: object) -> None:
+        from eas_coder.exchange.segment_import import SegmentImportRejected
+        from eas_coder.gui.manager.segment_import_dialog import in_window_words
+
         if isinstance(exc, SegmentImportRejected):
             problems = [in_window_words(str(p)) for p in exc.problems]
             text = (

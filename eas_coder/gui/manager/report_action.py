@@ -12,12 +12,14 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from eas_coder.gui.common.workers import ProgressCallback
+from eas_coder.gui.manager.export_dialog import offer_folder
 from eas_coder.gui.manager.host import ManagerHost, Status
 from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.store.study import Study
 
 TITLE = "Reliability Report"
 _FILTERS = "PDF (*.pdf);;Web page (*.html)"
+NAME = "reliability-report.pdf"  # offered beside the study file
 
 
 def install_report(window: ManagerHost) -> QAction:
@@ -49,6 +51,7 @@ class ReportAction(ManagerJob):
             "Write a methods-section report of inter-rater reliability (PDF or HTML)",
             self._on_triggered,
         )
+        self.exported_box: QMessageBox | None = None  # the last "Open Folder" box shown
 
     def _on_triggered(self) -> None:
         self.start()
@@ -59,7 +62,7 @@ class ReportAction(ManagerJob):
             return
         if path is None:
             base = self.study().location.base_dir
-            suggested = str(Path(base) / "reliability-report.pdf") if base else ""
+            suggested = str(Path(base) / NAME) if base else NAME
             name, _ = QFileDialog.getSaveFileName(self.owner, TITLE, suggested, _FILTERS)
             if not name:
                 return
@@ -83,7 +86,8 @@ class ReportAction(ManagerJob):
 
     def _on_written(self, path: str) -> None:
         self.status(f"Reliability report written to {path}", 15_000)
-        self.show(QMessageBox.Icon.Information, f"The reliability report was written to {path}.")
+        detail = f"The reliability report was written to {path}."
+        self.box = self.exported_box = offer_folder(self.owner, [Path(path)], detail)
         self.written.emit(path)
 
     def _on_failed(self, exc: object) -> None:

@@ -6,15 +6,19 @@ version (``SchemeHost.reload_scheme``), the same person signed in."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QWidget
 
 from eas_coder.gui.manager.host import ManagerHost, Status
 from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
-from eas_coder.gui.manager.scheme_editor import TITLE, SchemeEditor
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the editor loads when it opens, not with the window
+    from eas_coder.gui.manager.scheme_editor import SchemeEditor
+
+TITLE = "Scheme Editor"  # = scheme_editor.TITLE, not imported: the editor loads on first use
 
 
 class SchemeHost(ManagerHost, Protocol):
@@ -53,6 +57,8 @@ class SchemeEditorAction(ManagerJob):
             return None
         if self.dialog is not None:
             self.dialog.deleteLater()
+        from eas_coder.gui.manager.scheme_editor import SchemeEditor
+
         self.dialog = SchemeEditor(self.study(), self.owner, on_saved=self.reload)
         self.dialog.open()
         return self.dialog

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
@@ -16,10 +17,12 @@ from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.host import ManagerHost
 from eas_coder.gui.manager.job import ManagerJob, job_wiring
 from eas_coder.gui.manager.media_root import MediaRootDialog, apply_remembered_root
-from eas_coder.gui.manager.offset_dialog import OffsetDialog
 from eas_coder.gui.manager.video_edit import VideoEditDialog
 from eas_coder.model import Attachment, Video
 from eas_coder.store.study import Study
+
+if TYPE_CHECKING:  # the offset dialog's decoders load when it opens, not with the window
+    from eas_coder.gui.manager.offset_dialog import OffsetDialog
 
 TITLE = "Videos"
 MEDIA_FILTER = "Video and audio files (*.mp4 *.mov *.m4v *.mkv *.avi *.mts *.m2ts *.wav *.mp3 *.m4a *.aac *.flac);;All files (*)"  # noqa: E501
@@ -255,6 +258,8 @@ class VideoEditActions(QObject):
         self.open_offset(video, chosen)
 
     def open_offset(self, video: Video, attachment: Attachment) -> OffsetDialog | None:
+        from eas_coder.gui.manager.offset_dialog import OffsetDialog
+
         try:
             dialog = OffsetDialog(self.host.study, video, attachment, self.over)
         except EasCoderError as exc:

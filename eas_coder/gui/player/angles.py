@@ -14,13 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QUrl, Signal, Slot
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 from eas_coder.gui.player.player import Player
-from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.surface import VideoSurface
+
+# Qt Multimedia loads with the first second angle or recorder, not with the window
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 
 
 @dataclass
@@ -57,6 +60,8 @@ class AngleFollower(QObject):
         """Open the angles (path, offset) and an optional separate audio file."""
         self.clear()
         for path, offset in angles:
+            from eas_coder.gui.player.qt_backend import QtBackend
+
             player = Player(QtBackend(), self)
             surface = VideoSurface()
             surface.setObjectName(f"angleSurface{len(self.angles) + 1}")
@@ -140,6 +145,8 @@ class AngleFollower(QObject):
             self.audio.setPlaybackRate(rate)
 
     def _open_audio(self, path: Path, offset: int) -> None:
+        from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
         self.audio = QMediaPlayer(self)
         self._audio_out = QAudioOutput(self.audio)
         self.audio.setAudioOutput(self._audio_out)

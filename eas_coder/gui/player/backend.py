@@ -9,11 +9,13 @@ play smoothly and land near a requested time.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from eas_coder.media.frame_index import FrameIndex
+if TYPE_CHECKING:  # the media libraries load with the first video, not at start-up
+    from eas_coder.media.frame_index import FrameIndex
 
 MIN_RATE, MAX_RATE = 0.25, 4.0
 

@@ -7,7 +7,6 @@ import os
 from PySide6.QtCore import QSettings
 
 from eas_coder.gui.player.backend import PlaybackBackend
-from eas_coder.gui.player.qt_backend import QtBackend
 from eas_coder.gui.player.vlc_backend import VlcBackend, load_vlc, start_loading_vlc
 
 BACKENDS = ("vlc", "qt")
@@ -36,6 +35,9 @@ def create_backend(explicit: str | None = None) -> tuple[PlaybackBackend, str]:
         vlc_module = load_vlc()
         if vlc_module is not None:
             return VlcBackend(vlc_module), ""
-        if wish == "vlc":
-            return QtBackend(), "VLC is not installed here; playing with Qt Multimedia instead."
+    # Qt Multimedia (and its FFmpeg) loads only when it is the one chosen
+    from eas_coder.gui.player.qt_backend import QtBackend
+
+    if wish == "vlc":
+        return QtBackend(), "VLC is not installed here; playing with Qt Multimedia instead."
     return QtBackend(), ""

@@ -9,20 +9,28 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QImage
 
 from eas_coder.errors import EasCoderError
-from eas_coder.media.exact_frames import ExactFrames, FrameUndecodable, first_frame
-from eas_coder.media.frame_index import FrameIndex, read_frame_index
+
+# The media libraries (PyAV, OpenCV, numpy) load with the first video, in the worker, not
+# while the window is being built: imported here they cost ~0.3 s of every start-up.
+if TYPE_CHECKING:
+    import numpy as np
+
+    from eas_coder.media.exact_frames import ExactFrames
+    from eas_coder.media.frame_index import FrameIndex
 
 
 def to_qimage(rgb: np.ndarray) -> QImage:
     """An RGB array as a QImage that owns its pixels, in 32-bit RGB: the format Qt's painter
     draws scaled directly (a 1080p RGB888 picture cost the GUI thread ~17 ms a paint to
     convert and scale, RGB32 1.5 ms); converting here costs the worker ~5 ms instead."""
+    import numpy as np
+
     height, width, _ = rgb.shape
     data = np.ascontiguousarray(rgb)
     image = QImage(data.data, width, height, width * 3, QImage.Format.Format_RGB888)
@@ -51,6 +59,11 @@ class FrameServer(QObject):
         # Requests answered, and those whose frame was not decoded yet (tests, benchmarks).
         self.served = 0
         self.misses = 0
+        # The worker starts on the event loop's first turn: a video chosen while the window is
+        # built (the last one coded) then loads its decoders once the window is on screen,
+        # instead of competing with the window for the interpreter before it is shown.
+        self._go = threading.Event()
+        QTimer.singleShot(0, self._go.set)
         self._thread = threading.Thread(target=self._run, name="exact-frames", daemon=True)
         self._thread.start()
 
@@ -97,6 +110,7 @@ class FrameServer(QObject):
 
     def shutdown(self) -> None:
         """Stop the worker thread (on window close)."""
+        self._go.set()
         with self._wake:
             self._closing = True
             self._wake.notify()
@@ -105,6 +119,7 @@ class FrameServer(QObject):
     # -- worker thread --------------------------------------------------------------------
 
     def _run(self) -> None:
+        self._go.wait()
         while True:
             with self._wake:
                 while not self._closing and self._open_path is None and self._request is None:
@@ -130,10 +145,13 @@ class FrameServer(QObject):
                 elif self._frames is not None:
                     self._frames.prefetch_step(self._pending)
                     self._tell_end(generation)
-            except FrameUndecodable as exc:
-                # One damaged frame: say so under its number; the rest of the video plays on.
-                self.frameFailed.emit(generation, exc.frame, str(exc))
             except EasCoderError as exc:
+                from eas_coder.media.exact_frames import FrameUndecodable  # loaded: it raised
+
+                if isinstance(exc, FrameUndecodable):
+                    # One damaged frame: say so under its number; the rest plays on.
+                    self.frameFailed.emit(generation, exc.frame, str(exc))
+                    continue
                 self._drop()
                 self.failed.emit(generation, str(exc))
             except Exception as exc:  # a decoder error must not kill the thread
@@ -152,6 +170,9 @@ class FrameServer(QObject):
             self.decodableEnd.emit(generation, end)
 
     def _switch(self, path: Path, generation: int) -> None:
+        from eas_coder.media.exact_frames import ExactFrames, first_frame
+        from eas_coder.media.frame_index import read_frame_index
+
         self._drop()
         if path == Path():
             return

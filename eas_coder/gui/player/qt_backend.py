@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Slot
 from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer, QVideoFrame, QVideoSink
 
 from eas_coder.gui.player.audio_status import AudioStatus
 from eas_coder.gui.player.backend import MAX_RATE, MIN_RATE, PlaybackBackend
-from eas_coder.media.frame_index import FrameIndex
+
+if TYPE_CHECKING:
+    from eas_coder.media.frame_index import FrameIndex
 
 
 class QtBackend(PlaybackBackend):

@@ -15,26 +15,24 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from eas_coder.gui.player.frame_server import to_qimage
 from eas_coder.gui.timeline.thumbnails import TILE_MARK  # a tile the timeline may forget
-from eas_coder.media.exact_frames import ExactFrames
-from eas_coder.media.frame_cache import FrameIndexCache, cache_base
-from eas_coder.media.frame_index import FrameIndex
 from eas_coder.media.probe import fingerprint
-from eas_coder.media.thumbnails import (
-    THUMBNAIL_HEIGHT,
-    Thumbnail,
-    ThumbnailCache,
-    TileCache,
-    exact_thumbnails,
-    make_thumbnails,
-    tile_targets,
-)
+
+# The decoders and caches (PyAV, OpenCV, numpy) load with the first video, not while the
+# window is built (see gui/player/media_preload.py).
+if TYPE_CHECKING:
+    import numpy as np
+
+    from eas_coder.media.exact_frames import ExactFrames
+    from eas_coder.media.frame_cache import FrameIndexCache
+    from eas_coder.media.frame_index import FrameIndex
+    from eas_coder.media.thumbnails import Thumbnail, ThumbnailCache, TileCache
 
 STRIP_COUNT = 100
 COARSE_COUNT = 10
@@ -45,6 +43,8 @@ _MAX_SENT = 800  # the timeline forgets old tiles (MAX_TILES): send them again a
 
 def default_cache_dir() -> Path:
     """$EAS_CODER_CACHE_DIR, else the user's cache folder."""
+    from eas_coder.media.frame_cache import cache_base
+
     return cache_base() / "thumbnails"
 
 
@@ -69,11 +69,10 @@ class ThumbnailLoader(QObject):
         frame_cache: FrameIndexCache | None = None,
     ) -> None:
         super().__init__(parent)
-        root = cache_dir or default_cache_dir()
-        self._cache = ThumbnailCache(root)
-        self._tile_cache = TileCache(root)
+        self._root = cache_dir
+        self._caches: tuple[ThumbnailCache, TileCache, FrameIndexCache] | None = None
         # The frame index the player just read, kept for exports (segment frame numbers).
-        self._frame_cache = frame_cache or FrameIndexCache()
+        self._given_frame_cache = frame_cache
         self._generation = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -84,8 +83,20 @@ class ThumbnailLoader(QObject):
         self._tile_thread: threading.Thread | None = None
         self.decoded_tiles = 0  # tiles decoded (not read from the disk cache), for tests
 
+    def _made_caches(self) -> tuple[ThumbnailCache, TileCache, FrameIndexCache]:
+        """The strip, tile and frame-index caches, made with the first video."""
+        if self._caches is None:
+            from eas_coder.media.frame_cache import FrameIndexCache
+            from eas_coder.media.thumbnails import ThumbnailCache, TileCache
+
+            root = self._root or default_cache_dir()
+            frames = self._given_frame_cache or FrameIndexCache()
+            self._caches = ThumbnailCache(root), TileCache(root), frames
+        return self._caches
+
     def start(self, path: Path, index: FrameIndex) -> int:
         """Begin making thumbnails for a video; returns the generation of its batches."""
+        self._made_caches()  # here, on the GUI thread: the workers only read it
         self.cancel()
         self._generation += 1
         self._stop = threading.Event()
@@ -105,6 +116,8 @@ class ThumbnailLoader(QObject):
         video = self._video
         if video is None:
             return
+        from eas_coder.media.thumbnails import tile_targets
+
         generation, path, index = video
         strip_ms = index.duration_ms / STRIP_COUNT
         targets = tile_targets(index, [int(f) for f in tile_frames], float(tile_ms), strip_ms)
@@ -145,15 +158,18 @@ class ThumbnailLoader(QObject):
         return True
 
     def _run(self, path: Path, index: FrameIndex, generation: int, stop: threading.Event) -> None:
+        from eas_coder.media.thumbnails import THUMBNAIL_HEIGHT, make_thumbnails
+
+        strips, _tiles, frame_cache = self._made_caches()
         try:
             key = fingerprint(path)
         except OSError:
             return
-        cached = self._cache.load(key, STRIP_COUNT, THUMBNAIL_HEIGHT)
+        cached = strips.load(key, STRIP_COUNT, THUMBNAIL_HEIGHT)
         if cached is not None:
             kept = [(index.time_ms(t.frame), to_qimage(t.image)) for t in cached]
             self.batchReady.emit(generation, kept)
-            self._frame_cache.remember(key, index)  # kept for exports' frame numbers
+            frame_cache.remember(key, index)  # kept for exports' frame numbers
             self.finished.emit(generation, True)
             return
         made: list[Thumbnail] = []
@@ -171,9 +187,9 @@ class ThumbnailLoader(QObject):
         if batch:
             self.batchReady.emit(generation, batch)
         # After the strip, which has a time budget: kept for exports' frame numbers.
-        self._frame_cache.remember(key, index)
+        frame_cache.remember(key, index)
         if not stop.is_set():
-            self._cache.save(key, STRIP_COUNT, THUMBNAIL_HEIGHT, made)
+            strips.save(key, STRIP_COUNT, THUMBNAIL_HEIGHT, made)
             self.finished.emit(generation, False)
 
     # -- zoomed-in tiles ----------------------------------------------------------------------
@@ -182,6 +198,10 @@ class ThumbnailLoader(QObject):
         return self._tile_request is not None or closing.is_set()
 
     def _run_tiles(self, closing: threading.Event) -> None:
+        from eas_coder.media.exact_frames import ExactFrames
+        from eas_coder.media.thumbnails import THUMBNAIL_HEIGHT, exact_thumbnails
+
+        _strips, tiles, _frame_cache = self._made_caches()
         frames: ExactFrames | None = None
         current, key, sent = -1, "", set[int]()
         try:
@@ -209,7 +229,7 @@ class ThumbnailLoader(QObject):
                     if self._superseded(closing):
                         break
                     sent.add(target)
-                    image = self._tile_cache.load(key, THUMBNAIL_HEIGHT, target) if key else None
+                    image = tiles.load(key, THUMBNAIL_HEIGHT, target) if key else None
                     if image is None:
                         if frames is None:
                             frames = ExactFrames(path, index, behind=0, ahead=0, cache_bytes=1)
@@ -219,7 +239,7 @@ class ThumbnailLoader(QObject):
                             continue
                         self.decoded_tiles += 1
                         if key:
-                            self._tile_cache.save(key, THUMBNAIL_HEIGHT, target, image)
+                            tiles.save(key, THUMBNAIL_HEIGHT, target, image)
                     batch.append((index.time_ms(target), tile_image(image)))
                     if time.monotonic() - last > _TILE_BATCH_SECONDS:
                         self.batchReady.emit(generation, batch)

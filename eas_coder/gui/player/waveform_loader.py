@@ -13,12 +13,15 @@ import os
 import sys
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from eas_coder.gui.player.thumbnail_loader import default_cache_dir
 from eas_coder.media.probe import fingerprint
-from eas_coder.media.waveform import Waveform, WaveformCache, compute_waveform
+
+if TYPE_CHECKING:  # PyAV and numpy load in the worker, with the first waveform
+    from eas_coder.media.waveform import Waveform
 
 # Nice value of the worker thread: on a 2-core machine busy with other work, the GUI thread
 # then gets a core first (measured: 55-ms waits for a CPU at equal priority).
@@ -45,7 +48,7 @@ class WaveformLoader(QObject):
 
     def __init__(self, cache_dir: Path | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._cache = WaveformCache(cache_dir or default_waveform_dir())
+        self._cache_dir = cache_dir
         self._generation = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -92,13 +95,16 @@ class WaveformLoader(QObject):
         return True
 
     def _run(self, path: Path, offset_ms: float, generation: int, stop: threading.Event) -> None:
+        from eas_coder.media.waveform import WaveformCache, compute_waveform
+
         _lower_priority()
+        cache = WaveformCache(self._cache_dir or default_waveform_dir())
         try:
             key = fingerprint(path)
         except OSError:
             self._report(generation, stop, None)
             return
-        cached = self._cache.load(key)
+        cached = cache.load(key)
         if cached is not None:
             self._report(generation, stop, cached.shifted(-offset_ms) if offset_ms else cached)
             return
@@ -113,7 +119,7 @@ class WaveformLoader(QObject):
             return
         if waveform is not None:
             with contextlib.suppress(OSError):  # a read-only or full cache: show it anyway
-                self._cache.save(key, waveform)
+                cache.save(key, waveform)
             if offset_ms:
                 waveform = waveform.shifted(-offset_ms)
         self._report(generation, stop, waveform)

@@ -75,7 +75,10 @@ class RecentStudies:
         item = storable(location)
         if item is None:
             return
-        rest = [old for old in self._stored() if old != item]
+        stored = self._stored()
+        if stored[:1] == [item]:
+            return  # already first (the usual start): no settings file written (~0.1 s)
+        rest = [old for old in stored if old != item]
         self._write([item, *rest][:MAX_RECENT])
 
     def items(self) -> list[str]:

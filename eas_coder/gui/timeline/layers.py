@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -31,7 +32,9 @@ from eas_coder.gui.timeline.ruler import (
 from eas_coder.gui.timeline.thumbnails import Thumbnails, strip_tiles
 from eas_coder.gui.timeline.tracks import DEFAULT_TRACK_COLOR, TimelineTrack
 from eas_coder.gui.timeline.waveform import paint_waveform
-from eas_coder.media.waveform import Waveform
+
+if TYPE_CHECKING:  # PyAV and numpy come with the first waveform, not at start-up
+    from eas_coder.media.waveform import Waveform
 
 HINT = "No video loaded — open a video to see its timeline"
 PLAYHEAD_COLOR = "#e8590c"

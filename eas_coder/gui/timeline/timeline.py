@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
@@ -49,7 +50,9 @@ from eas_coder.gui.timeline.ruler import (
 from eas_coder.gui.timeline.tracks import DEFAULT_TRACK_COLOR, TimelineTrack
 from eas_coder.gui.timeline.view import TimelineView
 from eas_coder.gui.timeline.waveform import lane_height
-from eas_coder.media.waveform import Waveform
+
+if TYPE_CHECKING:  # PyAV and numpy come with the first waveform, not at start-up
+    from eas_coder.media.waveform import Waveform
 
 PLAYHEAD_HALF = 9  # half-width of the rectangle a playhead move repaints (triangle + smoothing)
 

@@ -8,12 +8,17 @@ quiet recording fills the lane as well as a loud one.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPalette, QPen
 
 from eas_coder.gui.timeline.geometry import LayerView
-from eas_coder.media.waveform import Waveform
+
+if TYPE_CHECKING:  # numpy and PyAV come with the first waveform, not at start-up
+    import numpy as np
+
+    from eas_coder.media.waveform import Waveform
 
 WAVE_H = 36
 _INK_SHARE = 0.6  # the waveform's colour: this much of the text colour over the base
@@ -50,6 +55,8 @@ def paint_waveform(
         p.setPen(QPen(pal.color(Role.Midlight)))
         p.drawLine(QPointF(0, top + WAVE_H - 0.5), QPointF(view.width, top + WAVE_H - 0.5))
         return
+    import numpy as np
+
     columns = max(1, round(view.width * dpr))
     rows = max(2, round(height * dpr))
     mins, maxs = waveform.columns(view.start_ms, view.start_ms + view.span_ms, columns)
@@ -66,6 +73,8 @@ def paint_waveform(
 
 def _column_mask(mins: np.ndarray, maxs: np.ndarray, rows: int, peak: float) -> np.ndarray:
     """(rows, columns) booleans: which pixels each column's run covers (none where NaN)."""
+    import numpy as np
+
     centre = rows // 2
     scale = (rows / 2 - 0.5) / peak if peak > 0 else 0.0
     known = ~(np.isnan(mins) | np.isnan(maxs))

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -26,6 +25,7 @@ from eas_coder.gui.coding.controller import CodingController
 from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.selected_video import VideoDetails, open_in_player
 from eas_coder.gui.coding.session import CodingSession
+from eas_coder.gui.coding.video_columns import fit_video_columns, set_up_video_columns
 from eas_coder.gui.coding.video_list import (
     VideoFilter,
     findings_of,
@@ -97,12 +97,7 @@ class MainWindow(QMainWindow):
         self._study = study
         self._model: VideoTableModel | None = None
         self._filter = VideoFilter(self)
-        table = self.videoTable
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setVisible(False)
-        # Column widths from the first rows only: measuring 2,000 rows takes half a second.
-        table.horizontalHeader().setResizeContentsPrecision(60)
+        set_up_video_columns(self.videoTable)
         self.videoFilter.textChanged.connect(self._filter.set_text)
         self.statusFilter.currentIndexChanged.connect(self._on_status_filter)
         note = ""
@@ -254,7 +249,7 @@ class MainWindow(QMainWindow):
         self._filter.setSourceModel(self._model)
         self.videoTable.setModel(self._filter)
         self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
-        self.videoTable.resizeColumnsToContents()
+        fit_video_columns(self.videoTable)
         self._update_title()
         self.statusBar().showMessage(study_summary(study, len(videos), present.count(False)))
         row = self._model.row_of(keep) if keep is not None else None

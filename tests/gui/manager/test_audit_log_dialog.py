@@ -8,9 +8,9 @@ import csv
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog
+from PySide6.QtCore import QDate, Qt, QUrl
+from PySide6.QtGui import QAction, QDesktopServices
+from PySide6.QtWidgets import QApplication, QComboBox, QFileDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import insert
 
@@ -143,6 +143,18 @@ def test_a_coder_sees_no_other_coders_scores_on_screen_or_in_csv(
     hidden = [r for r in records if r["work_of_coder"] == "Coder B (demo)"]
     assert hidden and all(r["old"] == HIDDEN and r["new"] == HIDDEN for r in hidden)
     assert f"Exported {len(rows):,} entries" in dialog.messageLabel.text()
+    # it ends with the box that opens the CSV's folder, and says how many entries went
+    box = dialog.exported_box
+    assert isinstance(box, QMessageBox) and box.objectName() == "exportedBox"
+    qtbot.waitUntil(box.isVisible)
+    assert str(target.parent) in box.text() and target.name in box.text()
+    assert f"{len(rows):,} entries" in box.text()
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    button = box.findChild(QPushButton, "openFolderButton")
+    assert button is not None and button.text() == "Open Folder"
+    qtbot.mouseClick(button, LEFT)
+    assert opened == [QUrl.fromLocalFile(str(target.parent))]
 
 
 def test_the_study_file_is_refused_as_the_csv_target(

@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 from pympi.Elan import Eaf
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from eas_coder.demo import CODERS
+from eas_coder.gui.manager.export_dialog import offer_folder
 from eas_coder.gui.window.main_window import MainWindow
 from tests.gui.manager.interchange_support import manager_window, menu_action  # noqa: F401
 
@@ -24,6 +26,24 @@ def _answer(qtbot: QtBot, helper: object, button: str) -> None:
     found = [b for b in box.buttons() if b.text().replace("&", "").startswith(button)]
     assert found, [b.text() for b in box.buttons()]
     qtbot.mouseClick(found[0], Qt.MouseButton.LeftButton)
+
+
+def _open_folder(
+    qtbot: QtBot, helper: object, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> QMessageBox:
+    """The export ends with the "Open Folder" box naming ``folder``; its button asks the
+    desktop to open that folder (nothing is launched: the URL asked for is checked)."""
+    box = helper.exported_box  # type: ignore[attr-defined]
+    assert isinstance(box, QMessageBox) and box.objectName() == "exportedBox"
+    qtbot.waitUntil(box.isVisible)
+    assert str(folder) in box.text()
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    button = box.findChild(QPushButton, "openFolderButton")
+    assert button is not None and button.text() == "Open Folder"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(folder))]
+    return box
 
 
 def test_export_the_selected_videos_eaf_and_read_it_back(
@@ -45,6 +65,7 @@ def test_export_the_selected_videos_eaf_and_read_it_back(
     written = out.with_suffix(".eaf")
     assert exported.args == [[written]]
     assert written.name in helper.box.text()  # type: ignore[attr-defined]
+    assert written.name in _open_folder(qtbot, helper, written.parent, monkeypatch).text()
     eaf = Eaf(str(written))
     for name in CODERS:
         coder = window.study.coders.get(name)
@@ -72,6 +93,7 @@ def test_export_every_video_into_a_folder(
     files = sorted(folder.glob("*.eaf"))
     assert len(files) == len(window.study.videos.all()) == len(exported.args[0])
     assert "8 .eaf file(s)" in helper.box.text()  # type: ignore[attr-defined]
+    assert "8 .eaf file(s)" in _open_folder(qtbot, helper, folder, monkeypatch).text()
     for file in files:
         assert Eaf(str(file)).get_tier_names()
 
@@ -98,3 +120,19 @@ def test_a_coder_exports_only_what_blind_coding_shows_them(
     tiers = Eaf(str(out)).get_tier_names()
     assert CODERS[1] in tiers and CODERS[0] not in tiers
     assert "own work" in helper.box.text()  # type: ignore[attr-defined]
+    assert "own work" in _open_folder(qtbot, helper, tmp_path, monkeypatch).text()
+
+
+def test_the_folder_box_names_ten_files_and_keeps_the_rest_under_details(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    """A folder of .eaf files for a large study: the box stays short, every name is kept."""
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    paths = [tmp_path / f"v{n:02d}.eaf" for n in range(12)]
+    box = offer_folder(parent, paths, "Wrote 12 .eaf file(s).")
+    text = box.text()
+    assert "v09.eaf" in text and "v10.eaf" not in text and "… and 2 more" in text
+    assert text.endswith("Wrote 12 .eaf file(s).")
+    assert box.detailedText().split("\n") == [p.name for p in paths]
+    box.close()

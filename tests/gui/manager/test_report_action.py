@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.manager.report_action import ReportAction
@@ -37,6 +39,18 @@ def test_reliability_report_from_the_tools_menu(
     pdf = tmp_path / "report.pdf"
     assert written.args == [str(pdf)]
     assert helper.box is not None and helper.box.icon() == QMessageBox.Icon.Information
+    # it ends with the box that opens the report's folder
+    box = helper.exported_box
+    assert isinstance(box, QMessageBox) and box.objectName() == "exportedBox"
+    qtbot.waitUntil(box.isVisible)
+    assert str(tmp_path) in box.text() and pdf.name in box.text()
+    assert "reliability report" in box.text()
+    opened: list[QUrl] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    button = box.findChild(QPushButton, "openFolderButton")
+    assert button is not None and button.text() == "Open Folder"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert opened == [QUrl.fromLocalFile(str(tmp_path))]
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
     data = compute(window.study).to_json()
     for key, dim in data["dimensions"].items():

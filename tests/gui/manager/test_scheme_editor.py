@@ -185,3 +185,10 @@ def test_a_field_typed_wrong_is_named_and_save_waits(window: MainWindow, qtbot: 
     qtbot.keyClicks(page.maxSpin, "7")  # 17 is over nothing: a valid maximum again
     qtbot.keyClick(page.maxSpin, Qt.Key.Key_Tab)
     assert editor.problemLabel.text() == "" and editor.saveButton.isEnabled()
+
+
+def test_the_menu_entry_and_the_editor_share_one_title() -> None:
+    """The action names the editor without importing it (it loads on first use)."""
+    from eas_coder.gui.manager import scheme_editor, scheme_editor_action
+
+    assert scheme_editor_action.TITLE == scheme_editor.TITLE == "Scheme Editor"

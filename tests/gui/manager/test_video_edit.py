@@ -176,10 +176,12 @@ def test_attach_an_angle_and_nudge_its_offset_by_keys_and_buttons(
     qtbot.mouseClick(dialog.minusFrameButton, Qt.MouseButton.LeftButton)  # type: ignore[attr-defined]
     qtbot.keyClick(dialog, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)  # −100 ms
     assert dialog.offset_ms == frame - 100
+    qtbot.waitUntil(dialog.settled)  # files opened and frames decoded by workers
     assert f"Offset −{100 - frame} ms" in dialog.offsetLabel.text()  # type: ignore[attr-defined]
     assert "before the file starts" in dialog.otherPicture.text()  # type: ignore[attr-defined]
     qtbot.keyClick(dialog, Qt.Key.Key_PageDown)  # the video a second on: both pictures show
     assert dialog.position_ms == 1000
+    qtbot.waitUntil(dialog.settled)
     assert not dialog.otherPicture.pixmap().isNull()  # type: ignore[attr-defined]
     assert not dialog.mainPicture.pixmap().isNull()  # type: ignore[attr-defined]
     assert study.attachments.of_video(video.id)[0].offset_ms == 0  # not saved yet
@@ -263,6 +265,7 @@ def test_a_separate_recorder_is_aligned_on_both_sound_envelopes(
     qtbot.waitUntil(dialog.isVisible)
     assert study.attachments.of_video(video.id)[0].kind == "audio"
     assert "Separate recorder: zoom-h1.wav" in dialog.otherCaption.text()  # type: ignore[attr-defined]
+    qtbot.waitUntil(dialog.settled)  # both envelopes computed by workers
     assert not dialog.otherPicture.pixmap().isNull()  # type: ignore[attr-defined]
     for _ in range(3):
         qtbot.keyClick(dialog, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)

@@ -17,8 +17,8 @@ from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-import eas_coder.gui.player.waveform_loader as loader_module
 import eas_coder.gui.timeline.timeline as timeline_module
+import eas_coder.media.waveform as waveform_module
 from eas_coder.gui.player.waveform_loader import WaveformLoader
 from eas_coder.gui.timeline.geometry import RULER_H, STRIP_H, TRACK_H
 from eas_coder.gui.timeline.timeline import PLAYHEAD_HALF, Timeline
@@ -204,7 +204,8 @@ def test_loader_delivers_the_waveform_and_caches_it(
     def no_decoding(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("decoded although cached")
 
-    monkeypatch.setattr(loader_module, "compute_waveform", no_decoding)
+    # the loader looks the function up in its module when it runs (loaded on first use)
+    monkeypatch.setattr(waveform_module, "compute_waveform", no_decoding)
     with qtbot.waitSignal(loader.ready, timeout=10_000) as again:
         second = loader.start(media["burst"])
     assert again.args[0] == second == 2

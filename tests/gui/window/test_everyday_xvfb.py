@@ -34,7 +34,9 @@ def test_the_default_layout_cuts_nothing(demo_study_file: Path, tmp_path: Path, 
     assert "platform=xcb saved=True" in result.stdout, result.stdout
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copy(shot, ARTIFACTS / shot.name)
-    for part in ("videos_status", "segments_episode", "segments_rated", "lock_banner"):
+    parts = ("videos_status", "videos_shown", "videos_unscrolled", "segments_episode",
+             "segments_rated", "lock_banner")  # fmt: skip
+    for part in parts:
         assert f"{part}=ok" in result.stdout, result.stdout
     image = cv2.imread(str(shot))
     width, height = (int(n) for n in size.split("x"))

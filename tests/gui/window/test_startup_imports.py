@@ -87,3 +87,37 @@ for _ in range(20):
 window.close()
 """
     assert _loaded_after(code, tmp_path) == []
+
+
+# The media libraries (PyAV, OpenCV, numpy) and Qt Multimedia, ~0.3 s of imports: the window
+# appears without them, and they load with the first video once it is on screen.
+MEDIA = ("av", "cv2", "numpy", "PySide6.QtMultimedia")
+
+
+def test_the_window_appears_before_the_media_libraries_load(
+    demo_study_file: Path, tmp_path: Path
+) -> None:
+    """Built and shown on the demo study (whose first video is chosen while it is built):
+    nothing of the media libraries is loaded yet; one turn of the event loop later the
+    video opens with them (so the check can fail)."""
+    code = f"""
+import json, sys
+from PySide6.QtCore import QCoreApplication
+from eas_coder.gui.window.app import application, open_window
+from eas_coder.location import from_string
+app = application()
+window = open_window(from_string({str(demo_study_file)!r}), explicit=True, player="vlc")
+window.show()
+before = [m for m in {MEDIA!r} if m in sys.modules]
+backend = window.playerPanel.player.backend.name
+deadline = __import__("time").monotonic() + 60
+while "av" not in sys.modules and __import__("time").monotonic() < deadline:
+    QCoreApplication.processEvents()
+print(json.dumps([before, backend, "av" in sys.modules]))
+window.close()
+"""
+    before, backend, later = json.loads(run_fresh(code, tmp_path).splitlines()[-1])
+    if backend != "vlc":  # no libVLC here: Qt Multimedia is the player, loaded by design
+        before = [m for m in before if m != "PySide6.QtMultimedia"]
+    assert before == []
+    assert later  # the video did open, with PyAV

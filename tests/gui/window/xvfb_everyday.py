@@ -102,6 +102,10 @@ def shot(study_file: Path, output: Path, size: str) -> int:
 
     def measure() -> None:
         checks["videos_status"] = column_cut(window.videoTable, 2)
+        shown = [c for c in range(6) if not window.videoTable.isColumnHidden(c)]
+        checks["videos_shown"] = any(column_cut(window.videoTable, c) for c in shown)
+        # every column shown fits: no sideways scrolling in the list
+        checks["videos_unscrolled"] = window.videoTable.horizontalScrollBar().isVisible()
         checks["segments_episode"] = column_cut(window.segmentTable.view, 4)
         checks["segments_rated"] = column_cut(window.segmentTable.view, 5)
 
