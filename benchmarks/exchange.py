@@ -10,7 +10,9 @@ The 50,000-row import of issue 7 keeps its <= 15 s. Peak memory is the child pro
 alternated runs of each.
 
 Exits non-zero when the export memory budget or the xlsx ratio is broken (--no-fail: always
-zero). Usage: python -m benchmarks.exchange [--sizes 100,1000,10000] [--no-fail] [--json PATH]
+zero). Usage: python -m benchmarks.exchange [--sizes 100,1000,10000] [--formats xlsx,csv,sav]
+[--no-import] [--no-fail] [--json PATH] (--formats / --no-import: only those steps, e.g. the
+SPSS export of 10,000 videos alone; the xlsx ratio needs xlsx)
 """
 
 from __future__ import annotations
@@ -256,15 +258,26 @@ def _import_sheet(path: Path, rows: int) -> None:
             )
 
 
-def measure(folder: Path, videos: int, baseline: bool) -> dict[str, Any]:
-    """Every export of a study of ``videos`` videos, and an import of as many videos."""
+FORMATS = ("xlsx", "csv", "sav")
+
+
+def measure(
+    folder: Path,
+    videos: int,
+    baseline: bool,
+    formats: tuple[str, ...] = FORMATS,
+    imports: bool = True,
+) -> dict[str, Any]:
+    """Each export (``formats``) of a study of ``videos`` videos, and (``imports``) an
+    import of as many videos."""
     db = folder / f"study-{videos}.sqlite"
     ratings = populate(db, videos)
     found: dict[str, Any] = {"videos": videos, "ratings": ratings}
-    for fmt in ("xlsx", "csv", "sav"):
+    for fmt in formats:
         out = folder / f"export-{videos}.{fmt}"
         found[fmt] = _child(_EXPORT, str(db), str(out), fmt)
-    if baseline:  # alternated runs, medians: the load of other jobs moves both alike
+    # alternated runs, medians: the load of other jobs moves both alike
+    if baseline and "xlsx" in formats:
         shape = _sheet_shape(folder / f"export-{videos}.xlsx")
         found["cells"] = sum((rows + 1) * columns for rows, columns in shape)
         ours, theirs = [found["xlsx"]["seconds"]], []
@@ -276,12 +289,13 @@ def measure(folder: Path, videos: int, baseline: bool) -> dict[str, Any]:
         found["xlsx_runs_seconds"], found["openpyxl_runs_seconds"] = ours, theirs
         found["openpyxl_same_cells"] = {"seconds": statistics.median(theirs)}
         found["ratio"] = statistics.median(ours) / statistics.median(theirs)
-    sheet = folder / f"import-{videos}.csv"
-    _import_sheet(sheet, videos * 48)
-    found["import"] = {
-        "rows": videos * 48,
-        **_child(_IMPORT, str(folder / f"import-{videos}.sqlite"), str(sheet)),
-    }
+    if imports:
+        sheet = folder / f"import-{videos}.csv"
+        _import_sheet(sheet, videos * 48)
+        found["import"] = {
+            "rows": videos * 48,
+            **_child(_IMPORT, str(folder / f"import-{videos}.sqlite"), str(sheet)),
+        }
     for path in folder.iterdir():  # the 10,000-video files take gigabytes
         path.unlink()
     return found
@@ -291,22 +305,26 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,10000", help="videos, comma-separated")
     parser.add_argument("--ratio-at", type=int, default=1000, help="videos of the ratio run")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="exports, comma-separated")
+    parser.add_argument("--no-import", action="store_true", help="measure the exports only")
     parser.add_argument("--no-fail", action="store_true", help="exit 0 even over budget")
     parser.add_argument("--json", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     from benchmarks.report import print_table, write_json
 
     sizes = [int(s) for s in args.sizes.split(",")]
+    formats = tuple(f for f in FORMATS if f in args.formats.split(","))
     results: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="eas-bench-") as tmp:
         for videos in sizes:
-            results.append(measure(Path(tmp), videos, baseline=videos == args.ratio_at))
+            baseline = videos == args.ratio_at
+            results.append(measure(Path(tmp), videos, baseline, formats, not args.no_import))
             print(f"measured {videos:,} videos", file=sys.stderr)
     table: list[tuple[str, str, str]] = []
     broken: list[str] = []
     for found in results:
         n = found["videos"]
-        for fmt in ("xlsx", "csv", "sav"):
+        for fmt in formats:
             got = found[fmt]
             per = got["seconds"] / n * 1000
             table.append(
@@ -334,7 +352,9 @@ def main(argv: list[str] | None = None) -> int:
             )
             if found["ratio"] > RATIO_BUDGET:
                 broken.append(f"xlsx ratio at {n:,} videos: {found['ratio']:.2f}x")
-        imported = found["import"]
+        imported = found.get("import")
+        if imported is None:
+            continue
         budget = f"<= {IMPORT_SECONDS} s" if imported["rows"] <= 50_000 else "(no budget)"
         table.append(
             (

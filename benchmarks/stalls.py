@@ -41,6 +41,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from benchmarks.big_study import build_big_study
 from benchmarks.player_probes import qt_message
 from benchmarks.report import print_table, write_json
+from eas_coder.gui.player import media_preload
 from eas_coder.gui.window.app import application, open_window
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
@@ -48,7 +49,7 @@ from eas_coder.store.database import make_engine
 from eas_coder.store.tables import VideoRow
 
 RESULTS = Path(__file__).resolve().parent / "results" / "stalls.json"
-CLIP = Path(__file__).resolve().parents[2] / "shared" / "media" / "bottle-detection.mp4"
+CLIP = Path(__file__).resolve().parents[1] / "tests" / "media" / "clips" / "bottle-detection.mp4"
 CODER = "Coder 1"
 BUDGET_MS = 50.0
 HEARTBEAT_MS = 5
@@ -217,6 +218,7 @@ def run(videos: int, coded: int, profile: bool) -> dict[str, Any]:
     window.show()
     window.activateWindow()
     wait_for(lambda: QApplication.activeWindow() is window)
+    wait_for(media_preload.settled)  # done while a coder signs in (seconds), before any click
     window.sign_in(CODER)
     window.statusFilter.setCurrentIndex(0)
     beat = Heartbeat()

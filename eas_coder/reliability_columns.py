@@ -29,9 +29,7 @@ def visible_columns(columns: RatingColumns, viewer: Viewer | None) -> RatingColu
 
 def _coder_columns(columns: RatingColumns, coder_ids: Sequence[int]) -> np.ndarray:
     """Each rating's column in the table: the index of its coder in ``coder_ids``."""
-    order = np.argsort(np.asarray(coder_ids, dtype=np.int64))
-    ids = np.asarray(coder_ids, dtype=np.int64)[order]
-    return np.asarray(order[np.searchsorted(ids, columns.coder_id)])
+    return _coder_index(columns.coder_id, coder_ids)
 
 
 def segment_cube(
@@ -59,6 +57,27 @@ def segment_cube(
     return units, cube
 
 
+CHUNK = 65536  # ratings a step of session_cube works on (its temporaries: a few MB at most)
+
+
+def _coder_index(coder_id: np.ndarray, coder_ids: Sequence[int]) -> np.ndarray:
+    """``_coder_columns`` of some ratings' coder ids."""
+    order = np.argsort(np.asarray(coder_ids, dtype=np.int64))
+    ids = np.asarray(coder_ids, dtype=np.int64)[order]
+    return np.asarray(order[np.searchsorted(ids, coder_id)])
+
+
+def _cells(
+    columns: RatingColumns, part: slice, coder_ids: Sequence[int], videos: np.ndarray
+) -> np.ndarray:
+    """The flat cube cell (keys × videos × coders) of the ratings in ``part``."""
+    cell = columns.dimension[part] * len(videos)
+    cell += np.searchsorted(videos, columns.video_id[part])
+    cell *= len(coder_ids)
+    cell += _coder_index(columns.coder_id[part], coder_ids)
+    return cell
+
+
 def session_cube(
     columns: RatingColumns,
     coder_ids: Sequence[int],
@@ -68,22 +87,29 @@ def session_cube(
     """The videos rated, and scores as keys × videos × coders (NaN = no score).
 
     ``weights`` (one per rating, e.g. its segment's duration) weights the segment mean;
-    None: every segment counts once."""
-    coder_col = _coder_columns(columns, coder_ids)
-    videos, video_row = np.unique(columns.video_id, return_inverse=True)
+    None: every segment counts once. The ratings are taken ``CHUNK`` at a time, in order
+    (sums as one ``bincount`` makes them, to the last bit): whole-column temporaries of a
+    million ratings held ~70 MB at once (issue 18)."""
+    videos = np.unique(columns.video_id)
     n_videos, n_coders = len(videos), len(coder_ids)
-    cell = (columns.dimension * n_videos + video_row.ravel()) * n_coders + coder_col
     size = n_keys * n_videos * n_coders
-    on_segment = columns.segment_id >= 0
-    weight = np.ones(columns.score.size) if weights is None else weights
-    sums = np.bincount(
-        cell[on_segment], weights=(columns.score * weight)[on_segment], minlength=size
-    )
-    counts = np.bincount(cell[on_segment], weights=weight[on_segment], minlength=size)
+    sums, counts = np.zeros(size), np.zeros(size)
+    total = columns.score.size
+    for start in range(0, total, CHUNK):
+        part = slice(start, start + CHUNK)
+        on_segment = columns.segment_id[part] >= 0
+        cell = _cells(columns, part, coder_ids, videos)[on_segment]
+        weight = np.ones(cell.size) if weights is None else weights[part][on_segment]
+        np.add.at(sums, cell, columns.score[part][on_segment] * weight)
+        np.add.at(counts, cell, weight)
     values = np.full(size, np.nan)
     rated = counts > 0
     values[rated] = sums[rated] / counts[rated]
-    values[cell[~on_segment]] = columns.score[~on_segment]  # a session rating wins
+    for start in range(0, total, CHUNK):  # a session rating wins (the last, if several)
+        part = slice(start, start + CHUNK)
+        on_session = columns.segment_id[part] < 0
+        cell = _cells(columns, part, coder_ids, videos)[on_session]
+        values[cell] = columns.score[part][on_session]
     return videos, values.reshape(n_keys, n_videos, n_coders)
 
 
@@ -97,6 +123,6 @@ def session_rated(
     if not on_session.any():
         return rated
     rows = np.searchsorted(videos, columns.video_id[on_session])
-    coder_col = _coder_columns(columns, coder_ids)[on_session]
+    coder_col = _coder_index(columns.coder_id[on_session], coder_ids)
     rated[columns.dimension[on_session], rows, coder_col] = True
     return rated

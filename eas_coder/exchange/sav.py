@@ -8,7 +8,7 @@ labels, so SPSS shows "Risk" where the data say 1; times saved are SPSS date-tim
 from __future__ import annotations
 
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,12 +28,27 @@ _SPSS_OFFSET = 12219379200
 _BILLION = 1_000_000_000
 
 
+class _Strings(pd.Categorical):  # type: ignore[misc]  # pandas has no types here
+    """Text as codes of strings stored once (1 or 2 bytes a row at lab scale), which
+    pyreadstat reads one value at a time: pandas' own iteration first makes a list of every
+    row's string (8 bytes a row, for each text column of the frame at once, issue 18).
+    pyreadstat writes the same strings (a categorical of text is a text variable to it)."""
+
+    def __iter__(self) -> Iterator[Any]:
+        strings = list(self.categories)
+        return map(strings.__getitem__, np.ascontiguousarray(self.codes).data)  # ints
+
+
+# Text codes: 1 byte while under 256 strings, then 2, then 4 (array typecodes)
+_WIDER = {"B": (256, "H"), "H": (1 << 16, "I")}
+
+
 class _Column:
     """One column's values as they come, kept compact: a value repeated from the first row
     on is counted, not stored (empty notes, items, frames; pandas gets a zero-stride view);
     numbers that floats hold exactly are packed in 4 bytes (pyreadstat writes each as the
-    same double), others in 8; text as 4-byte codes of strings stored once, which become
-    references to those strings (pandas needs them) once every row is in."""
+    same double), others in 8; text as codes of strings stored once, as narrow as their
+    count allows, which pandas keeps as a categorical (``_Strings``)."""
 
     def __init__(self, text: bool) -> None:
         self.text = text
@@ -57,6 +72,9 @@ class _Column:
             code = self.codes.get(value)
             if code is None:
                 code = self.codes[value] = len(self.codes)
+                limit, wider = _WIDER.get(values.typecode, (0, ""))
+                if code == limit:  # one more string than the codes hold: widen them
+                    values = self.values = array(wider, values)
             values.append(code)
             return
         values.append(value)
@@ -67,7 +85,7 @@ class _Column:
     def _repeated(self, value: Any, count: int) -> Any:
         if self.text:
             self.codes[value] = 0
-            return array("I", [0]) * count
+            return array("B", [0]) * count
         packed = array("f", [value])
         return (packed if packed[0] == value or value != value else array("d", [value])) * count
 
@@ -80,10 +98,11 @@ class _Column:
                 return pd.Series(np.broadcast_to(one, (self.count,)), dtype=object, copy=False)
             strings = np.empty(len(self.codes), dtype=object)
             strings[:] = list(self.codes)
-            packed = strings[np.frombuffer(self.values, dtype=np.uint32)]
+            # object categories, not pandas' str type: as the strings were given
+            codes = np.frombuffer(self.values, dtype=self.values.typecode)
+            packed = _Strings.from_codes(codes, categories=pd.Index(strings, dtype=object))
             self.values = None
-            # object, not pandas' str type: that would copy every reference
-            return pd.Series(packed, dtype=object, copy=False)
+            return pd.Series(packed, copy=False)
         if self.values is None:  # float64 even when empty: not a text variable
             one = np.array([np.nan if self.first is None else self.first], dtype="float64")
             return pd.Series(np.broadcast_to(one, (self.count,)), copy=False)

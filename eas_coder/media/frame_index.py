@@ -12,6 +12,7 @@ import bisect
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 # PyAV and numpy load on first use (a frame index read or measured), not with this module:
@@ -57,7 +58,7 @@ class FrameIndex:
             return 0
         return round(self.times_ms[-1] + self.frame_duration_ms(len(self.times_ms) - 1))
 
-    @property
+    @cached_property  # the whole list's median: asked for on every repaint of the timeline
     def median_frame_ms(self) -> float:
         """The typical frame duration (40 ms at 25 fps)."""
         if len(self.times_ms) < 2:
@@ -71,7 +72,7 @@ class FrameIndex:
         """The typical frame rate."""
         return 1000.0 / self.median_frame_ms
 
-    @property
+    @cached_property
     def is_variable_rate(self) -> bool:
         """True when frame durations differ by more than timestamp rounding explains."""
         if len(self.times_ms) < 3:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog, QLabel, QMainWindow, QMenu
+from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
 from eas_coder.gui.coding.save_guard import install_save_guard, settle_saves
 from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.gui.coding.shown_work import coder_tracks, segment_title
-from eas_coder.gui.coding.submit_flow import ask_to_submit
+from eas_coder.gui.coding.submit_flow import ask_to_reopen, ask_to_submit
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.gui.rating.panel import RatingPanel
 from eas_coder.gui.rating.score_row import NoteEdit
@@ -38,6 +38,7 @@ class CodingController(QObject):
         self.rating, self.segments, self.actions = rating, segments, actions
         self.target: int | None = None  # segment id, SESSION, or None (nothing to rate)
         self.mark_in: int | None = None
+        self._mine: tuple[object, list[Segment]] = ((), [])  # (video, coder) ids: segments
         session.changed.connect(self._on_changed)
         session.saveStateChanged.connect(self._on_save_state)
         session.saving.connect(self._on_saving)
@@ -120,10 +121,14 @@ class CodingController(QObject):
 
     # -- showing --------------------------------------------------------------------------
 
-    def refresh(self, focus: int | None = None) -> None:
-        """Re-read the coder's work on the open video and show it everywhere."""
+    def refresh(self, focus: int | None = None, ratings_only: bool = False) -> None:
+        """Re-read the coder's work on the open video and show it everywhere; after a score's
+        save (``ratings_only``) the segments and tracks read last are still what is shown."""
         session = self.session
-        mine = session.my_segments()
+        owner = (session.video and session.video.id, session.coder and session.coder.id)
+        reuse = ratings_only and self._mine[0] == owner
+        mine = self._mine[1] if reuse else session.my_segments()
+        self._mine = (owner, mine)
         ratings = session.my_ratings()
         total = len(session.study.scheme.dimensions)
         rated: dict[int, tuple[int, int]] = {}
@@ -132,7 +137,8 @@ class CodingController(QObject):
         locked = session.is_locked()
         self.segments.set_segments(mine, rated)
         self.segments.set_locked(locked or not session.can_code())
-        self.panel.set_tracks(coder_tracks(session, mine))
+        if not reuse:  # a track shows segments and episodes, no scores
+            self.panel.set_tracks(coder_tracks(session, mine))
         ids = {s.id for s in mine}
         if focus is not None and focus in ids:
             self._retarget(focus)
@@ -141,7 +147,7 @@ class CodingController(QObject):
         if self.target not in (None, SESSION):
             self.segments.select_segment(self.target)
         self.panel.timeline.set_selected_segment(self.target if self.target in ids else None)
-        self._show_target()
+        self._show_target(mine)
         can = session.can_code() and not locked
         for name in ("actionMarkIn", "actionMarkOut", "actionSegmentFromSelection",
                      "actionSetStart", "actionSetEnd", "actionSplitSegment",
@@ -150,7 +156,7 @@ class CodingController(QObject):
         self.actions["actionRateSession"].setEnabled(session.can_code())
         self.actions["actionReopen"].setEnabled(session.manager and session.video is not None)
 
-    def _show_target(self) -> None:
+    def _show_target(self, mine: list[Segment] | None = None) -> None:
         session = self.session
         if not session.can_code():
             why = "Sign in as a coder to rate" if session.video else "Open a video to rate it"
@@ -168,8 +174,9 @@ class CodingController(QObject):
         elif self._adding():
             title = "New segment (saving…)"
         else:
-            found = next((s for s in session.my_segments() if s.id == segment_id), None)
-            title = segment_title(session, found) if found else "Segment"
+            mine = session.my_segments() if mine is None else mine
+            found = next((s for s in mine if s.id == segment_id), None)
+            title = segment_title(mine, found, session) if found else "Segment"
         self.rating.set_target(title, scores, notes, derived, locked=session.is_locked())
         for key, state in session.save_states(session.key_of(segment_id)).items():
             self.rating.set_save_state(key, state)
@@ -219,7 +226,7 @@ class CodingController(QObject):
             focus = None  # the coder went on to the whole session since: a late save keeps off
         if what in ("coder",) or (what == "segments" and focus is None and self.target != SESSION):
             self.target = None if what == "coder" else self.target
-        self.refresh(focus if isinstance(focus, int) else None)
+        self.refresh(focus if isinstance(focus, int) else None, ratings_only=what == "ratings")
 
     def _on_segment_selected(self, segment: Segment | None) -> None:
         if segment is None:
@@ -367,28 +374,7 @@ class CodingController(QObject):
 
     def reopen(self) -> None:
         """Lab manager: unlock a coder's submitted video."""
-        session = self.session
-        if session.video is None or not session.manager:
-            return
-        names = {c.id: c.name for c in session.study.coders.all()}
-        done = [
-            a for a in session.study.assignments.of_video(session.video.id) if a.status == "done"
-        ]
-        if not done:
-            self._status("No coder has submitted this video")
-            return
-        choice, ok = QInputDialog.getItem(
-            self.window,
-            "Reopen",
-            "Reopen the video for:",
-            [names[a.coder_id] for a in done],
-            0,
-            False,
-        )
-        if ok:
-            coder_id = next(a.coder_id for a in done if names[a.coder_id] == choice)
-            session.reopen(session.video.id, coder_id)
-            self._status(f"Reopened for {choice}")
+        ask_to_reopen(self.window, self.session, self._status)
 
     def _segment(self, segment_id: int) -> Segment | None:
         return next((s for s in self.session.my_segments() if s.id == segment_id), None)

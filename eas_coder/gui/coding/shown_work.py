@@ -54,9 +54,10 @@ def segment_label(session: CodingSession, segment: Segment) -> str:
     return segment.episode
 
 
-def segment_title(session: CodingSession, segment: Segment) -> str:
-    """ "Segment 2 · 0:01:05–0:01:12 · Episode": the rating panel's title for a segment."""
-    number = [s.id for s in session.my_segments()].index(segment.id) + 1
+def segment_title(mine: list[Segment], segment: Segment, session: CodingSession) -> str:
+    """ "Segment 2 · 0:01:05–0:01:12 · Episode": the rating panel's title for a segment,
+    numbered in ``mine`` (the coder's segments of the video, in order)."""
+    number = [s.id for s in mine].index(segment.id) + 1
     label = segment_label(session, segment)
     span = f"{clock(segment.start_ms)}–{clock(segment.end_ms)}"
     return f"Segment {number} · {span}" + (f" · {label}" if label else "")

@@ -1,4 +1,5 @@
-"""Ctrl+Enter: what is still missing, or "lock this?" naming what it locks, then submit.
+"""Ctrl+Enter: what is still missing, or "lock this?" naming what it locks, then submit; and
+the lab manager's Reopen (which coder's submitted work to unlock).
 
 Both answers are window-modal boxes opened without a nested event loop; each deletes itself
 when closed. The question defaults to Cancel, so a Return pressed once too often never
@@ -10,10 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QMessageBox, QWidget
+from PySide6.QtWidgets import QAbstractButton, QInputDialog, QMessageBox, QWidget
 
 from eas_coder.gui.coding.session import CodingSession
 from eas_coder.model import Rating, Video
+
+
+def ask_to_reopen(parent: QWidget, session: CodingSession, done: Callable[[str], None]) -> None:
+    """Lab manager: pick which coder's submitted work on the open video to unlock."""
+    if session.video is None or not session.manager:
+        return
+    names = {c.id: c.name for c in session.study.coders.all()}
+    submitted = [
+        a for a in session.study.assignments.of_video(session.video.id) if a.status == "done"
+    ]
+    if not submitted:
+        done("No coder has submitted this video")
+        return
+    choice, ok = QInputDialog.getItem(
+        parent, "Reopen", "Reopen the video for:", [names[a.coder_id] for a in submitted], 0,
+        False,
+    )  # fmt: skip
+    if ok:
+        coder_id = next(a.coder_id for a in submitted if names[a.coder_id] == choice)
+        session.reopen(session.video.id, coder_id)
+        done(f"Reopened for {choice}")
 
 
 def ask_to_submit(parent: QWidget, session: CodingSession, done: Callable[[str], None]) -> None:

@@ -25,6 +25,7 @@ from eas_coder import __version__
 from eas_coder.errors import EasCoderError, StudyError
 from eas_coder.gui.common.workers import collect_on_gui_thread
 from eas_coder.gui.player.choose import create_backend, prepare_backend
+from eas_coder.gui.player.media_preload import preload_media_soon
 from eas_coder.gui.study.damaged_study import open_offering_restore
 from eas_coder.gui.study.recent import RecentStudies
 from eas_coder.gui.study.server_password import open_asking_password
@@ -111,6 +112,7 @@ def open_window(location: Location, explicit: bool, player: str | None = None) -
 
     backend, note = create_backend(player)
     window = MainWindow(study, backend)
+    preload_media_soon()  # once the window is up, before the coder's first switch of videos
     notes.append(note)
     if notes[0]:
         window.statusBar().showMessage(notes[0], 30_000)
