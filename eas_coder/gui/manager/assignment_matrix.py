@@ -6,6 +6,8 @@ transaction (``Assignments.change_many``), with filters by dyad, timepoint, code
 Unassigning never drops work: a selected assignment whose coder saved anything, or submitted,
 stays; the manager is told which and asked whether to unassign the others (the store refuses
 them too, so no other door can drop work either).
+
+The menu entry is ``assignment_matrix_action.py``; this module loads when the matrix opens.
 """
 
 from __future__ import annotations
@@ -13,75 +15,21 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QDialog, QHeaderView, QMessageBox, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.manager.assignment_matrix_model import AssignmentMatrixModel, MatrixFilter
-from eas_coder.gui.manager.host import ManagerHost, Status
-from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
+from eas_coder.gui.manager.host import Status
 from eas_coder.store.assignment_grid import CellStatus, Pair
 from eas_coder.store.study import Study
 
-TITLE = "Assignment Matrix"
+TITLE = "Assignment Matrix"  # = assignment_matrix_action.TITLE (the menu entry's module)
 _ASSIGN_KEYS = {Qt.Key.Key_A, Qt.Key.Key_Insert}
 _UNASSIGN_KEYS = {Qt.Key.Key_Delete, Qt.Key.Key_Backspace}
 _NAMED = 6  # a question names this many cells, then "and N more"
 _COLUMN_WIDTH = 118
-
-
-def install_assignment_matrix(host: ManagerHost) -> list[QAction]:
-    """Add Tools ▸ Assignment Matrix… (Ctrl+Shift+M) for the lab manager; returns its action."""
-    opener = AssignmentMatrixAction(*job_wiring(host), changed=lambda: _tell(host))
-    connect_job(host, opener)
-    host.menuTools.addAction(opener.action)
-    return [opener.action]
-
-
-def _tell(host: ManagerHost) -> None:
-    """Assignments changed: the video list and the Progress dock read them again."""
-    host.session.changed.emit("status", None)
-
-
-class AssignmentMatrixAction(ManagerJob):
-    """The menu entry, enabled for the lab manager only; opens (or raises) the matrix."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        study: Callable[[], Study],
-        is_manager: Callable[[], bool],
-        status: Status,
-        changed: Callable[[], None] = lambda: None,
-    ) -> None:
-        super().__init__(parent, TITLE, study, is_manager, status)
-        self.changed = changed
-        self.dialog: AssignmentMatrix | None = None
-        self.action = self.add_action(
-            "Assignment &Matrix…",
-            "actionAssignmentMatrix",
-            "Assign or unassign many videos to coders at once",
-            self.open,
-        )
-        self.action.setShortcut(QKeySequence("Ctrl+Shift+M"))
-
-    def open(self) -> AssignmentMatrix | None:
-        """Show the matrix of the study on screen (a new one after another study opened)."""
-        if not self.is_manager():
-            return None
-        study = self.study()
-        if self.dialog is not None and self.dialog.study is not study:
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
-        if self.dialog is None:
-            self.dialog = AssignmentMatrix(study, self.owner, self.changed, self.status)
-        self.dialog.reload()
-        self.dialog.show()
-        self.dialog.raise_()
-        self.dialog.activateWindow()
-        return self.dialog
 
 
 class AssignmentMatrix(QDialog):

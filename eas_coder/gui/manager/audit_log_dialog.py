@@ -6,6 +6,8 @@ sees every entry in full; a coder sees every entry's who, when and what, their o
 details, and other coders' scores, notes and segments only where the window would show them
 (once everyone assigned to the video has submitted it). The CSV holds the same. The table
 reads the log a page at a time (``AuditLogModel``), on its own connection to the study.
+
+The menu entry is ``audit_log_action.py``; this module loads when the log first opens.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from contextlib import ExitStack
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QDialog, QFileDialog, QHeaderView, QMessageBox, QWidget
 
 from eas_coder.errors import EasCoderError
@@ -25,8 +26,6 @@ from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.common.workers import JobRunner
 from eas_coder.gui.manager.audit_log_model import AuditLogModel
 from eas_coder.gui.manager.export_dialog import offer_folder
-from eas_coder.gui.manager.host import ManagerHost
-from eas_coder.model import Coder
 from eas_coder.store.audit_read import AuditQuery, AuditReader
 from eas_coder.store.study import Study
 from eas_coder.viewer import Viewer
@@ -34,7 +33,6 @@ from eas_coder.viewer import Viewer
 TITLE = "Audit Log"
 ERROR_STYLE = "color: #b42318; font-weight: 600;"
 DONE_STYLE = "color: #166534;"
-SIGN_IN_FIRST = "Sign in first: the audit log is shown as the person signed in may see it"
 
 
 def _start_of(day: QDate) -> datetime:
@@ -162,48 +160,3 @@ class AuditLogDialog(QDialog):
         self.messageLabel.setStyleSheet(style)
         self.messageLabel.setText(text)
         self.messageLabel.show()
-
-
-def viewer_of(session: object) -> Viewer | None:
-    """Who the log is shown to: the lab manager (everyone's details), the coder signed in
-    (blind), or None when nobody is signed in."""
-    if getattr(session, "manager", False) is True:
-        return Viewer.everyone()
-    coder = getattr(session, "coder", None)
-    return Viewer(coder) if isinstance(coder, Coder) else None  # assignments: read by the log
-
-
-def install_audit_log(host: ManagerHost) -> list[QAction]:
-    """Put Tools ▸ Audit Log… at the end of the Tools menu, enabled for whoever is signed in
-    (a coder sees it blind)."""
-    owner = host.window()
-    action = QAction("&Audit Log…", owner)
-    action.setObjectName("actionAuditLog")
-    opened: list[AuditLogDialog] = []
-
-    def update_enabled(_who: str = "") -> None:
-        for dialog in opened:  # shown as the one who signed out may see it: not for the next
-            dialog.close()
-        signed_in = viewer_of(host.session) is not None
-        action.setEnabled(signed_in)
-        action.setStatusTip(
-            "Who changed what and when; other coders' work hidden while coding is blind"
-            if signed_in
-            else SIGN_IN_FIRST
-        )
-
-    def open_dialog() -> None:
-        viewer = viewer_of(host.session)
-        if viewer is None:
-            return
-        dialog = AuditLogDialog(host.study, viewer, owner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        opened[:] = [dialog]
-        dialog.destroyed.connect(lambda: opened.clear())
-        dialog.open()
-
-    action.triggered.connect(open_dialog)
-    host.signedIn.connect(update_enabled)
-    update_enabled()
-    host.menuTools.addAction(action)
-    return [action]

@@ -33,8 +33,6 @@ from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.location import Location
 from eas_coder.store.backups import BEFORE_RESTORE, BackupInfo, backup_now, list_backups
 from eas_coder.store.identity import OtherStudy
-from eas_coder.store.restore import restore
-from eas_coder.store.snapshot import default_name, restore_snapshot, take_snapshot
 from eas_coder.store.study import Study
 
 TITLE = "Backups"
@@ -158,6 +156,8 @@ class BackupActions(ManagerJob):
             return
         folder = QFileDialog.getExistingDirectory(self.owner, "Folder for the snapshot")
         if folder:
+            from eas_coder.store.snapshot import default_name, take_snapshot  # on first use
+
             target = Path(folder) / default_name(location)
 
             def snapshot() -> Path:
@@ -188,6 +188,8 @@ class BackupActions(ManagerJob):
         backup, study_file = self.chooser.chosen(), location.path
         if backup is None or study_file is None:
             return
+        from eas_coder.store.restore import restore  # on first use, not with the window
+
         self.release()
         try:
             try:
@@ -215,6 +217,8 @@ class BackupActions(ManagerJob):
         name, _ = QFileDialog.getOpenFileName(self.owner, "Snapshot to restore", "", STUDY_FILTER)
         if not name:
             return
+        from eas_coder.store.snapshot import restore_snapshot  # on first use
+
         snapshot = Path(name)
         question = (
             f"Replace everything in {location.display()} with the snapshot {snapshot.name}? "

@@ -4,6 +4,8 @@ back, delete (only a coder with no work) and set or clear a coder's passphrase; 
 
 Each button is one audited transaction through ``Study.coders``; a refusal is shown in the
 dialog's own words and leaves the typed text in place, so it can be put right.
+
+The menu entry is ``coders_action.py``; this module loads when the dialog first opens.
 """
 
 from __future__ import annotations
@@ -11,19 +13,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QItemSelection, QObject, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QDialog, QHeaderView, QLineEdit, QWidget
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.manager.coders_model import CodersModel
-from eas_coder.gui.manager.host import ManagerHost, Status
-from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
-from eas_coder.gui.manager.settings_dialog import insert_before
 from eas_coder.store.coders import CoderStanding
 from eas_coder.store.study import Study
 
-TITLE = "Coders"
 ERROR_STYLE = "color: #b42318; font-weight: 600;"
 DONE_STYLE = "color: #166534;"
 HAS_WORK_TIP = "{name} has {work}: a coder with work is never deleted; retire them instead"
@@ -222,58 +220,3 @@ class CodersDialog(QDialog):
         ):
             return
         super().keyPressEvent(event)
-
-
-class CodersAction(ManagerJob):
-    """File ▸ Coders…, for the lab manager."""
-
-    changed = Signal()
-
-    def __init__(
-        self,
-        parent: QWidget,
-        study: Callable[[], Study],
-        is_manager: Callable[[], bool],
-        status: Status,
-    ) -> None:
-        super().__init__(parent, TITLE, study, is_manager, status)
-        self.dialog: CodersDialog | None = None  # the last one opened (tests read it)
-        self.action = self.add_action(
-            "&Coders…",
-            "actionCoders",
-            "Add, rename or retire coders, and set their passphrases",
-            self.open_dialog,
-        )
-
-    def update_enabled(self, _who: str = "") -> None:
-        super().update_enabled(_who)
-        if self.dialog is not None and not self.is_manager():
-            self.dialog.reject()  # the lab manager signed out: not for the next person
-
-    def open_dialog(self) -> CodersDialog | None:
-        if not self.is_manager():
-            return None
-        dialog = CodersDialog(self.study(), self.owner)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        changes: list[bool] = []
-        dialog.changed.connect(lambda: changes.append(True))
-        # the window re-reads its names once, when the dialog closes (re-reading reopens the
-        # video on screen, which would be a nuisance after each rename)
-        dialog.finished.connect(lambda _result: self.changed.emit() if changes else None)
-        self.dialog = dialog
-        dialog.destroyed.connect(self._forget)
-        dialog.open()
-        return dialog
-
-    def _forget(self) -> None:
-        self.dialog = None
-
-
-def install_coders(host: ManagerHost) -> list[QAction]:
-    """Put File ▸ Coders… before the lab-manager passphrase, enabled for the lab manager
-    only; the video list is re-read after each change (it names coders)."""
-    job = CodersAction(*job_wiring(host))
-    connect_job(host, job)
-    job.changed.connect(host.refresh_videos)
-    insert_before(host.menuFile, "actionSetPassphrase", job.action)
-    return [job.action]

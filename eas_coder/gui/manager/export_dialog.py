@@ -7,13 +7,16 @@ import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QDialog, QListWidget, QListWidgetItem, QMessageBox, QWidget
 
-from eas_coder.exchange.sheets import ExportOptions
 from eas_coder.gui.common.forms import load_form
+
+if TYPE_CHECKING:  # the sheet writers load with the first export, not with the window
+    from eas_coder.exchange.sheets import ExportOptions
 
 FORMATS = (
     ("xlsx", "Excel workbook (.xlsx)"),
@@ -106,6 +109,8 @@ class ExportDialog(QDialog):
 
     def options(self) -> ExportOptions:
         """The chosen filters."""
+        from eas_coder.exchange.sheets import ExportOptions
+
         return ExportOptions(
             coders=_checked(self.codersList),
             timepoints=_checked(self.timepointsList),

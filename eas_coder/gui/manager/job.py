@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QProgressDialog, QWidget
 
 from eas_coder.gui.common.workers import JobFunction, JobRunner
 from eas_coder.gui.manager.host import ManagerHost, Status
@@ -117,6 +117,27 @@ class ManagerJob(QObject):
             box.setDetailedText(details)
         self.box = box
         box.open()
+
+
+class DialogJob(ManagerJob):
+    """A manager-only entry that opens one dialog at a time (Coders, Study Settings): the
+    dialog shown is ``dialog`` until it is destroyed, and closes if the manager signs out."""
+
+    dialog: QDialog | None = None  # the last one opened (tests read it)
+
+    def update_enabled(self, _who: str = "") -> None:
+        super().update_enabled(_who)
+        if self.dialog is not None and not self.is_manager():
+            self.dialog.reject()  # the lab manager signed out: not for the next person
+
+    def keep_open(self, dialog: QDialog) -> None:
+        """``dialog`` is the one shown (``WA_DeleteOnClose``), forgotten once destroyed."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.dialog = dialog
+        dialog.destroyed.connect(self._forget)
+
+    def _forget(self) -> None:
+        self.dialog = None
 
 
 def connect_job(host: ManagerHost, job: ManagerJob) -> None:

@@ -1,16 +1,17 @@
 """The lab manager's window entries of issue 23 (study settings, coders, videos, assignments,
 audit log): each part's ``install_*`` function adds its entries here, so the main window
-installs them with one line and stays short."""
+installs them with one line and stays short. Each entry's dialog loads when it first opens
+(issue 18): the ``install_*`` functions live in light ``..._action`` modules."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QAction
 
-from eas_coder.gui.manager.assignment_matrix import install_assignment_matrix
-from eas_coder.gui.manager.audit_log_dialog import install_audit_log
-from eas_coder.gui.manager.coders_dialog import install_coders
+from eas_coder.gui.manager.assignment_matrix_action import install_assignment_matrix
+from eas_coder.gui.manager.audit_log_action import install_audit_log
+from eas_coder.gui.manager.coders_action import install_coders
 from eas_coder.gui.manager.host import ManagerHost
-from eas_coder.gui.manager.settings_dialog import install_settings
+from eas_coder.gui.manager.settings_action import install_settings
 from eas_coder.gui.manager.video_edit_actions import install_video_actions
 
 

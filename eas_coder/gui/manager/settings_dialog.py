@@ -5,6 +5,8 @@ The rows are built from ``store.settings.DEFAULTS`` and the sentences of ``setti
 so a setting added to the store appears here. Save checks every field with the store's check
 (each problem named under its field), then writes all changes in one audited transaction;
 a refusal saves nothing and keeps what was typed.
+
+The menu entry is ``settings_action.py``; this module loads when the dialog first opens.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -29,16 +29,11 @@ from PySide6.QtWidgets import (
 
 from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.forms import load_form
-from eas_coder.gui.manager.host import ManagerHost, Status
-from eas_coder.gui.manager.job import ManagerJob, connect_job, job_wiring
 from eas_coder.gui.manager.settings_fields import SENTENCE_STYLE, SettingField
 from eas_coder.gui.manager.settings_texts import GROUP_ORDER, LEFT_GROUPS, TIMEPOINTS, text_of
 from eas_coder.store.settings import DEFAULTS
 from eas_coder.store.study import Study
 
-TITLE = "Study Settings"
-TIMEPOINTS_ACTION = "actionTimepoints"  # gui/study/timepoints_dialog.py names them so
-TIMEPOINTS_DIALOG = "timepointsDialog"
 TIMEPOINTS_SENTENCE = (
     "Before and after in the Change sheet and the change report follow this order, first "
     "to last; it is saved by its own dialog at once."
@@ -186,78 +181,3 @@ class SettingsDialog(QDialog):
             dialog.accepted.connect(self._show_order)
         self.timepoints_dialog = dialog
         return dialog
-
-
-class SettingsAction(ManagerJob):
-    """File ▸ Study Settings…, for the lab manager."""
-
-    def __init__(
-        self,
-        parent: QWidget,
-        study: Callable[[], Study],
-        is_manager: Callable[[], bool],
-        status: Status,
-        timepoints: Callable[[], QDialog | None] | None = None,
-    ) -> None:
-        super().__init__(parent, TITLE, study, is_manager, status)
-        self.timepoints = timepoints
-        self.dialog: SettingsDialog | None = None  # the last one opened (tests read it)
-        self.action = self.add_action(
-            "Study &Settings…",
-            "actionStudySettings",
-            "Reliability target, backups, self-assignment, timepoint order and the other "
-            "study settings",
-            self.open_dialog,
-        )
-
-    def update_enabled(self, _who: str = "") -> None:
-        super().update_enabled(_who)
-        if self.dialog is not None and not self.is_manager():
-            self.dialog.reject()  # the lab manager signed out: not for the next person
-
-    def open_dialog(self) -> SettingsDialog | None:
-        if not self.is_manager():
-            return None
-        dialog = SettingsDialog(self.study(), self.owner, self.timepoints)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.accepted.connect(lambda: self._saved(dialog.saved_keys))
-        self.dialog = dialog
-        dialog.destroyed.connect(self._forget)
-        dialog.open()
-        return dialog
-
-    def _forget(self) -> None:
-        self.dialog = None
-
-    def _saved(self, keys: list[str]) -> None:
-        names = ", ".join(text_of(key).label.replace("&", "") for key in keys)
-        self.status(f"Study settings saved: {names}" if keys else "No setting changed", 10_000)
-
-
-def install_settings(host: ManagerHost) -> list[QAction]:
-    """Put File ▸ Study Settings… before the lab-manager passphrase, enabled for the lab
-    manager only."""
-    job = SettingsAction(*job_wiring(host), lambda: _open_timepoints(host))
-    connect_job(host, job)
-    insert_before(host.menuFile, "actionSetPassphrase", job.action)
-    return [job.action]
-
-
-def _open_timepoints(host: ManagerHost) -> QDialog | None:
-    """File ▸ Timepoint Order… (the study room's dialog, installed by the window): triggered,
-    and the dialog it opened returned."""
-    action = next((a for a in host.menuFile.actions() if a.objectName() == TIMEPOINTS_ACTION), None)
-    if action is None or not action.isEnabled():
-        return None
-    action.trigger()
-    shown = [d for d in host.window().findChildren(QDialog, TIMEPOINTS_DIALOG) if d.isVisible()]
-    return shown[-1] if shown else None
-
-
-def insert_before(menu: QMenu, name: str, action: QAction) -> None:
-    """Insert ``action`` before the menu's entry called ``name`` (or at its end)."""
-    before = next((a for a in menu.actions() if a.objectName() == name), None)
-    if before is not None:
-        menu.insertAction(before, action)
-    else:
-        menu.addAction(action)

@@ -16,12 +16,12 @@ from eas_coder.errors import EasCoderError
 from eas_coder.gui.common.workers import ProgressCallback
 from eas_coder.gui.manager.host import ManagerHost
 from eas_coder.gui.manager.job import ManagerJob, job_wiring
-from eas_coder.gui.manager.media_root import MediaRootDialog, apply_remembered_root
-from eas_coder.gui.manager.video_edit import VideoEditDialog
+from eas_coder.gui.manager.media_root_memory import apply_remembered_root
 from eas_coder.model import Attachment, Video
 from eas_coder.store.study import Study
 
-if TYPE_CHECKING:  # the offset dialog's decoders load when it opens, not with the window
+if TYPE_CHECKING:  # the dialogs load when they open, not with the window (the offset
+    # dialog's decoders, too)
     from eas_coder.gui.manager.offset_dialog import OffsetDialog
 
 TITLE = "Videos"
@@ -109,6 +109,8 @@ class VideoEditActions(QObject):
         video = self._video()
         if video is None:
             return
+        from eas_coder.gui.manager.video_edit import VideoEditDialog
+
         dialog = VideoEditDialog(self.host.study, video, self.over)
         self.dialog = dialog
         if dialog.exec() and dialog.edited is not None:
@@ -272,6 +274,8 @@ class VideoEditActions(QObject):
         return dialog
 
     def media_root_dialog(self) -> None:
+        from eas_coder.gui.manager.media_root import MediaRootDialog
+
         dialog = MediaRootDialog(self.host.study, bool(self.host.session.manager), self.over)
         self.dialog = dialog
         dialog.exec()

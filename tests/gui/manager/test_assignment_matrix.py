@@ -170,3 +170,10 @@ def test_keyboard_selection_mixed_unassign_and_filters(window: MainWindow, qtbot
     matrix.coderFilter.setCurrentIndex(matrix.coderFilter.findText("Coder C (demo)"))
     assert model.rowCount() == 0  # C has nothing left, let alone submitted
     assert "0 of" in matrix.summaryLabel.text()
+
+
+def test_the_menu_entry_and_the_matrix_share_one_title() -> None:
+    """The action names the matrix without importing it (it loads on first use)."""
+    from eas_coder.gui.manager import assignment_matrix, assignment_matrix_action
+
+    assert assignment_matrix_action.TITLE == assignment_matrix.TITLE == "Assignment Matrix"

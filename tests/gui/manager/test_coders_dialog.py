@@ -13,7 +13,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.manager.coders_dialog import CodersAction, CodersDialog
+from eas_coder.gui.manager.coders_action import CodersAction
+from eas_coder.gui.manager.coders_dialog import CodersDialog
 from eas_coder.gui.study.coder_dialog import CoderDialog
 from eas_coder.gui.window.main_window import MainWindow
 

@@ -11,7 +11,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from eas_coder.gui.manager.settings_dialog import SettingsAction, SettingsDialog
+from eas_coder.gui.manager.settings_action import SettingsAction
+from eas_coder.gui.manager.settings_dialog import SettingsDialog
 from eas_coder.gui.manager.settings_texts import TEXTS
 from eas_coder.gui.study.timepoints_dialog import TimepointsDialog
 from eas_coder.gui.window.main_window import MainWindow

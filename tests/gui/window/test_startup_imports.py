@@ -89,6 +89,65 @@ window.close()
     assert _loaded_after(code, tmp_path) == []
 
 
+# The lab manager's dialogs and what only they read (issue 18): their menu entries are built
+# with the window from light ``..._action`` modules; each dialog loads when it first opens.
+MANAGER_DIALOGS = (
+    "eas_coder.gui.manager.assignment_matrix",
+    "eas_coder.gui.manager.assignment_matrix_model",
+    "eas_coder.gui.manager.audit_log_dialog",
+    "eas_coder.gui.manager.audit_log_model",
+    "eas_coder.store.audit_read",
+    "eas_coder.exchange.audit_csv",
+    "eas_coder.gui.manager.coders_dialog",
+    "eas_coder.gui.manager.coders_model",
+    "eas_coder.gui.manager.settings_dialog",
+    "eas_coder.gui.manager.settings_fields",
+    "eas_coder.gui.manager.settings_texts",
+    "eas_coder.gui.manager.media_root",
+    "eas_coder.gui.manager.video_edit",
+    "eas_coder.exchange.sheets",
+    "eas_coder.exchange.rows_source",
+    "eas_coder.store.snapshot",
+)
+
+
+def test_the_main_window_module_loads_no_lab_manager_dialog(tmp_path: Path) -> None:
+    """Importing the window (which installs every lab-manager entry) loads none of them."""
+    code = f"""
+import json, sys
+import eas_coder.gui.window.main_window
+print(json.dumps([m for m in {MANAGER_DIALOGS!r} if m in sys.modules]))
+"""
+    assert json.loads(run_fresh(code, tmp_path).splitlines()[-1]) == []
+
+
+def test_the_shown_window_signed_in_as_manager_loads_no_lab_manager_dialog(
+    demo_study_file: Path, tmp_path: Path
+) -> None:
+    """Built on the demo study, shown and the lab manager signed in (every entry enabled):
+    still none of the dialogs; opening one loads it (so the check can fail)."""
+    code = f"""
+import json, sys
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QAction
+from eas_coder.gui.window.app import application, open_window
+from eas_coder.location import from_string
+app = application()
+window = open_window(from_string({str(demo_study_file)!r}), explicit=True)
+window.show()
+window.sign_in(None, manager=True)
+for _ in range(20):
+    QCoreApplication.processEvents()
+before = [m for m in {MANAGER_DIALOGS!r} if m in sys.modules]
+window.findChild(QAction, "actionCoders").trigger()
+print(json.dumps([before, "eas_coder.gui.manager.coders_dialog" in sys.modules]))
+window.close()
+"""
+    before, opened = json.loads(run_fresh(code, tmp_path).splitlines()[-1])
+    assert before == []
+    assert opened
+
+
 # The media libraries (PyAV, OpenCV, numpy) and Qt Multimedia, ~0.3 s of imports: the window
 # appears without them, and they load with the first video once it is on screen.
 MEDIA = ("av", "cv2", "numpy", "PySide6.QtMultimedia")
