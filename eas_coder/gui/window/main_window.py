@@ -317,8 +317,7 @@ class MainWindow(QMainWindow):
         if video is None:
             return
         if self.session.video is None or self.session.video.id != video.id:
-            self.session.show_video(video)
-            self._show_details(video)
+            self.session.show_video(video)  # its "segments" change shows the details
             open_in_player(self.playerPanel, self._study, video, self.statusBar())
         else:
             self._show_details(video)
