@@ -42,7 +42,7 @@ from benchmarks.big_study import build_big_study
 from benchmarks.player_probes import qt_message
 from benchmarks.report import print_table, write_json
 from eas_coder.gui.player import media_preload
-from eas_coder.gui.window.app import application, open_window
+from eas_coder.gui.window.app import application, open_window, settle_after_start
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
 from eas_coder.store.database import make_engine
@@ -152,6 +152,7 @@ def code_video(window: MainWindow, beat: Heartbeat, row: int, segments: int) -> 
     table = window.videoTable
     index = table.model().index(row, 0)
     table.scrollTo(index)
+    wait(100)  # a person scrolls, then clicks: two events, not one (the heartbeat ticks between)
     click = table.visualRect(index).center()
     QTest.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=click)
     player = window.playerPanel.player
@@ -219,6 +220,7 @@ def run(videos: int, coded: int, profile: bool) -> dict[str, Any]:
     window.activateWindow()
     wait_for(lambda: QApplication.activeWindow() is window)
     wait_for(media_preload.settled)  # done while a coder signs in (seconds), before any click
+    settle_after_start()  # as `eas-coder gui` does once its window is up
     window.sign_in(CODER)
     window.statusFilter.setCurrentIndex(0)
     beat = Heartbeat()

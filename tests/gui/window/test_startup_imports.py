@@ -180,3 +180,31 @@ window.close()
         before = [m for m in before if m != "PySide6.QtMultimedia"]
     assert before == []
     assert later  # the video did open, with PyAV
+
+
+def test_once_the_window_is_up_start_up_objects_leave_garbage_collection(
+    demo_study_file: Path, tmp_path: Path
+) -> None:
+    """`eas-coder gui`: after the window's first turn of the event loop, what start-up built
+    is frozen out of collection (each later pause on the GUI thread walks less)."""
+    code = f"""
+import gc, json
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+import eas_coder.gui.window.main_window as main_window
+main_window.MainWindow.choose_coder = lambda self: None  # no sign-in dialog to answer
+
+def one_turn(self):
+    before = gc.get_freeze_count()
+    for _ in range(5):
+        QCoreApplication.processEvents()
+    print(json.dumps([before, gc.get_freeze_count()]))
+    return 0
+
+QApplication.exec = one_turn
+from eas_coder.gui.window.app import launch
+from eas_coder.location import from_string
+launch(from_string({str(demo_study_file)!r}), explicit=True)
+"""
+    before, after = json.loads(run_fresh(code, tmp_path).splitlines()[-1])
+    assert before == 0 and after > 10_000  # modules, classes, the study's mappings, widgets
