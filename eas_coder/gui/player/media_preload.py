@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import os
-import sys
 import threading
 
 from PySide6.QtCore import QTimer
+
+from eas_coder.gui.common.workers import lower_thread_priority
 
 # What the player's workers and slots import on a video's first open, heaviest first.
 MODULES = (
@@ -30,14 +30,11 @@ MODULES = (
     "eas_coder.media.accuracy",
     "eas_coder.media.audio_level",
 )
-_NICE = 10  # the GUI thread gets a core first (as the waveform worker does)
 _AFTER_MS = 100  # after the window's first paint
 
 
 def _load() -> None:
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _NICE)
+    lower_thread_priority()  # the GUI thread gets a core first
     for name in MODULES:
         with contextlib.suppress(Exception):  # a missing library is reported where it is used
             importlib.import_module(name)

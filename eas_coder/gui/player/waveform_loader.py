@@ -9,30 +9,18 @@ an older job are the receiver's to ignore.
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from eas_coder.gui.common.workers import lower_thread_priority
 from eas_coder.gui.player.thumbnail_loader import default_cache_dir
 from eas_coder.media.probe import fingerprint
 
 if TYPE_CHECKING:  # PyAV and numpy load in the worker, with the first waveform
     from eas_coder.media.waveform import Waveform
-
-# Nice value of the worker thread: on a 2-core machine busy with other work, the GUI thread
-# then gets a core first (measured: 55-ms waits for a CPU at equal priority).
-_WORKER_NICE = 10
-
-
-def _lower_priority() -> None:
-    """Run the calling thread at a lower CPU priority (Linux, where nice is per thread)."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), _WORKER_NICE)
 
 
 def default_waveform_dir() -> Path:
@@ -97,7 +85,7 @@ class WaveformLoader(QObject):
     def _run(self, path: Path, offset_ms: float, generation: int, stop: threading.Event) -> None:
         from eas_coder.media.waveform import WaveformCache, compute_waveform
 
-        _lower_priority()
+        lower_thread_priority()
         cache = WaveformCache(self._cache_dir or default_waveform_dir())
         try:
             key = fingerprint(path)

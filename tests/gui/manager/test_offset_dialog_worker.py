@@ -94,16 +94,25 @@ def _pictures(dialog: OffsetDialog) -> tuple[QPixmap, QPixmap]:
     return dialog.mainPicture.pixmap(), dialog.otherPicture.pixmap()  # type: ignore[attr-defined]
 
 
-def test_the_dialog_shows_and_responds_while_the_files_are_indexed(
-    qtbot: QtBot, window: MainWindow, angle: Path, gates: tuple[Gate, Gate, Recorded]
-) -> None:
-    opening, _, recorded = gates
+def _shown_while_indexing(
+    qtbot: QtBot, window: MainWindow, angle: Path, opening: Gate
+) -> tuple[OffsetDialog, Video, Attachment]:
+    """The dialog on the demo video and ``angle`` (attached here), shown with one side's
+    indexing held; with the video and the attachment."""
     video, attachment = _attached(window, angle)
     opening.armed.set()
     dialog = OffsetDialog(window.study, video, attachment, window)
     dialog.show()
     qtbot.waitExposed(dialog)
     qtbot.waitUntil(opening.held.is_set)
+    return dialog, video, attachment
+
+
+def test_the_dialog_shows_and_responds_while_the_files_are_indexed(
+    qtbot: QtBot, window: MainWindow, angle: Path, gates: tuple[Gate, Gate, Recorded]
+) -> None:
+    opening, _, recorded = gates
+    dialog, video, _attachment = _shown_while_indexing(qtbot, window, angle, opening)
     # one side's worker is held in the indexing: the GUI thread is free meanwhile
     fired: list[bool] = []
     QTimer.singleShot(0, lambda: fired.append(True))
@@ -171,12 +180,8 @@ def test_closing_while_workers_run_releases_the_decoders_once_they_are_done(
     qtbot: QtBot, window: MainWindow, angle: Path, gates: tuple[Gate, Gate, Recorded]
 ) -> None:
     opening, decoding, recorded = gates
-    video, attachment = _attached(window, angle)
     # closed while a file is being indexed
-    opening.armed.set()
-    dialog = OffsetDialog(window.study, video, attachment, window)
-    dialog.show()
-    qtbot.waitUntil(opening.held.is_set)
+    dialog, video, attachment = _shown_while_indexing(qtbot, window, angle, opening)
     dialog.reject()
     opening.opened.set()
     qtbot.waitUntil(
