@@ -20,7 +20,7 @@ from dataclasses import replace
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 
 from eas_coder import __version__
 from eas_coder.errors import Conflict, StudyError
@@ -41,7 +41,15 @@ from eas_coder.store.positions import Positions
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
 from eas_coder.store.settings import Settings
-from eas_coder.store.tables import AuditRow, CoderRow, ParticipantRow, StudyRow
+from eas_coder.store.tables import (
+    AuditRow,
+    CoderRow,
+    ItemDraftRow,
+    ParticipantRow,
+    RatingRow,
+    SegmentRow,
+    StudyRow,
+)
 from eas_coder.store.templates import Templates
 from eas_coder.store.timepoints import Timepoints
 from eas_coder.store.unit import StudyDb
@@ -200,6 +208,20 @@ class Study:
         """Write validated imported ratings (see eas_coder.exchange.importer) atomically,
         under the window's rules (store.bulk); a dry run checks everything, writes nothing."""
         return apply_import(self._db, ratings, source, self.segments, allow_new, dry_run)
+
+    def has_work(self, video_id: int, coder_id: int) -> bool:
+        """True when the coder saved anything on the video: a segment, a rating or an item
+        draft (one query: the window asks on every switch of videos)."""
+        query = select(
+            or_(
+                *(
+                    exists().where(table.video_id == video_id, table.coder_id == coder_id)
+                    for table in (SegmentRow, RatingRow, ItemDraftRow)
+                )
+            )
+        )
+        with self._db.read() as session:
+            return bool(session.scalar(query))
 
     # --- the whole study ----------------------------------------------------------------------
 

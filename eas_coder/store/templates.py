@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from eas_coder.errors import StudyError
@@ -62,8 +62,18 @@ class Templates:
     def apply(self, video_id: int, coder_id: int) -> list[Segment]:
         """Give a coder their copy of the template, unless they have segments already."""
         with self._db.read() as session:  # most often nothing to copy: no write lock taken
-            self._db.require(session, CoderRow, coder_id, "coder")
-            if _has_segments(session, video_id, coder_id) or not _rows(session, video_id):
+            coder, template, started = session.execute(
+                select(  # one query: this runs on every switch of videos in the window
+                    exists().where(CoderRow.id == coder_id),
+                    exists().where(TemplateSegmentRow.video_id == video_id),
+                    exists().where(
+                        SegmentRow.video_id == video_id, SegmentRow.coder_id == coder_id
+                    ),
+                )
+            ).one()
+            if not coder:
+                self._db.require(session, CoderRow, coder_id, "coder")  # (says which)
+            if started or not template:
                 return []
         with self._db.write() as session:
             self._db.require(session, CoderRow, coder_id, "coder")
@@ -92,13 +102,6 @@ class Templates:
             new = {"coder_id": coder_id, "segments": [r.id for r in rows]}
             self._db.audit(session, "template.apply", "video", video_id, None, new)
             return [convert.segment(r) for r in rows]
-
-
-def _has_segments(session: Session, video_id: int, coder_id: int) -> bool:
-    query = select(SegmentRow.id).where(
-        SegmentRow.video_id == video_id, SegmentRow.coder_id == coder_id
-    )
-    return session.scalar(query.limit(1)) is not None
 
 
 def _rows(session: Session, video_id: int) -> list[TemplateSegmentRow]:

@@ -77,6 +77,9 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         self.unassigned.dismiss()
         self.undo_stack.clear()
         self._forget_shown()
+        self._assignments.clear()
+        if self.video is not None and self.is_assigned() and not self.is_locked():
+            self.apply_template()  # the video open at sign-in is opened for them, too
         self.changed.emit("coder", None)
 
     def who(self) -> str:
@@ -89,6 +92,7 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         """The video on screen; a coder gets their copy of its shared template."""
         self.flush_saves()  # the last video's saves are done before it goes
         self.video = video
+        self._assignments.clear()  # the video's assignments are read afresh, once
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
         self._forget_shown()
@@ -126,7 +130,7 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         return cached[1]
 
     def _on_own_change(self, what: str, _focus: object) -> None:
-        if what in ("status", "coder", "segments"):  # (a submit, an assignment, a switch)
+        if what in ("status", "coder"):  # (a submit, an assignment, another coder)
             self._assignments.clear()
 
     def can_code(self) -> bool:
@@ -177,18 +181,13 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         return self.status_of(self.video.id)
 
     def status_of(self, video_id: int) -> CodingStatus:
-        """The signed-in coder's status on one video (three small indexed queries)."""
+        """The signed-in coder's status on one video (two small indexed queries)."""
         if self.coder is None:
             return CodingStatus.NOT_STARTED
         coder_id = self.coder.id
         if self._submitted(video_id):
             return CodingStatus.SUBMITTED
-        study = self.study
-        has_work = bool(study.segments.all(video_id=video_id, coder_id=coder_id)) or bool(
-            study.ratings.all(video_id=video_id, coder_id=coder_id)
-            or study.item_drafts.all(video_id=video_id, coder_id=coder_id)
-        )
-        return coding_status(False, has_work)
+        return coding_status(False, self.study.has_work(video_id, coder_id))
 
     def statuses(self) -> dict[int, CodingStatus]:
         """The signed-in coder's status per video (for the whole video list at once)."""

@@ -95,6 +95,11 @@ class SessionSaves:
             else:
                 self.failed.emit(failure_text(error))  # type: ignore[attr-defined]
 
+    def save_quietly(self, action: Callable[[], None]) -> None:
+        """Queue a write nobody waits to see (the coder's place in a video), in order with
+        the edits' saves; a failure is not shown (at worst the video reopens at its start)."""
+        self.saves.submit(action, lambda _error: None)
+
     def _work(self, action: Callable[[], None], effects: list[tuple[str, int | None]]) -> None:
         self._local.effects = effects
         try:

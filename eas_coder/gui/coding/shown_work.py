@@ -29,8 +29,9 @@ def coder_tracks(session: CodingSession, mine: list[Segment]) -> list[TimelineTr
                 editable=session.can_code() and not session.is_locked(),
             )
         )
-    names = {c.id: c.name for c in session.study.coders.all()}
-    for n, (coder_id, theirs) in enumerate(sorted(session.others_segments().items())):
+    others = session.others_segments()  # (blind coding: most often none)
+    names = {c.id: c.name for c in session.study.coders.all()} if others else {}
+    for n, (coder_id, theirs) in enumerate(sorted(others.items())):
         tracks.append(
             TimelineTrack(
                 names.get(coder_id, str(coder_id)),

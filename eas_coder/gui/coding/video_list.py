@@ -108,7 +108,7 @@ def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
     if session.coder is None:
         return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
     coder_id = session.coder.id
-    assigned = any(a.coder_id == coder_id for a in session.study.assignments.of_video(video.id))
+    assigned = any(a.coder_id == coder_id for a in session.assignments_of(video.id))
     return _coder_row(session.status_of(video.id), assigned)
 
 

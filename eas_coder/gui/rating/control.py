@@ -28,7 +28,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QWidget
 
-from eas_coder.gui.rating.score_bar import paint_bar
+from eas_coder.gui.rating.score_bar import FaceCache, paint_bar
 from eas_coder.gui.rating.score_text import description, fits, format_score, help_text, why_not
 from eas_coder.scheme import STEP_TOLERANCE, Scale
 
@@ -38,6 +38,7 @@ GAP = 6
 MAX_CELL_W = 34  # a 1–3 item scale should not stretch across the dock
 ZONE_CELL_W = 120  # a zone's cell carries its label
 HEIGHT = 30
+FACES = FaceCache()  # shared: the panel's controls mostly look alike (empty, one scale)
 
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
@@ -331,8 +332,31 @@ class ScoreControl(QWidget):
     def paintEvent(self, event: QPaintEvent) -> None:
         pal = self.palette()
         group = QPalette.ColorGroup.Active if self.isEnabled() else QPalette.ColorGroup.Disabled
+        takes = not self._locked and not self._from_items and self.isEnabled()
+        hover = self._hover if takes else None
+        look = (
+            self.width(), self.height(), self.devicePixelRatioF(), pal.cacheKey(), group,
+            self.font().key(), self._scale, self._values, self._levels, self._max_cell, self._score,
+            self._derived, self._pending, self._locked, hover, self.display_text(),
+        )  # fmt: skip
         p = QPainter(self)
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        FACES.draw(
+            p, look, self.width(), self.height(), self.devicePixelRatioF(),
+            lambda face: self._paint_face(face, pal, group, hover),
+        )  # fmt: skip
+        if self.hasFocus():
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            p.setPen(QPen(pal.color(group, Role.Highlight), 2))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            frame = QRectF(self.rect()).adjusted(1, 1, -1, -1)
+            frame.setRight(min(frame.right(), self._bar().right() + 2))  # hug a short bar
+            p.drawRoundedRect(frame, 5, 5)
+        p.end()
+
+    def _paint_face(
+        self, p: QPainter, pal: QPalette, group: QPalette.ColorGroup, hover: int | None
+    ) -> None:
+        """Everything but the focus frame: the value box and the bar."""
         inner = QRectF(self.rect()).adjusted(3, 3, -3, -3)
         box = QRectF(inner.left(), inner.top(), BOX_W, inner.height())
         p.setPen(QPen(pal.color(group, Role.Mid), 1))
@@ -347,17 +371,8 @@ class ScoreControl(QWidget):
         p.setPen(pal.color(group, Role.Text if own else Role.PlaceholderText))
         p.drawText(box, Qt.AlignmentFlag.AlignCenter, self.display_text())
         locked = QPalette.ColorGroup.Disabled if self._locked else group
-        takes = not self._locked and not self._from_items and self.isEnabled()
-        hover = self._hover if takes else None
         paint_bar(p, pal, locked, self._bar(), self.font(), self._scale, self._values,
                   self._score, self._derived, hover, self._levels)  # fmt: skip
-        if self.hasFocus():
-            p.setPen(QPen(pal.color(group, Role.Highlight), 2))
-            p.setBrush(Qt.BrushStyle.NoBrush)
-            frame = QRectF(self.rect()).adjusted(1, 1, -1, -1)
-            frame.setRight(min(frame.right(), self._bar().right() + 2))  # hug a short bar
-            p.drawRoundedRect(frame, 5, 5)
-        p.end()
 
     # --- text for people and screen readers --------------------------------------------------
 

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from eas_coder.gui.rating.anchor_box import AnchorBox
 from eas_coder.gui.rating.derived import show_derived
-from eas_coder.gui.rating.score_row import ScoreRow
+from eas_coder.gui.rating.score_row import ScoreRow, set_style
 from eas_coder.gui.rating.score_text import derived_help, format_score, level_label
 from eas_coder.scheme import SIDES, Dimension, Scale, Scheme
 
@@ -173,11 +173,25 @@ class RatingPanel(QWidget):
         ``derived_note`` says what they are, in the tooltip. ``locked`` makes it read-only.
         Keys the scheme does not know are ignored.
         """
-        notes, derived = notes or {}, derived or {}
-        self._has_target, self._locked, self._derived_note = True, locked, derived_note
-        self._body.setEnabled(True)
+        self._show(title, scores, notes or {}, derived or {}, locked, derived_note, True)
+
+    def _show(
+        self,
+        title: str,
+        scores: Mapping[str, float],
+        notes: Mapping[str, str],
+        derived: Mapping[str, float],
+        locked: bool,
+        derived_note: str,
+        has_target: bool,
+    ) -> None:
+        # Enabled once, not on then off: each change goes to every widget of the panel. A
+        # note being typed is looked at while enabled (disabling takes its focus away).
+        self._has_target, self._locked, self._derived_note = has_target, locked, derived_note
+        if has_target:
+            self._body.setEnabled(True)
         self._heading.setText(title)
-        self._heading.setForegroundRole(Role.WindowText)
+        self._heading.setForegroundRole(Role.WindowText if has_target else Role.PlaceholderText)
         self._lock_note.setVisible(locked)
         for key, row in self._rows.items():
             row.hide_hint()
@@ -192,14 +206,12 @@ class RatingPanel(QWidget):
                     row.note.setText(self._notes[key])  # (unchanged: the cursor stays)
                 row.note.setReadOnly(locked)
         self._refresh_all()
+        if not has_target:
+            self._body.setEnabled(False)
 
     def clear_target(self, message: str = NO_TARGET) -> None:
         """Show no target: everything empty and disabled, with ``message`` as the heading."""
-        self.set_target(message, {})
-        self._has_target = False
-        self._heading.setForegroundRole(Role.PlaceholderText)
-        self._body.setEnabled(False)
-        self._refresh_all()
+        self._show(message, {}, {}, {}, False, DEFAULT_DERIVED_NOTE, False)
 
     def set_score(self, key: str, score: float | None) -> None:
         """Show ``score`` for ``key`` (a dimension or "dimension/item"), without a signal."""
@@ -342,7 +354,7 @@ class RatingPanel(QWidget):
         else:
             index = [b.key for b in self._scheme.bands].index(band.key)
             row.band.setText(band.label if own is not None else f"≈ {band.label}")
-            row.band.setStyleSheet(self._chip_style(index, own is None))
+            set_style(row.band, self._chip_style(index, own is None))
             row.band.show()
         tip = control.help_text()
         if key in self._from_items:

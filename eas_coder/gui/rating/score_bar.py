@@ -3,15 +3,17 @@ control keeps the state and says where the bar is."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPen, QPixmap
 
 from eas_coder.gui.rating.score_text import format_score
 from eas_coder.scheme import STEP_TOLERANCE, Scale
 
 _NICE_STRIDES = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500)
+FACES_KEPT = 96  # painted controls kept (~50 KB each): a panel's states over a few targets
 Role = QPalette.ColorRole
 
 
@@ -84,3 +86,34 @@ def _label_stride(label_w: float, cell_w: float, scale: Scale) -> int:
         if per_whole * stride >= label_w:
             return stride
     return _NICE_STRIDES[-1]
+
+
+class FaceCache:
+    """Painted score controls by everything that decides their look. Painting one in Python
+    takes ~1 ms and a switch of videos repaints every control of the panel at once (issue
+    18: the GUI thread's longest stall); the same look is drawn from a pixmap in ~0.05 ms."""
+
+    def __init__(self, kept: int = FACES_KEPT) -> None:
+        self._faces: OrderedDict[Hashable, QPixmap] = OrderedDict()
+        self._kept = kept
+
+    def draw(
+        self, p: QPainter, key: Hashable, w: int, h: int, dpr: float,
+        paint: Callable[[QPainter], None],
+    ) -> None:  # fmt: skip
+        """Draw the face ``key`` names at (0, 0), painting it with ``paint`` if new."""
+        face = self._faces.get(key)
+        if face is None:
+            face = QPixmap(round(w * dpr), round(h * dpr))
+            face.setDevicePixelRatio(dpr)
+            face.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(face)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            paint(painter)
+            painter.end()
+            self._faces[key] = face
+            if len(self._faces) > self._kept:
+                self._faces.popitem(last=False)
+        else:
+            self._faces.move_to_end(key)
+        p.drawPixmap(0, 0, face)

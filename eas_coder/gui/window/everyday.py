@@ -104,7 +104,7 @@ class Everyday(QObject):
         if now == before:
             return
         self._shown = now  # another video or another coder:
-        self.remember_place()
+        self.remember_place(queued=True)
         self.host.controller.mark_in = None  # an In mark belongs to its video and coder
         self.drop_hint()
         if now[0] != before[0]:
@@ -139,14 +139,24 @@ class Everyday(QObject):
         if ms:
             self.host.playerPanel.player.seek_ms(ms)
 
-    def remember_place(self) -> None:
-        """Write the coder's place in the video they are leaving (once, not per frame)."""
+    def remember_place(self, queued: bool = False) -> None:
+        """Write the coder's place in the video they are leaving (once, not per frame);
+        ``queued``: on the save thread, after the saves queued before it (a switch of
+        videos does not wait for it), else now (the study or the window is closing)."""
         place, self._place = self._place, None
         if place is None:
             return
-        # never in the way of leaving: at worst the video reopens at its start
-        with suppress(EasCoderError):
-            self.host.study.positions.remember(*place)
+        positions = self.host.study.positions
+
+        def write() -> None:
+            # never in the way of leaving: at worst the video reopens at its start
+            with suppress(EasCoderError):
+                positions.remember(*place)
+
+        if queued:
+            self.host.session.save_quietly(write)
+        else:
+            write()
 
     def on_study_left(self) -> None:
         """Before another study replaces this one: its place is written to it."""
