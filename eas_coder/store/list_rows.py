@@ -87,7 +87,7 @@ class ListReader:
             )
             accuracy = {i: text for i, text in session.execute(query) if text is not None}
             assigned = _assigned(session, viewer, ids)
-            worked = _worked(session, viewer.coder_id, ids) if not viewer.manager else set()
+            worked = set() if viewer.manager else worked_video_ids(session, viewer.coder_id, ids)
         rows = [
             ListedVideo(v, self._present(v), accuracy.get(v.id), assigned.get(v.id, ()),
                         v.id in worked)
@@ -155,7 +155,7 @@ def _assigned(
     return {video_id: tuple(pairs) for video_id, pairs in found.items()}
 
 
-def _worked(session: Any, coder_id: int | None, ids: list[int] | None) -> set[int]:
+def worked_video_ids(session: Any, coder_id: int | None, ids: list[int] | None) -> set[int]:
     """The videos the coder saved anything on (segments, ratings, item drafts)."""
     if coder_id is None:
         return set()

@@ -35,6 +35,7 @@ from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
 from eas_coder.store.item_drafts import ItemDrafts
+from eas_coder.store.list_rows import worked_video_ids
 from eas_coder.store.manager import Manager
 from eas_coder.store.measures import Measures
 from eas_coder.store.positions import Positions
@@ -222,6 +223,12 @@ class Study:
         )
         with self._db.read() as session:
             return bool(session.scalar(query))
+
+    def worked_videos(self, coder_id: int) -> set[int]:
+        """The videos the coder saved anything on (three column queries: the Videos list
+        shows every video's status at sign-in, 10,000 of them in a large study)."""
+        with self._db.read() as session:
+            return worked_video_ids(session, coder_id, None)
 
     # --- the whole study ----------------------------------------------------------------------
 

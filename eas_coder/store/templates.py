@@ -59,11 +59,12 @@ class Templates:
                 for r in _rows(session, video_id)
             ]
 
-    def apply(self, video_id: int, coder_id: int) -> list[Segment]:
-        """Give a coder their copy of the template, unless they have segments already."""
-        with self._db.read() as session:  # most often nothing to copy: no write lock taken
+    def to_copy(self, video_id: int, coder_id: int) -> bool:
+        """True when the video has a template and the coder no segment of it yet (one
+        query, no write lock: the window asks on every switch of videos)."""
+        with self._db.read() as session:
             coder, template, started = session.execute(
-                select(  # one query: this runs on every switch of videos in the window
+                select(
                     exists().where(CoderRow.id == coder_id),
                     exists().where(TemplateSegmentRow.video_id == video_id),
                     exists().where(
@@ -73,8 +74,12 @@ class Templates:
             ).one()
             if not coder:
                 self._db.require(session, CoderRow, coder_id, "coder")  # (says which)
-            if started or not template:
-                return []
+            return bool(template) and not started
+
+    def apply(self, video_id: int, coder_id: int) -> list[Segment]:
+        """Give a coder their copy of the template, unless they have segments already."""
+        if not self.to_copy(video_id, coder_id):  # most often: no write lock taken
+            return []
         with self._db.write() as session:
             self._db.require(session, CoderRow, coder_id, "coder")
             has = session.scalar(

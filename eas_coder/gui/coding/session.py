@@ -12,7 +12,7 @@ the ``EditTarget`` protocol, so none of them imports this module.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -38,6 +38,7 @@ from eas_coder.gui.coding.undo_commands import (
     SplitSegmentCommand,
     UpdateSegmentCommand,
 )
+from eas_coder.gui.coding.warm_reads import switch_reads
 from eas_coder.model import Assignment, Coder, Rating, Segment, Video
 from eas_coder.store.study import Study
 
@@ -81,6 +82,9 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         if self.video is not None and self.is_assigned() and not self.is_locked():
             self.apply_template()  # the video open at sign-in is opened for them, too
         self.changed.emit("coder", None)
+        if self.video is not None and coder is not None:
+            study, video_id = self.study, self.video.id
+            self.save_quietly(lambda: switch_reads(study, video_id, coder.id))
 
     def who(self) -> str:
         """The title bar's name for the person at the keyboard."""
@@ -189,17 +193,17 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
             return CodingStatus.SUBMITTED
         return coding_status(False, self.study.has_work(video_id, coder_id))
 
-    def statuses(self) -> dict[int, CodingStatus]:
-        """The signed-in coder's status per video (for the whole video list at once)."""
+    def statuses(self, mine: Sequence[Assignment] | None = None) -> dict[int, CodingStatus]:
+        """The signed-in coder's status per video they submitted or worked on (for the whole
+        video list at once); every other video is not started. ``mine``: the coder's
+        assignments, when the caller has read them already."""
         if self.coder is None:
             return {}
         coder_id = self.coder.id
-        done = {a.video_id for a in self.study.assignments.all(coder_id) if a.status == "done"}
-        worked = {v for v, c in self.study.ratings.last_rated() if c == coder_id}
-        worked |= {s.video_id for s in self.study.segments.all(coder_id=coder_id)}
-        worked |= {d.video_id for d in self.study.item_drafts.all(coder_id=coder_id)}
-        ids = {v.id for v in self.study.videos.all()}
-        return {v: coding_status(v in done, v in worked) for v in ids}
+        mine = self.study.assignments.all(coder_id) if mine is None else mine
+        done = {a.video_id for a in mine if a.status == "done"}
+        worked = self.study.worked_videos(coder_id)
+        return {v: coding_status(v in done, v in worked) for v in done | worked}
 
     def _submitted(self, video_id: int) -> bool:
         if self.coder is None:

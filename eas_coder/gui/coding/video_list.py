@@ -91,10 +91,11 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
             )
             rows.append((text, "complete" if done else "open"))
         return rows
-    statuses = session.statuses()
     if session.coder is None:  # nobody signed in yet: nothing is anyone's
         return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
-    assigned = {a.video_id for a in session.study.assignments.all(session.coder.id)}
+    mine = session.study.assignments.all(session.coder.id)
+    statuses = session.statuses(mine)
+    assigned = {a.video_id for a in mine}
     return [
         _coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in assigned) for v in videos
     ]
@@ -212,7 +213,8 @@ class VideoFilter(QSortFilterProxyModel):
 
     def set_status(self, key: str) -> None:
         """Only rows with this status key ("" = all)."""
-        self._change(lambda: setattr(self, "_status", key))
+        if key != self._status:  # (each change filters every row again)
+            self._change(lambda: setattr(self, "_status", key))
 
     def _change(self, update: Callable[[], None]) -> None:
         # Qt 6.10 replaced invalidateFilter() by begin/endFilterChange().
@@ -237,8 +239,7 @@ class VideoFilter(QSortFilterProxyModel):
         model = self.sourceModel()
         if not isinstance(model, VideoTableModel):
             return True
-        key = model.data(model.index(source_row, 2), VideoTableModel.STATUS_KEY_ROLE)
-        if not self._status_matches(key):
+        if not self._status_matches(model.status_key(source_row)):
             return False
         if not self._text:
             return True

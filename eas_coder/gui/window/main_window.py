@@ -35,6 +35,7 @@ from eas_coder.gui.coding.video_list import (
 )
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.common.models import VideoTableModel
+from eas_coder.gui.common.saved_settings import remember_setting
 from eas_coder.gui.manager.actions import ManagerActions
 from eas_coder.gui.manager.backup_actions import install_backups
 from eas_coder.gui.manager.change_report_action import install_change_report
@@ -206,7 +207,7 @@ class MainWindow(QMainWindow):
         coder = None if coder_name is None else self._study.coders.get(coder_name)
         self.session.sign_in(coder, manager)
         if coder is not None:
-            QSettings().setValue(self._last_coder_key(), coder.name)
+            remember_setting(self._last_coder_key(), coder.name)
         self.manager_actions.set_manager(manager)
         self.study_actions.set_manager(manager)
         offer_filters(self.statusFilter, self._filter, self.session)
@@ -278,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def _refresh_statuses(self) -> None:
         if self._model is not None:
-            videos = [self._model.video(r) for r in range(self._model.rowCount())]
+            videos = self._model.rows()[0]
             self._model.set_statuses(status_rows(self.session, videos))
 
     def current_video(self) -> Video | None:
