@@ -15,7 +15,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QComboBox, QStyle
 
@@ -165,6 +171,9 @@ class VideoFilter(QSortFilterProxyModel):
     a mark on the videos whose accuracy check found something."""
 
     MARK_ROLE = Qt.ItemDataRole.UserRole + 7  # the check's few words ("" when nothing)
+    _MARKED = frozenset(
+        int(r) for r in (Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole, MARK_ROLE)
+    )
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -190,22 +199,23 @@ class VideoFilter(QSortFilterProxyModel):
         """A video's check, or None when it was never checked."""
         return self._findings.get(video_id)
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
-        if index.isValid() and index.column() == 0 and role in (
-            Qt.ItemDataRole.DecorationRole, Qt.ItemDataRole.ToolTipRole, self.MARK_ROLE,
-        ):  # fmt: skip
-            model = self.sourceModel()
-            if isinstance(model, VideoTableModel):
-                video = model.video(self.mapToSource(index).row())
-                found = self._findings.get(video.id)
-                mark = found.mark if found is not None else ""
-                if role == self.MARK_ROLE:
-                    return mark
-                if mark and found is not None:
-                    if role == Qt.ItemDataRole.DecorationRole:
-                        return _icon(found)
-                    return f"{mark}\n\n{found.describe()}"
-        return super().data(index, role)
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        if isinstance(model, VideoTableModel):
+            model.set_marks(self._MARKED, self._mark)
+        super().setSourceModel(model)
+
+    def _mark(self, video: Video, role: int) -> Any:
+        """A video's accuracy mark in the first column: its words (MARK_ROLE, "" if none),
+        and with a finding a warning or information icon and a tooltip saying what it is."""
+        found = self._findings.get(video.id)
+        mark = found.mark if found is not None else ""
+        if role == self.MARK_ROLE:
+            return mark
+        if not mark or found is None:
+            return None
+        if role == Qt.ItemDataRole.DecorationRole:
+            return _icon(found)
+        return f"{mark}\n\n{found.describe()}"
 
     def set_text(self, text: str) -> None:
         """Search words: every word must appear in the participant, timepoint or file."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -43,6 +43,14 @@ class VideoTableModel(QAbstractTableModel):
         self._present = list(present)
         self._statuses = list(statuses) if statuses is not None else [("", "")] * len(videos)
         self._rows: dict[int, int] | None = None  # video id -> row, built when first asked
+        self._mark_roles: frozenset[int] = frozenset()
+        self._mark: Callable[[Video, int], Any] | None = None
+
+    def set_marks(self, roles: frozenset[int], mark: Callable[[Video, int], Any]) -> None:
+        """First column, ``roles``: ask ``mark(video, role)`` (None: the model's own answer).
+        Here rather than in the list's filter: a proxy's ``data`` in Python doubled the
+        Python calls of every cell painted (issue 18: scrolling the list, switching)."""
+        self._mark_roles, self._mark = roles, mark
 
     def row_of(self, video_id: int) -> int | None:
         """The row showing a video."""
@@ -129,6 +137,10 @@ class VideoTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         video, column = self._videos[index.row()], index.column()
+        if column == 0 and role in self._mark_roles and self._mark is not None:
+            marked = self._mark(video, role)
+            if marked is not None:
+                return marked
         present = self._present[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == 2:
