@@ -78,7 +78,7 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         self.unassigned.dismiss()
         self.undo_stack.clear()
         self._forget_shown()
-        self._assignments.clear()
+        self.reread_assignments()
         if self.video is not None and self.is_assigned() and not self.is_locked():
             self.apply_template()  # the video open at sign-in is opened for them, too
         self.changed.emit("coder", None)
@@ -96,7 +96,7 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         """The video on screen; a coder gets their copy of its shared template."""
         self.flush_saves()  # the last video's saves are done before it goes
         self.video = video
-        self._assignments.clear()  # the video's assignments are read afresh, once
+        self.reread_assignments()  # the video's assignments are read afresh, once
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
         self._forget_shown()
@@ -132,6 +132,10 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
             cached = (now, self.study.assignments.of_video(video_id))
             self._assignments = {video_id: cached}
         return cached[1]
+
+    def reread_assignments(self) -> None:
+        """Read the assignments afresh when next asked (e.g. changed at another workstation)."""
+        self._assignments.clear()
 
     def _on_own_change(self, what: str, _focus: object) -> None:
         if what in ("status", "coder"):  # (a submit, an assignment, another coder)

@@ -264,6 +264,7 @@ class MainWindow(QMainWindow):
 
     def refresh_rows(self, video_ids: set[int]) -> None:
         """Re-read the status of these videos (changed at another workstation)."""
+        self.session.reread_assignments()  # (kept half a second for key presses)
         for video_id in video_ids:
             row = self._model.row_of(video_id) if self._model is not None else None
             if row is not None and self._model is not None:

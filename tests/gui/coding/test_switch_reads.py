@@ -124,3 +124,30 @@ def test_a_switch_changes_the_rating_panel_enabled_state_at_most_once(
         app.removeEventFilter(changes)
     twice = [n for n in changes.count.values() if n > 1]
     assert twice == []  # the old code enabled the whole panel, then disabled it again
+
+
+def test_the_open_videos_row_shows_another_workstations_change_at_once(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """The session keeps the open video's assignments for half a second (key presses ask
+    often); a change read by the live refresh is shown from a fresh read, not that copy."""
+    from eas_coder.model import AssignmentStatus
+    from eas_coder.store.study import Study
+
+    window.sign_in(CODER)
+    first, _second = _two_of_mine(window)
+    _click_video(window, qtbot, first)
+    session = window.session
+    assert session.coder is not None
+    assigned = [a for a in session.assignments_of(first) if a.coder_id == session.coder.id]
+    assert assigned and assigned[0].status != AssignmentStatus.DONE  # (its copy is fresh)
+
+    with Study.open(window.study.location, actor="workstation-2", backup=False) as other:
+        other.assignments.set_status(assigned[0].id, AssignmentStatus.DONE)
+    window.refresh_rows({first})  # what the live refresh calls with the news
+
+    model = window._model
+    assert model is not None
+    row = model.row_of(first)
+    assert row is not None
+    assert model.status_key(row) == "submitted"
