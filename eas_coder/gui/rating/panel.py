@@ -15,7 +15,7 @@ from functools import partial
 from itertools import pairwise
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPalette
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from eas_coder.gui.rating.anchor_box import AnchorBox
 from eas_coder.gui.rating.derived import show_derived
-from eas_coder.gui.rating.score_row import ScoreRow, set_style
+from eas_coder.gui.rating.score_row import ScoreRow, band_chip, set_style
 from eas_coder.gui.rating.score_text import derived_help, format_score, level_label
 from eas_coder.scheme import SIDES, Dimension, Scale, Scheme
 
@@ -354,7 +354,9 @@ class RatingPanel(QWidget):
         else:
             index = [b.key for b in self._scheme.bands].index(band.key)
             row.band.setText(band.label if own is not None else f"≈ {band.label}")
-            set_style(row.band, self._chip_style(index, own is None))
+            dark = self.palette().color(Role.Window).lightness() < 128
+            chip = band_chip(index, len(self._scheme.bands), dark, derived=own is None)
+            set_style(row.band, chip)
             row.band.show()
         tip = control.help_text()
         if key in self._from_items:
@@ -369,19 +371,6 @@ class RatingPanel(QWidget):
         if key.split("/")[0] == (self._anchor_key or "").split("/")[0]:
             self._refresh_anchor()
         self._refresh_missing()
-
-    def _chip_style(self, index: int, derived: bool) -> str:
-        count = max(len(self._scheme.bands) - 1, 1)
-        dark = self.palette().color(Role.Window).lightness() < 128
-        hue = round(35 + 105 * index / count)  # amber for the lowest band, green for the top
-        tint = QColor.fromHsv(hue, 120, 85) if dark else QColor.fromHsv(hue, 60, 240)
-        look = (
-            "background: transparent; border: 1px dashed palette(mid); font-style: italic;"
-            if derived
-            else f"background: {tint.name()}; border: 1px solid palette(midlight);"
-        )
-        shape = "color: palette(window-text); border-radius: 8px; padding: 1px 8px;"
-        return f"QLabel {{ {look} {shape} }}"
 
     def _refresh_anchor(self) -> None:
         key = self._anchor_key

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QColor, QKeyEvent, QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from eas_coder.gui.rating.control import ScoreControl
@@ -28,6 +28,20 @@ def set_style(widget: QWidget, sheet: str) -> None:
     (~0.2 ms), and the rating panel sets them on every video switch and every save."""
     if widget.styleSheet() != sheet:
         widget.setStyleSheet(sheet)
+
+
+def band_chip(index: int, bands: int, dark: bool, derived: bool) -> str:
+    """The style sheet of a band's chip: the ``index``-th of ``bands``, amber for the lowest
+    to green for the top; dashed and italic for a band of a derived value."""
+    hue = round(35 + 105 * index / max(bands - 1, 1))
+    tint = QColor.fromHsv(hue, 120, 85) if dark else QColor.fromHsv(hue, 60, 240)
+    look = (
+        "background: transparent; border: 1px dashed palette(mid); font-style: italic;"
+        if derived
+        else f"background: {tint.name()}; border: 1px solid palette(midlight);"
+    )
+    shape = "color: palette(window-text); border-radius: 8px; padding: 1px 8px;"
+    return f"QLabel {{ {look} {shape} }}"
 
 
 class NoteEdit(QLineEdit):
