@@ -242,6 +242,15 @@ class Assignments:
         ]  # fmt: skip
         session.execute(insert(AuditRow), rows)
 
+    def statuses_of(self, coder_id: int) -> dict[int, str]:
+        """The coder's assigned videos and how far they are (video id -> status value), in
+        one column query: the Videos list asks at every sign-in, for thousands of videos."""
+        query = select(AssignmentRow.video_id, AssignmentRow.status).where(
+            AssignmentRow.coder_id == coder_id
+        )
+        with self._db.read() as session:
+            return {video_id: status for video_id, status in session.execute(query)}
+
     def of_video(self, video_id: int) -> list[Assignment]:
         """Who is assigned a video, and how far each is."""
         with self._db.read() as session:

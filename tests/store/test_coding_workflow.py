@@ -157,3 +157,26 @@ def test_missing_for_submit_names_targets_and_dimensions(study: Study) -> None:
     assert coding_status(False, False) == CodingStatus.NOT_STARTED
     assert coding_status(False, True) == CodingStatus.IN_PROGRESS
     assert coding_status(True, True) == CodingStatus.SUBMITTED
+
+
+def test_the_one_query_answers_agree_with_the_objects(study: Study) -> None:
+    """``has_work``, ``worked_videos``, ``statuses_of`` and ``templates.to_copy`` (the window's
+    cheap reads, issue 18) say what reading every row would say."""
+    video, ana, ben = _setup(study)
+    study.assignments.add(video, ana)
+    study.assignments.add(video, ben)
+    assert not study.has_work(video, ana) and study.worked_videos(ana) == set()
+    assert study.assignments.statuses_of(ana) == {video: "assigned"}
+    assert not study.templates.to_copy(video, ana)  # no template
+    study.templates.set(video, [(0, 60_000, None)])
+    assert study.templates.to_copy(video, ana)
+    study.templates.apply(video, ana)
+    assert not study.templates.to_copy(video, ana)  # copied once
+    assert study.has_work(video, ana) and study.worked_videos(ana) == {video}
+    assert not study.has_work(video, ben)
+    study.ratings.set(video, ben, "sensitivity", 4)  # a session score, no segment
+    assert study.has_work(video, ben) and study.worked_videos(ben) == {video}
+    study.assignments.submit(video, ben)
+    assert study.assignments.statuses_of(ben) == {video: "done"}
+    with pytest.raises(StudyError, match="no coder"):
+        study.templates.to_copy(video, 9_999)

@@ -12,7 +12,7 @@ the ``EditTarget`` protocol, so none of them imports this module.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -197,15 +197,15 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
             return CodingStatus.SUBMITTED
         return coding_status(False, self.study.has_work(video_id, coder_id))
 
-    def statuses(self, mine: Sequence[Assignment] | None = None) -> dict[int, CodingStatus]:
+    def statuses(self, mine: Mapping[int, str] | None = None) -> dict[int, CodingStatus]:
         """The signed-in coder's status per video they submitted or worked on (for the whole
         video list at once); every other video is not started. ``mine``: the coder's
-        assignments, when the caller has read them already."""
+        assignments' statuses by video (``Assignments.statuses_of``), if read already."""
         if self.coder is None:
             return {}
         coder_id = self.coder.id
-        mine = self.study.assignments.all(coder_id) if mine is None else mine
-        done = {a.video_id for a in mine if a.status == "done"}
+        mine = self.study.assignments.statuses_of(coder_id) if mine is None else mine
+        done = {video_id for video_id, status in mine.items() if status == "done"}
         worked = self.study.worked_videos(coder_id)
         return {v: coding_status(v in done, v in worked) for v in done | worked}
 

@@ -99,12 +99,9 @@ def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[s
         return rows
     if session.coder is None:  # nobody signed in yet: nothing is anyone's
         return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
-    mine = session.study.assignments.all(session.coder.id)
+    mine = session.study.assignments.statuses_of(session.coder.id)
     statuses = session.statuses(mine)
-    assigned = {a.video_id for a in mine}
-    return [
-        _coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in assigned) for v in videos
-    ]
+    return [_coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in mine) for v in videos]
 
 
 def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
