@@ -115,6 +115,9 @@ class CodingController(QObject):
         return menu
 
     def _set_episode(self, key: str | None) -> None:
+        if self._adding():  # the segment just marked is still being saved: its episode
+            self.session.after_saves(lambda: self._set_episode(key))  # follows it
+            return
         current = self.segments.current_segment()
         if current is not None and self.session.can_code():
             self.session.update_segment(current, episode=key)

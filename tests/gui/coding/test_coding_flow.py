@@ -273,3 +273,25 @@ def test_episode_by_keyboard_and_segment_edits_undo(qtbot: QtBot, demo_study_fil
         (segment.start_ms, segment.end_ms)
     ]
     window.close()
+
+
+def test_an_episode_key_right_after_marking_goes_to_the_new_segment(
+    qtbot: QtBot, demo_study_file: Path
+) -> None:
+    """Alt+2 pressed before the segment just marked is saved (O, then at once Alt+2) sets
+    its episode once the save is done; it was dropped without a word (no segment was
+    selected yet), and a test that waited only for the database raced with it."""
+    window = open_demo(qtbot, demo_study_file)
+    sign_in_with_dialog(qtbot, window, NEW_CODER)
+    choose_video(qtbot, window, "D002", "T1 pre")
+    window.playerPanel.surface.setFocus()
+    step_to(qtbot, window, 0)
+    press(qtbot, Qt.Key.Key_I)
+    step_to(qtbot, window, 30)
+    press(qtbot, Qt.Key.Key_O)
+    press(qtbot, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)  # before the save is done
+    episode = window.study.scheme.episodes[1].key
+    wait_saved(qtbot, window.session)
+    (segment,) = window.session.my_segments()
+    assert segment.episode == episode
+    window.close()
