@@ -31,6 +31,9 @@ from eas_coder.store.tables import (
 from eas_coder.store.unit import StudyDb
 from eas_coder.store.videos import Videos
 
+# What counts as a coder's work on a video (their status is "in progress" once any exists).
+WORK_TABLES = (SegmentRow, RatingRow, ItemDraftRow)
+
 
 @dataclass(frozen=True)
 class ListViewer:
@@ -160,7 +163,7 @@ def worked_video_ids(session: Any, coder_id: int | None, ids: list[int] | None) 
     if coder_id is None:
         return set()
     found: set[int] = set()
-    for table in (SegmentRow, RatingRow, ItemDraftRow):
+    for table in WORK_TABLES:
         query = select(table.video_id).distinct().where(table.coder_id == coder_id)
         found.update(session.scalars(query.where(*_among(table.video_id, ids))))
     return found

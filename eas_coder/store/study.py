@@ -35,22 +35,14 @@ from eas_coder.store.coders import Coders
 from eas_coder.store.consensus import ConsensusScores
 from eas_coder.store.database import head_revision, integrity_messages, open_engine
 from eas_coder.store.item_drafts import ItemDrafts
-from eas_coder.store.list_rows import worked_video_ids
+from eas_coder.store.list_rows import WORK_TABLES, worked_video_ids
 from eas_coder.store.manager import Manager
 from eas_coder.store.measures import Measures
 from eas_coder.store.positions import Positions
 from eas_coder.store.ratings import Ratings
 from eas_coder.store.segments import Segments
 from eas_coder.store.settings import Settings
-from eas_coder.store.tables import (
-    AuditRow,
-    CoderRow,
-    ItemDraftRow,
-    ParticipantRow,
-    RatingRow,
-    SegmentRow,
-    StudyRow,
-)
+from eas_coder.store.tables import AuditRow, CoderRow, ParticipantRow, StudyRow
 from eas_coder.store.templates import Templates
 from eas_coder.store.timepoints import Timepoints
 from eas_coder.store.unit import StudyDb
@@ -217,7 +209,7 @@ class Study:
             or_(
                 *(
                     exists().where(table.video_id == video_id, table.coder_id == coder_id)
-                    for table in (SegmentRow, RatingRow, ItemDraftRow)
+                    for table in WORK_TABLES
                 )
             )
         )

@@ -336,7 +336,7 @@ class ScoreControl(QWidget):
         hover = self._hover if takes else None
         look = (
             self.width(), self.height(), self.devicePixelRatioF(), pal.cacheKey(), group,
-            self.font().key(), self._scale, self._values, self._levels, self._max_cell, self._score,
+            self.font().key(), self._scale, self._levels, self._max_cell, self._score,
             self._derived, self._pending, self._locked, hover, self.display_text(),
         )  # fmt: skip
         p = QPainter(self)

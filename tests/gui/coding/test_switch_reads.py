@@ -6,40 +6,18 @@ again (every change of a widget's enabled state goes to each of its ~60 children
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from eas_coder.gui.window.main_window import MainWindow
 from tests.gui.coding.saving import wait_saved
+from tests.gui.sql_watch import gui_thread_sql
 
 CODER = "Coder B (demo)"
-
-
-@contextmanager
-def _gui_statements() -> Iterator[list[str]]:
-    """The SQL the GUI thread sends meanwhile."""
-    seen: list[str] = []
-    gui = threading.get_ident()
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.get_ident() == gui:
-            seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", note)
 
 
 class _EnabledChanges(QObject):
@@ -71,6 +49,14 @@ def _click_video(window: MainWindow, qtbot: QtBot, video_id: int) -> None:
     qtbot.waitUntil(lambda: session.video is not None and session.video.id == video_id)
 
 
+def _coding_first_of_two(window: MainWindow, qtbot: QtBot) -> tuple[int, int]:
+    """Signed in as the coder, with the first of two of their videos open."""
+    window.sign_in(CODER)
+    first, second = _two_of_mine(window)
+    _click_video(window, qtbot, first)
+    return first, second
+
+
 def _two_of_mine(window: MainWindow) -> tuple[int, int]:
     session = window.session
     assert session.coder is not None
@@ -83,15 +69,14 @@ def _two_of_mine(window: MainWindow) -> tuple[int, int]:
 def test_a_switch_of_videos_reads_each_thing_once_and_writes_nothing(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    window.sign_in(CODER)
-    first, second = _two_of_mine(window)
-    _click_video(window, qtbot, first)
+    first, second = _coding_first_of_two(window, qtbot)
     window.playerPanel.player.seek_ms(1_000)  # a place in the video, to be remembered
     qtbot.wait(200)
     wait_saved(qtbot, window.session)
 
-    with _gui_statements() as sql:
+    with gui_thread_sql() as sent:
         _click_video(window, qtbot, second)
+    sql = [s.sql for s in sent]
     selects = [s for s in sql if s.startswith("SELECT")]
     assert selects, sql  # (so this can fail)
     writes = [s for s in sql if s.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))]
@@ -110,9 +95,7 @@ def test_a_switch_of_videos_reads_each_thing_once_and_writes_nothing(
 def test_a_switch_changes_the_rating_panel_enabled_state_at_most_once(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    window.sign_in(CODER)
-    first, second = _two_of_mine(window)
-    _click_video(window, qtbot, first)
+    _first, second = _coding_first_of_two(window, qtbot)
     changes = _EnabledChanges(window.ratingPanel)
     app = QApplication.instance()
     assert app is not None
@@ -134,9 +117,7 @@ def test_the_open_videos_row_shows_another_workstations_change_at_once(
     from eas_coder.model import AssignmentStatus
     from eas_coder.store.study import Study
 
-    window.sign_in(CODER)
-    first, _second = _two_of_mine(window)
-    _click_video(window, qtbot, first)
+    first, _second = _coding_first_of_two(window, qtbot)
     session = window.session
     assert session.coder is not None
     assigned = [a for a in session.assignments_of(first) if a.coder_id == session.coder.id]

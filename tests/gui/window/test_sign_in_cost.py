@@ -6,44 +6,25 @@ rewritten with the same coder's name)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
 from pytestqt.qtbot import QtBot
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from eas_coder.gui.coding.video_list import NOT_MINE, VideoFilter
 from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.model import Video
+from tests.gui.sql_watch import gui_thread_sql
 
 CODER = "Coder B (demo)"
 
 
-@contextmanager
-def _gui_selects() -> Iterator[list[str]]:
-    seen: list[str] = []
-    gui = threading.get_ident()
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.get_ident() == gui and statement.lstrip().startswith("SELECT"):
-            seen.append(" ".join(statement.split()))
-
-    event.listen(Engine, "before_cursor_execute", note)
-    try:
-        yield seen
-    finally:
-        event.remove(Engine, "before_cursor_execute", note)
-
-
 def test_sign_in_reads_columns_not_the_whole_study(window: MainWindow, qtbot: QtBot) -> None:
-    with _gui_selects() as sql:
+    with gui_thread_sql() as sent:
         window.sign_in(CODER)
+    sql = [s.sql for s in sent if s.sql.startswith("SELECT")]
     assert sql  # (so this can fail)
     whole_videos = [s for s in sql if s.startswith("SELECT video.id, participant.code")]
     assert whole_videos == []  # the list has its videos; the old code read them all again
