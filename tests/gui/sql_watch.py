@@ -24,13 +24,14 @@ class Sent:
 
 
 @contextmanager
-def gui_thread_sql() -> Iterator[list[Sent]]:
-    """Every statement sent from this (the GUI) thread meanwhile, in order."""
+def gui_thread_sql(others: bool = False) -> Iterator[list[Sent]]:
+    """Every statement sent from this (the GUI) thread meanwhile, in order; ``others``: those
+    sent from every other thread instead (the save thread's)."""
     seen: list[Sent] = []
     gui = threading.get_ident()
 
     def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if threading.get_ident() == gui:
+        if (threading.get_ident() == gui) != others:
             stack = tuple(f"{Path(f.filename).name}:{f.name}" for f in traceback.extract_stack())
             seen.append(Sent(" ".join(statement.split()), stack))
 

@@ -197,18 +197,6 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
             return CodingStatus.SUBMITTED
         return coding_status(False, self.study.has_work(video_id, coder_id))
 
-    def statuses(self, mine: Mapping[int, str] | None = None) -> dict[int, CodingStatus]:
-        """The signed-in coder's status per video they submitted or worked on (for the whole
-        video list at once); every other video is not started. ``mine``: the coder's
-        assignments' statuses by video (``Assignments.statuses_of``), if read already."""
-        if self.coder is None:
-            return {}
-        coder_id = self.coder.id
-        mine = self.study.assignments.statuses_of(coder_id) if mine is None else mine
-        done = {video_id for video_id, status in mine.items() if status == "done"}
-        worked = self.study.worked_videos(coder_id)
-        return {v: coding_status(v in done, v in worked) for v in done | worked}
-
     def _submitted(self, video_id: int) -> bool:
         if self.coder is None:
             return False

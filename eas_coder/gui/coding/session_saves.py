@@ -100,6 +100,13 @@ class SessionSaves:
         the edits' saves; a failure is not shown (at worst the video reopens at its start)."""
         self.saves.submit(action, lambda _error: None)
 
+    def read_behind_saves(
+        self, read: Callable[[], None], done: Callable[[Exception | None], None]
+    ) -> None:
+        """Run ``read`` on the save thread, after the saves queued so far (a read too long
+        for the GUI thread); ``done(error)`` follows on the GUI thread."""
+        self.saves.submit(read, done)
+
     def _work(self, action: Callable[[], None], effects: list[tuple[str, int | None]]) -> None:
         self._local.effects = effects
         try:

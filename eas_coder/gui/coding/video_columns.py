@@ -32,7 +32,9 @@ def set_up_video_columns(table: QTableView) -> None:
     header.setStretchLastSection(True)
     # Column widths from the first rows only: measuring 2,000 rows takes half a second.
     header.setResizeContentsPrecision(60)
-    table.verticalHeader().setVisible(False)
+    rows = table.verticalHeader()
+    rows.setVisible(False)
+    rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # one height: no row is measured
     header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     header.customContextMenuRequested.connect(lambda at: _offer(table, at))
 

@@ -78,36 +78,47 @@ def _coder_row(status: CodingStatus, assigned: bool) -> tuple[str, str]:
     return "not assigned to you", NOT_MINE
 
 
+def viewer_of(session: CodingSession) -> ListViewer:
+    """Who the list is for (plain data: it may go to another thread)."""
+    return ListViewer(session.coder.id if session.coder is not None else None, session.manager)
+
+
 def status_rows(session: CodingSession, videos: Sequence[Video]) -> list[tuple[str, str]]:
     """(text, key) per video: the coder's own status, or every coder's for the lab manager."""
-    if session.manager:
-        names = {c.id: c.name for c in session.study.coders.all()}
+    return statuses_for(session.study, viewer_of(session), [v.id for v in videos])
+
+
+def statuses_for(
+    study: Study, viewer: ListViewer, video_ids: Sequence[int]
+) -> list[tuple[str, str]]:
+    """``status_rows`` from plain data: store reads and Python only, so the window runs it
+    on its save thread for a long list (``gui/window/list_statuses.py``)."""
+    if viewer.manager:
+        names = {c.id: c.name for c in study.coders.all()}
         by_video: dict[int, list[Assignment]] = {}
-        for assignment in session.study.assignments.all():
+        for assignment in study.assignments.all():
             by_video.setdefault(assignment.video_id, []).append(assignment)
-        rows = []
-        for video in videos:
-            mine = by_video.get(video.id, [])
-            if not mine:
-                rows.append(("not assigned", "unassigned"))
-                continue
-            done = all(a.status == AssignmentStatus.DONE for a in mine)
-            text = ", ".join(
-                f"{names.get(a.coder_id, a.coder_id)}: {_word(a.status)}" for a in mine
-            )
-            rows.append((text, "complete" if done else "open"))
-        return rows
-    if session.coder is None:  # nobody signed in yet: nothing is anyone's
-        return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(videos)
-    mine = session.study.assignments.statuses_of(session.coder.id)
-    statuses = session.statuses(mine)
-    return [_coder_row(statuses.get(v.id, CodingStatus.NOT_STARTED), v.id in mine) for v in videos]
+        return [_manager_row(names, by_video.get(video_id, [])) for video_id in video_ids]
+    if viewer.coder_id is None:  # nobody signed in yet: nothing is anyone's
+        return [(CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value)] * len(video_ids)
+    mine = study.assignments.statuses_of(viewer.coder_id)
+    worked = study.worked_videos(viewer.coder_id)
+    rows = {  # the four rows a coder can see, made once
+        (done, busy): _coder_row(coding_status(done, busy), True)
+        for done in (False, True)
+        for busy in (False, True)
+    }
+    not_mine = _coder_row(CodingStatus.NOT_STARTED, False)
+    return [
+        not_mine if status is None else rows[status == AssignmentStatus.DONE, v in worked]
+        for v, status in ((v, mine.get(v)) for v in video_ids)
+    ]
 
 
 def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
     """(text, key) of one video, cheaply (after a change to that video only)."""
     if session.manager:
-        return _manager_row(session, {c.id: c.name for c in session.study.coders.all()},
+        return _manager_row({c.id: c.name for c in session.study.coders.all()},
                             session.study.assignments.of_video(video.id))  # fmt: skip
     if session.coder is None:
         return CodingStatus.NOT_STARTED.value, CodingStatus.NOT_STARTED.value
@@ -116,9 +127,7 @@ def status_row(session: CodingSession, video: Video) -> tuple[str, str]:
     return _coder_row(session.status_of(video.id), assigned)
 
 
-def _manager_row(
-    _session: CodingSession, names: dict[int, str], assigned: Sequence[Assignment]
-) -> tuple[str, str]:
+def _manager_row(names: dict[int, str], assigned: Sequence[Assignment]) -> tuple[str, str]:
     if not assigned:
         return "not assigned", "unassigned"
     done = all(a.status == AssignmentStatus.DONE for a in assigned)
@@ -177,6 +186,27 @@ class VideoFilter(QSortFilterProxyModel):
         self._text = ""
         self._status = ""
         self._findings: dict[int, VideoAccuracy] = {}
+        self._model: VideoTableModel | None = None
+        self._held = False
+        self._empty = VideoTableModel([], [], self)  # shown while held
+
+    def hold(self, held: bool) -> None:
+        """Show no row while ``held``: the statuses of whoever signed in are being read, and
+        those of the one before must not show meanwhile (blind coding). The list's model is
+        set aside meanwhile (it still takes live updates): filtering out 10,000 rows one by
+        one took 10-17 ms, and letting them back in filters them once."""
+        if held == self._held or self._model is None:
+            return
+        self._held = held
+        super().setSourceModel(self._empty if held else self._model)
+
+    def table(self) -> VideoTableModel | None:
+        """The list's model (also while the list is held)."""
+        return self._model
+
+    def is_held(self) -> bool:
+        """True while no row is shown until the statuses are read."""
+        return self._held
 
     def set_findings(self, findings: Mapping[int, VideoAccuracy]) -> None:
         """The accuracy checks by video id (after the list was read again)."""
@@ -197,8 +227,10 @@ class VideoFilter(QSortFilterProxyModel):
         return self._findings.get(video_id)
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:
-        if isinstance(model, VideoTableModel):
-            model.set_marks(self._MARKED, self._mark)
+        self._model = model if isinstance(model, VideoTableModel) else None
+        self._held = False
+        if self._model is not None:
+            self._model.set_marks(self._MARKED, self._mark)
         super().setSourceModel(model)
 
     def _mark(self, video: Video, role: int) -> Any:
@@ -233,21 +265,18 @@ class VideoFilter(QSortFilterProxyModel):
             update()
             self.invalidateFilter()
 
-    def _status_matches(self, key: object) -> bool:
-        if self._status == ALL:
-            return True
-        if self._status:
-            return key == self._status
-        return key != NOT_MINE  # a coder's own videos (the lab manager's rows are all shown)
-
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        model = self.sourceModel()
-        if not isinstance(model, VideoTableModel):
+        # asked once per row of 10,000 when the list is filtered again: kept to a few lookups
+        model = self._model
+        if model is None:
             return True
-        if not self._status_matches(model.status_key(source_row)):
-            return False
+        status = self._status
+        if status != ALL:
+            key = model.status_key(source_row)
+            if (key != status) if status else (key == NOT_MINE):
+                return False  # "": a coder's own videos (the lab manager's rows are all shown)
         if not self._text:
             return True
         video = model.video(source_row)

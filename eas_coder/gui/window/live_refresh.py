@@ -108,7 +108,7 @@ class LiveRefresh(QObject):
         """Show the diff in the Videos list; the ids of the rows it changed (not those that
         left: the open one keeps its row and says why)."""
         proxy = self.view.videoTable.model()
-        model = proxy.sourceModel() if isinstance(proxy, VideoFilter) else None
+        model = proxy.table() if isinstance(proxy, VideoFilter) else None
         if not isinstance(proxy, VideoFilter) or not isinstance(model, VideoTableModel):
             return set()
         if diff.full:

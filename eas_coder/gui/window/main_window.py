@@ -58,6 +58,7 @@ from eas_coder.gui.study.coder_dialog import CoderDialog
 from eas_coder.gui.study.timepoints_dialog import install_timepoints
 from eas_coder.gui.window.help_dialogs import install_getting_started
 from eas_coder.gui.window.layout import add_beside, restore_layout, save_layout
+from eas_coder.gui.window.list_statuses import ListStatuses, row_to_select
 from eas_coder.gui.window.live_refresh import LiveRefresh
 from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
 from eas_coder.gui.window.study_actions import StudyActions
@@ -189,6 +190,7 @@ class MainWindow(QMainWindow):
         self.session.saved.connect(self._on_saved)
         self.session.failed.connect(self._on_refused)
         self.session.changed.connect(self._on_session_changed)
+        self.list_statuses = ListStatuses(self.session, self._filter, self._statuses_shown)
 
     @property
     def study(self) -> Study:
@@ -212,7 +214,7 @@ class MainWindow(QMainWindow):
         self.study_actions.set_manager(manager)
         offer_filters(self.statusFilter, self._filter, self.session)
         self._update_title()
-        self._refresh_statuses()
+        self._refresh_statuses(new_viewer=True)
         self._show_current_video()
         self.signedIn.emit(self.session.who())
 
@@ -278,10 +280,16 @@ class MainWindow(QMainWindow):
         self.session.show_video(None)
         self._show_study()
 
-    def _refresh_statuses(self) -> None:
+    def _refresh_statuses(self, new_viewer: bool = False) -> None:
         if self._model is not None:
-            videos = self._model.rows()[0]
-            self._model.set_statuses(status_rows(self.session, videos))
+            self.list_statuses.refresh(self._model, new_viewer)
+
+    def _statuses_shown(self, reset: bool) -> None:
+        video, model = self.session.video, self._model
+        if reset and video is not None and model is not None:  # the selection was lost
+            row = row_to_select(self._filter, model, video.id)
+            if row is not None:
+                self.videoTable.selectRow(row)
 
     def current_video(self) -> Video | None:
         """The video selected in the list."""

@@ -1,0 +1,102 @@
+"""A sign-in on a long Videos list (issue 18): the statuses of every video are read on the
+save thread, not the GUI thread (30-60 ms of queries at 10,000 videos), and shown in one go
+once read; meanwhile the list shows no row, so nobody sees the statuses of whoever was
+signed in before (blind coding)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from pytestqt.qtbot import QtBot
+
+from eas_coder.gui.coding.video_list import NOT_MINE
+from eas_coder.gui.window.app import application, open_window
+from eas_coder.gui.window.list_statuses import SYNC_ROWS
+from eas_coder.gui.window.main_window import MainWindow
+from eas_coder.location import from_string
+from eas_coder.store.database import make_engine
+from eas_coder.store.tables import VideoRow
+from tests.gui.sql_watch import gui_thread_sql
+
+CODER = "Coder B (demo)"
+HIS_ASSIGNMENTS = "FROM assignment WHERE assignment.coder_id"  # the statuses' query
+
+
+@pytest.fixture
+def long_window(qtbot: QtBot, demo_template: Path, tmp_path: Path) -> MainWindow:
+    """The demo study with videos enough that the list is read off the GUI thread (the
+    extra ones are nobody's), the lab manager signed in."""
+    shutil.copytree(demo_template, tmp_path / "demo")
+    study_file = next((tmp_path / "demo").glob("*.sqlite"))
+    engine = make_engine(from_string(study_file))
+    with engine.begin() as conn:
+        person = conn.execute(sa.select(sa.func.min(VideoRow.participant_id))).scalar_one()
+        rows = [
+            {"participant_id": person, "timepoint": f"X{n:04d}", "path": None}
+            for n in range(SYNC_ROWS + 1)
+        ]
+        conn.execute(sa.insert(VideoRow), rows)
+    engine.dispose()
+    application()
+    window = open_window(from_string(study_file), explicit=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.sign_in(None, manager=True)
+    return window
+
+
+def _expected_keys(window: MainWindow) -> list[str]:
+    session = window.session
+    assert session.coder is not None
+    mine = {a.video_id for a in window.study.assignments.all(session.coder.id)}
+    model = window._model
+    assert model is not None
+    return [session.status_of(v.id).value if v.id in mine else NOT_MINE for v in model.rows()[0]]
+
+
+def test_a_long_lists_statuses_are_read_behind_the_window(
+    qtbot: QtBot, long_window: MainWindow
+) -> None:
+    window = long_window
+    list_ = window.videoTable.model()
+    assert list_.rowCount() > SYNC_ROWS  # the manager sees every video
+    with gui_thread_sql() as sent:
+        window.sign_in(CODER)
+    statuses_here = [s for s in sent if HIS_ASSIGNMENTS in s.sql]
+    assert statuses_here == []  # the old code read them on the GUI thread
+    assert list_.rowCount() == 0  # not the manager's rows, while the coder's are read
+    qtbot.waitUntil(lambda: list_.rowCount() > 0)
+    model = window._model
+    assert model is not None
+    keys = [model.status_key(row) for row in range(model.rowCount())]
+    assert keys == _expected_keys(window)
+    assert list_.rowCount() == len([k for k in keys if k != NOT_MINE])  # his videos only
+    # the open video is selected again in the list shown anew
+    current = window.current_video()
+    assert current is not None and window.session.video is not None
+    assert current.id == window.session.video.id
+
+
+def test_a_read_that_a_live_update_overtook_is_read_again(
+    qtbot: QtBot, long_window: MainWindow
+) -> None:
+    window = long_window
+    gate = threading.Event()
+    window.session.saves.submit(lambda: gate.wait(10), lambda _error: None)  # a slow save
+    with gui_thread_sql(others=True) as read_behind:
+        window.sign_in(CODER)  # its read waits behind the save
+        model = window._model
+        assert model is not None
+        row = model.rowCount() - 1  # the live refresh shows a change of one row meanwhile
+        model.set_row(row, model.video(row), model.present(row), model.status(row))
+        gate.set()
+        qtbot.waitUntil(lambda: window.videoTable.model().rowCount() > 0)
+    reads = [s for s in read_behind if HIS_ASSIGNMENTS in s.sql]
+    assert len(reads) == 2  # read once more: the first read may be older than the update
+    keys = [model.status_key(r) for r in range(model.rowCount())]
+    assert keys == _expected_keys(window)
