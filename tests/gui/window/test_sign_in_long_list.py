@@ -23,6 +23,7 @@ from eas_coder.store.tables import VideoRow
 from tests.gui.sql_watch import gui_thread_sql
 
 CODER = "Coder B (demo)"
+CODER_A = "Coder A (demo)"
 HIS_ASSIGNMENTS = "FROM assignment WHERE assignment.coder_id"  # the statuses' query
 
 
@@ -100,3 +101,32 @@ def test_a_read_that_a_live_update_overtook_is_read_again(
     assert len(reads) == 2  # read once more: the first read may be older than the update
     keys = [model.status_key(r) for r in range(model.rowCount())]
     assert keys == _expected_keys(window)
+
+
+def test_a_reopen_rereads_a_long_list_behind_the_window_and_keeps_it_shown(
+    qtbot: QtBot, long_window: MainWindow
+) -> None:
+    """The lab manager reopens coder A's submitted D002 T2: every row's status is read again
+    (an assignment may change any row) on the save thread; the list stays as it was until
+    then (same person: nothing to hide), and the row then says so."""
+    window = long_window
+    study, list_ = window.study, window.videoTable.model()
+    coder = study.coders.get(CODER_A)
+    video = next(
+        v
+        for v in study.videos.all()
+        if (v.participant_code, v.timepoint) == ("D002", "T2 follow-up")
+    )
+    model = window._model
+    assert model is not None and coder is not None
+    row = model.row_of(video.id)
+    assert row is not None and "submitted" in model.status(row)[0]
+    shown = list_.rowCount()
+    with gui_thread_sql() as sent:
+        window.session.reopen(video.id, coder.id)
+    every_assignment = [s for s in sent if "FROM assignment" in s.sql and "WHERE" not in s.sql]
+    assert every_assignment == []  # the old code read them all on the GUI thread
+    assert list_.rowCount() == shown  # not held: the manager's own statuses stay meanwhile
+    qtbot.waitUntil(lambda: "submitted" not in model.status(row)[0])
+    assert model.status(row)[0] == f"{CODER_A}: in progress"
+    assert list_.rowCount() == shown
