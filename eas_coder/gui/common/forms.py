@@ -3,15 +3,18 @@
 QUiLoader normally builds a new top-level widget; returning ``base`` for the top-level lets
 our own QMainWindow subclass own the form's menus, actions and children.
 
-One loader serves every form: making a QUiLoader scans for Designer plugins (~0.1 s at
-start-up). The objects the form names are collected as the loader makes them, rather than
-by ``findChildren`` afterwards, which would also wrap every internal child Qt made (scroll
-bars, line-edit internals, …) and so set up many Python wrapper types the window never uses.
+One loader serves every form, made without Designer's plugins: a QUiLoader loads every
+plugin in the ``designer`` folders of Qt's library paths as it is made, and PySide6 ships
+three (QtWebEngine's view among them: 30-37 ms and 29 MB of memory at start-up, issue 18)
+while our forms use Qt's own widgets only. The objects the form names are collected as the
+loader makes them, rather than by ``findChildren`` afterwards, which would also wrap every
+internal child Qt made (scroll bars, line-edit internals, …) and so set up many Python
+wrapper types the window never uses.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QFile, QIODevice, QObject
+from PySide6.QtCore import QCoreApplication, QFile, QIODevice, QObject
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QLayout, QWidget
@@ -75,7 +78,12 @@ def load_form(base: QWidget, form: str) -> None:
     if not file.open(QIODevice.OpenModeFlag.ReadOnly):
         raise FileNotFoundError(f"{path}: cannot open the form ({file.errorString()})")
     if _loader is None:
-        _loader = _OntoLoader()
+        paths = QCoreApplication.libraryPaths()
+        QCoreApplication.setLibraryPaths([])  # where the loader looks for plugins, as it is made
+        try:
+            _loader = _OntoLoader()
+        finally:
+            QCoreApplication.setLibraryPaths(paths)
     try:
         loaded, named = _loader.load_onto(base, file)
     finally:
