@@ -28,7 +28,6 @@ class ListStatuses:
 
     def __init__(self, session: CodingSession, proxy: VideoFilter, shown: Shown) -> None:
         self.session, self.proxy, self.shown = session, proxy, shown
-        self.sync_rows = SYNC_ROWS
         self._asked = 0  # the latest request; an older one's read is dropped
 
     def refresh(self, model: VideoTableModel, new_viewer: bool) -> None:
@@ -37,7 +36,7 @@ class ListStatuses:
         self._asked += 1
         study, viewer = self.session.study, viewer_of(self.session)
         ids = [video.id for video in model.rows()[0]]
-        if len(ids) <= self.sync_rows:
+        if len(ids) <= SYNC_ROWS:
             self._show(model, statuses_for(study, viewer, ids), new_viewer)
             return
         if new_viewer:
@@ -58,9 +57,10 @@ class ListStatuses:
         self.session.read_behind_saves(lambda: read.append(statuses_for(study, viewer, ids)), done)
 
     def _show(self, model: VideoTableModel, statuses: list[tuple[str, str]], whole: bool) -> None:
+        held = self.proxy.is_held()  # (a later request may show what a sign-in's asked for)
         reset = model.set_statuses(statuses, whole)  # (while held, nothing shows it yet)
         self.proxy.hold(False)  # the rows come back, filtered once
-        self.shown(reset)
+        self.shown(reset or held)  # either way the list's selection is gone
 
 
 def row_to_select(proxy: VideoFilter, model: VideoTableModel, video_id: int) -> int | None:

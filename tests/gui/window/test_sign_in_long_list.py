@@ -130,3 +130,27 @@ def test_a_reopen_rereads_a_long_list_behind_the_window_and_keeps_it_shown(
     qtbot.waitUntil(lambda: "submitted" not in model.status(row)[0])
     assert model.status(row)[0] == f"{CODER_A}: in progress"
     assert list_.rowCount() == shown
+
+
+def test_a_later_read_for_the_same_person_shows_the_list_and_selects_the_open_video(
+    qtbot: QtBot, long_window: MainWindow
+) -> None:
+    """A status change (a submit, an assignment) asked for while a sign-in's read waits: the
+    sign-in's read is dropped, the later one shows the rows, and the open video is selected
+    again (the list had been set aside, so its selection was gone). The same coder signs in
+    again, so no status changes: nothing else would select it."""
+    window = long_window
+    window.sign_in(CODER)
+    qtbot.waitUntil(lambda: window.videoTable.model().rowCount() > 0)
+    gate = threading.Event()
+    window.session.saves.submit(lambda: gate.wait(10), lambda _error: None)
+    window.sign_in(CODER)
+    model, list_ = window._model, window.videoTable.model()
+    assert model is not None and list_.rowCount() == 0
+    window.list_statuses.refresh(model, new_viewer=False)  # what a submit asks for
+    gate.set()
+    qtbot.waitUntil(lambda: list_.rowCount() > 0)
+    assert [model.status_key(r) for r in range(model.rowCount())] == _expected_keys(window)
+    current = window.current_video()
+    assert current is not None and window.session.video is not None
+    assert current.id == window.session.video.id
