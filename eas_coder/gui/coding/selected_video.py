@@ -46,7 +46,7 @@ def show_check(details: QWidget, accuracy: VideoAccuracy | None, has_file: bool 
     return label
 
 
-def coding_lines(study: Study, session: CodingSession, video: Video) -> str:
+def coding_lines(session: CodingSession, video: Video) -> str:
     """Who has how many scores on ``video`` — only the coders the one signed in may see
     (blind coding) — and their own status first."""
     visible = visible_coders(
@@ -55,7 +55,7 @@ def coding_lines(study: Study, session: CodingSession, video: Video) -> str:
         session.coder.id if session.coder else None,
         session.manager,
     )
-    counts = study.ratings.counts_by_coder(video.id)  # one query: names and counts
+    counts = session.counts_by_coder(video.id)  # one query: names and counts
     lines = [
         f"{name}: {n} scores"
         for cid, (name, n) in sorted(counts.items())
@@ -97,7 +97,7 @@ class VideoDetails:
         path = study.videos.file_of(video)
         self._label("fileValue").setText(str(path) if path else NO_FILE)
         show_check(self.details, check, has_file=path is not None)
-        self._label("codingValue").setText(coding_lines(study, session, video))
+        self._label("codingValue").setText(coding_lines(session, video))
 
     def clear(self) -> None:
         """No video selected (a study without videos): no rows of the last one stay."""

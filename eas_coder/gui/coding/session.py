@@ -19,16 +19,14 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from eas_coder.coding import (
-    CodingStatus,
-    coding_status,
     missing_for_submit,
-    only_visible,
-    visible_coders,
 )
 from eas_coder.errors import StudyError
 from eas_coder.gui.coding.edit_target import SavedSegment
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
+from eas_coder.gui.coding.read_memo import ReadMemo
 from eas_coder.gui.coding.session_drafts import SessionDrafts
+from eas_coder.gui.coding.session_reads import SessionReads
 from eas_coder.gui.coding.session_saves import SessionSaves
 from eas_coder.gui.coding.unassigned import UnassignedVideo
 from eas_coder.gui.coding.undo_commands import (
@@ -39,13 +37,13 @@ from eas_coder.gui.coding.undo_commands import (
     UpdateSegmentCommand,
 )
 from eas_coder.gui.coding.warm_reads import switch_reads
-from eas_coder.model import Assignment, Coder, Rating, Segment, Video
+from eas_coder.model import Assignment, Coder, Segment, Video
 from eas_coder.store.study import Study
 
 ASSIGNMENTS_FRESH_S = 0.5
 
 
-class CodingSession(QObject, SessionSaves, SessionDrafts):
+class CodingSession(QObject, SessionReads, SessionSaves, SessionDrafts):
     """The coder (or lab manager), the video on screen, and the undo stack of their edits."""
 
     changed = Signal(str, object)  # "segments" | "ratings" | "status" | "coder", focus id or None
@@ -61,6 +59,7 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         self.manager = False
         self.video: Video | None = None
         self.undo_stack = QUndoStack(self)
+        self.reads = ReadMemo(study.writes)  # one event's reads, asked once
         self._ids: dict[int, int] = {}  # segment key -> current id
         self._init_saves()  # the save queue, and the rating versions shown and written
         self._assignments: dict[int, tuple[float, list[Assignment]]] = {}
@@ -134,8 +133,10 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         return cached[1]
 
     def reread_assignments(self) -> None:
-        """Read the assignments afresh when next asked (e.g. changed at another workstation)."""
+        """Read the assignments, and all else, afresh when next asked (e.g. changed at another
+        workstation)."""
         self._assignments.clear()
+        self.reads.forget()
 
     def _on_own_change(self, what: str, _focus: object) -> None:
         if what in ("status", "coder"):  # (a submit, an assignment, another coder)
@@ -150,71 +151,6 @@ class CodingSession(QObject, SessionSaves, SessionDrafts):
         if self.video is None or self.coder is None:
             raise StudyError("sign in as a coder and open a video to code it")
         return self.video.id, self.coder.id
-
-    # -- what the viewer may see ------------------------------------------------------------
-
-    def my_segments(self) -> list[Segment]:
-        """The coder's own segments of the video, in time order."""
-        if self.video is None or self.coder is None:
-            return []
-        return self.study.segments.all(video_id=self.video.id, coder_id=self.coder.id)
-
-    def my_ratings(self) -> list[Rating]:
-        """The coder's own ratings of the video."""
-        if self.video is None or self.coder is None:
-            return []
-        return self.study.ratings.all(video_id=self.video.id, coder_id=self.coder.id)
-
-    def others_segments(self) -> dict[int, list[Segment]]:
-        """Other coders' segments of the video that blind coding lets the viewer see."""
-        if self.video is None:
-            return {}
-        visible = visible_coders(
-            self.assignments_of(self.video.id),
-            self.video.id,
-            self.coder.id if self.coder else None,
-            self.manager,
-        )
-        mine = self.coder.id if self.coder else None
-        shown: dict[int, list[Segment]] = {}
-        for segment in only_visible(self.study.segments.all(video_id=self.video.id), visible):
-            if segment.coder_id != mine:
-                shown.setdefault(segment.coder_id, []).append(segment)
-        return shown
-
-    def status(self) -> CodingStatus | None:
-        """The coder's status on the open video."""
-        if self.video is None or self.coder is None:
-            return None
-        return self.status_of(self.video.id)
-
-    def status_of(self, video_id: int) -> CodingStatus:
-        """The signed-in coder's status on one video (two small indexed queries)."""
-        if self.coder is None:
-            return CodingStatus.NOT_STARTED
-        coder_id = self.coder.id
-        if self._submitted(video_id):
-            return CodingStatus.SUBMITTED
-        return coding_status(False, self.study.has_work(video_id, coder_id))
-
-    def _submitted(self, video_id: int) -> bool:
-        if self.coder is None:
-            return False
-        return any(
-            a.coder_id == self.coder.id and a.status == "done"
-            for a in self.assignments_of(video_id)
-        )
-
-    def is_locked(self) -> bool:
-        """True when the coder submitted the open video (their work is read-only)."""
-        return self.video is not None and self._submitted(self.video.id)
-
-    def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
-        """The coder's rating of one dimension of one target."""
-        for rating in self.my_ratings():
-            if rating.dimension == dimension and rating.segment_id == segment_id:
-                return rating
-        return None
 
     # -- edits (each one undoable and queued for saving at once) ------------------------------
 

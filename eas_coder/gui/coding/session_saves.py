@@ -16,7 +16,7 @@ own window's newer write, never a newer version it read from elsewhere after it 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import shiboken6
@@ -24,6 +24,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from eas_coder.errors import EasCoderError, StaleEdit
 from eas_coder.gui.coding.edit_target import ItemsState, Known, ScoreState, Unsaved, state_of
+from eas_coder.gui.coding.read_memo import ReadMemo, after_save_reads
 from eas_coder.gui.coding.save_queue import SaveQueue
 from eas_coder.model import Coder, Rating, Video
 from eas_coder.store.study import Study
@@ -39,6 +40,7 @@ class SessionSaves:
     coder: Coder | None
     video: Video | None
     undo_stack: QUndoStack
+    reads: ReadMemo
     _ids: dict[int, int]
 
     def _init_saves(self) -> None:
@@ -76,7 +78,11 @@ class SessionSaves:
         will hold once saved. ``finished(error)`` follows on the GUI thread."""
         effects: list[tuple[str, int | None]] = []
         text = command.text()  # (a command merged into another is deleted before it is saved)
-        seq = self.saves.submit(lambda: self._work(action, effects), lambda e: done(e))
+        owner = (self.video.id, self.coder.id) if self.video and self.coder else None
+        fresh: list[tuple[dict[Hashable, Any], int]] = []  # what the update will show
+        seq = self.saves.submit(
+            lambda: self._work(action, effects, owner, fresh), lambda e: done(e)
+        )
         if expect is not None:
             self._pending[(expect[0], expect[1])] = (seq, expect[2])
         if rows is not None:
@@ -84,6 +90,8 @@ class SessionSaves:
         self.saving.emit(text)  # type: ignore[attr-defined]
 
         def done(error: Exception | None) -> None:
+            if error is None and fresh:
+                self.reads.seed(*fresh[0])  # the update below reads nothing itself
             for what, focus in effects:
                 self.changed.emit(what, focus)  # type: ignore[attr-defined]
             self._drop_pending(seq)
@@ -107,12 +115,20 @@ class SessionSaves:
         for the GUI thread); ``done(error)`` follows on the GUI thread."""
         self.saves.submit(read, done)
 
-    def _work(self, action: Callable[[], None], effects: list[tuple[str, int | None]]) -> None:
+    def _work(
+        self,
+        action: Callable[[], None],
+        effects: list[tuple[str, int | None]],
+        owner: tuple[int, int] | None,
+        fresh: list[tuple[dict[Hashable, Any], int]],
+    ) -> None:
         self._local.effects = effects
         try:
             action()
         finally:
             self._local.effects = None
+        if effects and owner is not None:  # the screen will show the change: read it here
+            fresh.append(after_save_reads(self.study, *owner))
 
     def touched(self, what: str, focus: int | None = None) -> None:
         """A command changed the study (shown once its save is done)."""

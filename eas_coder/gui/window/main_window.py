@@ -358,6 +358,7 @@ class MainWindow(QMainWindow):
     def reread_open_video(self) -> None:
         """Show the open video's segments and scores afresh (saved at another workstation)."""
         self.controller.rating.commit_notes()  # a note being typed is kept, not wiped
+        self.session.reads.forget()  # what this event read before is older than the news
         self.controller.refresh()
 
     # -- switching studies, layout, closing ---------------------------------------------------
