@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
+from eas_coder.gui.common.job_thread import Job, JobThread
 from eas_coder.gui.player.frame_server import to_qimage
 from eas_coder.gui.timeline.thumbnails import TILE_MARK  # a tile the timeline may forget
 from eas_coder.media.probe import fingerprint
@@ -75,12 +76,15 @@ class ThumbnailLoader(QObject):
         self._given_frame_cache = frame_cache
         self._generation = 0
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: Job | None = None  # the latest strip's job
+        self._strip_jobs, self._tile_jobs = JobThread("thumbnails"), JobThread("tiles")
+        for jobs in (self._strip_jobs, self._tile_jobs):
+            self.destroyed.connect(jobs.close)
         self._video: tuple[int, Path, FrameIndex] | None = None
         self._tile_wake = threading.Condition()
         self._tile_request: tuple[int, Path, FrameIndex, list[int]] | None = None
         self._tile_closing = threading.Event()  # the tile thread's, replaced per thread
-        self._tile_thread: threading.Thread | None = None
+        self._tile_thread: Job | None = None
         self.decoded_tiles = 0  # tiles decoded (not read from the disk cache), for tests
 
     def _made_caches(self) -> tuple[ThumbnailCache, TileCache, FrameIndexCache]:
@@ -99,14 +103,9 @@ class ThumbnailLoader(QObject):
         self._made_caches()  # here, on the GUI thread: the workers only read it
         self.cancel()
         self._generation += 1
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(path, index, self._generation, self._stop),
-            name="thumbnails",
-            daemon=True,
-        )
-        self._thread.start()
+        stop = self._stop = threading.Event()
+        generation = self._generation
+        self._thread = self._strip_jobs.submit(lambda: self._run(path, index, generation, stop))
         self._video = (self._generation, path, index)
         return self._generation
 
@@ -125,11 +124,8 @@ class ThumbnailLoader(QObject):
             self._tile_request = (generation, path, index, targets)
             self._tile_wake.notify()
         if targets and (self._tile_thread is None or not self._tile_thread.is_alive()):
-            self._tile_closing = threading.Event()
-            self._tile_thread = threading.Thread(
-                target=self._run_tiles, args=(self._tile_closing,), name="tiles", daemon=True
-            )
-            self._tile_thread.start()
+            closing = self._tile_closing = threading.Event()
+            self._tile_thread = self._tile_jobs.submit(lambda: self._run_tiles(closing))
 
     def is_busy(self) -> bool:
         """True while a strip is being made."""

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
+from eas_coder.gui.common.job_thread import Job, JobThread
 from eas_coder.gui.common.workers import lower_thread_priority
 from eas_coder.gui.player.thumbnail_loader import default_cache_dir
 from eas_coder.media.probe import fingerprint
@@ -39,7 +40,9 @@ class WaveformLoader(QObject):
         self._cache_dir = cache_dir
         self._generation = 0
         self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._thread: Job | None = None  # the latest job
+        self._jobs = JobThread("waveform")
+        self.destroyed.connect(self._jobs.close)
 
     def start(self, path: Path, offset_ms: float = 0) -> int:
         """Begin making the waveform of a video or audio file; returns the job's generation.
@@ -50,14 +53,9 @@ class WaveformLoader(QObject):
         """
         self.cancel()
         self._generation += 1
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(Path(path), float(offset_ms), self._generation, self._stop),
-            name="waveform",
-            daemon=True,
-        )
-        self._thread.start()
+        stop = self._stop = threading.Event()
+        generation, file, offset = self._generation, Path(path), float(offset_ms)
+        self._thread = self._jobs.submit(lambda: self._run(file, offset, generation, stop))
         return self._generation
 
     def generation(self) -> int:

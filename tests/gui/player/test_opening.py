@@ -109,3 +109,36 @@ def test_stepping_back_150_frames_on_a_gop_150_clip_hits_the_cache(
         player.step(-1)
         qtbot.waitUntil(lambda expected=expected: player.position() == expected, timeout=5_000)
     assert player.cache_stats() == (served + 150, misses)
+
+
+def test_switching_videos_starts_no_thread_on_the_gui_thread(
+    qtbot: QtBot,
+    panel: PlayerPanel,
+    generated_videos: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 18: ``Thread.start`` waits until the new thread has run, 7-13 ms each on a busy
+    machine; a switch started three (thumbnails, tiles, waveform). Their job threads are
+    started with the first video and reused: later switches start none, and still make the
+    new video's thumbnails and waveform."""
+    first, second, third = (generated_videos[n] for n in ("cfr-short-gop", "cfr-long-gop", "vfr"))
+    open_and_wait(qtbot, panel, first)
+    qtbot.waitUntil(lambda: not panel.thumbnails.is_busy(), timeout=20_000)
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def recording_start(self: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():
+            started.append(self.name)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    made: list[int] = []
+    panel.thumbnails.finished.connect(lambda generation, _cached: made.append(generation))
+    for path in (second, third):
+        open_and_wait(qtbot, panel, path)
+        generation = panel.thumbnails._generation
+        qtbot.waitUntil(lambda g=generation: g in made, timeout=20_000)  # type: ignore[misc]
+    for job in ("thumbnails", "tiles", "waveform"):
+        assert job not in started, started
+    assert panel.waveforms.wait() and not panel.waveforms.is_busy()
