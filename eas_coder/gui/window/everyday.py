@@ -30,6 +30,7 @@ from eas_coder.store.study import Study
 
 HINT = "hint"  # the status bar's property naming the coding controller's last hint
 NO_VIDEO = "No video open: choose one in the Videos list, or add videos (File ▸ Add Videos…)."
+ARRIVED_MS = 100  # a position this near the remembered place: the seek to it has landed
 
 
 class CodingHost(Protocol):
@@ -64,6 +65,7 @@ class Everyday(QObject):
         self._shown: tuple[int | None, int | None] = (None, None)  # (video id, coder id)
         self._opened: int | None = None  # the video whose file the player has open
         self._place: tuple[int, int, int] | None = None  # (video, coder, ms) not yet written
+        self._arriving: int | None = None  # the remembered place (ms) the player seeks to
         self._in_hint = ""
         player = host.playerPanel.player
         player.positionChanged.connect(self._on_position)
@@ -119,12 +121,17 @@ class Everyday(QObject):
         session = self.host.session
         video, coder = session.video, session.coder
         if video is not None and coder is not None and self._opened == video.id:
+            if self._arriving is not None:  # frames reported before the seek lands: not
+                if abs(ms - self._arriving) > ARRIVED_MS:  # the coder's place (leaving
+                    return  # in that instant wrote the start over it)
+                self._arriving = None
             self._place = (video.id, coder.id, max(0, int(ms)))
 
     def _on_opened(self, _index: object) -> None:
         self._follow_session()
         video = self.host.session.video
         self._opened = video.id if video is not None else None
+        self._arriving = None
         self._go_to_place()
 
     def _go_to_place(self) -> None:
@@ -137,6 +144,7 @@ class Everyday(QObject):
         except EasCoderError:
             return  # the place is a convenience: the video opens at its start
         if ms:
+            self._place, self._arriving = (video.id, coder.id, ms), ms  # kept until it lands
             self.host.playerPanel.player.seek_ms(ms)
 
     def remember_place(self, queued: bool = False) -> None:

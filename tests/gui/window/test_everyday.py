@@ -256,3 +256,28 @@ def test_ctrl_drag_draws_a_segment_where_alt_drag_is_taken(
     qtbot.waitUntil(lambda: len(window.session.my_segments()) == before + 1)
     drawn = window.session.my_segments()[-1]
     assert drawn.start_ms < drawn.end_ms
+
+
+def test_leaving_before_the_remembered_place_is_reached_keeps_it(
+    qtbot: QtBot, demo_study_file: Path
+) -> None:
+    """The player reports the first frame of a reopened video before its seek to the
+    coder's remembered place lands; a coder who leaves in that instant (a fast click, a
+    busy machine) had the place overwritten with the start (seen in CI)."""
+    window = open_demo(qtbot, demo_study_file)
+    sign_in_with_dialog(qtbot, window, NEW_CODER)
+    first, second = newcomers_videos(window)
+    click_video(qtbot, window, row_of(window, first))
+    step_to(qtbot, window, 17)
+    click_video(qtbot, window, row_of(window, second))  # 17 is kept for the first video
+    click_video(qtbot, window, row_of(window, first))
+    player = window.playerPanel.player
+    qtbot.waitUntil(lambda: player.position() == 17, timeout=5_000)
+    place = player.position_ms()
+    everyday = window.study_actions.everyday
+    everyday._on_opened(None)  # the first video opens again, seeking to its place...
+    player.positionChanged.emit(0, 0)  # ...and its first frame is reported before it lands
+    everyday.remember_place()  # the coder leaves now
+    study, coder = window.study, window.session.coder
+    assert coder is not None
+    assert study.positions.get(first, coder.id) == place
