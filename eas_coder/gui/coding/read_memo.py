@@ -27,28 +27,10 @@ from eas_coder.store.study import Study
 T = TypeVar("T")
 
 
-def ratings_key(video_id: int, coder_id: int) -> tuple[str, int, int]:
-    return ("ratings", video_id, coder_id)
-
-
-def segments_key(video_id: int, coder_id: int) -> tuple[str, int, int]:
-    return ("segments", video_id, coder_id)
-
-
-def video_segments_key(video_id: int) -> tuple[str, int]:
-    return ("video segments", video_id)
-
-
-def drafts_key(video_id: int, coder_id: int) -> tuple[str, int, int]:
-    return ("drafts", video_id, coder_id)
-
-
-def work_key(video_id: int, coder_id: int) -> tuple[str, int, int]:
-    return ("has_work", video_id, coder_id)
-
-
-def counts_key(video_id: int) -> tuple[str, int]:
-    return ("counts", video_id)
+# A memo key is (kind, video id, coder id) for the signed-in coder's own work, and
+# (kind, video id) for every coder's.
+SEGMENTS, RATINGS, DRAFTS, HAS_WORK = "segments", "ratings", "drafts", "has work"
+VIDEO_SEGMENTS, COUNTS = "video segments", "counts"
 
 
 class ReadMemo:
@@ -112,12 +94,9 @@ def after_save_reads(study: Study, video_id: int, coder_id: int) -> tuple[dict[H
         segments = [s for s in every if s.coder_id == coder_id]
         ratings = study.ratings.all(video_id=video_id, coder_id=coder_id)
         drafts = study.item_drafts.all(video_id=video_id, coder_id=coder_id)
-        values = {
-            video_segments_key(video_id): every,
-            segments_key(video_id, coder_id): segments,
-            ratings_key(video_id, coder_id): ratings,
-            drafts_key(video_id, coder_id): drafts,
-            work_key(video_id, coder_id): bool(segments or ratings or drafts),  # = has_work
-            counts_key(video_id): study.ratings.counts_by_coder(video_id),
-        }
+        mine = {SEGMENTS: segments, RATINGS: ratings, DRAFTS: drafts}
+        mine[HAS_WORK] = bool(segments or ratings or drafts)  # = study.has_work
+        values = {(kind, video_id, coder_id): value for kind, value in mine.items()}
+        values[(VIDEO_SEGMENTS, video_id)] = every
+        values[(COUNTS, video_id)] = study.ratings.counts_by_coder(video_id)
     return values, stamp

@@ -18,9 +18,7 @@ from dataclasses import replace
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from eas_coder.coding import (
-    missing_for_submit,
-)
+from eas_coder.coding import missing_for_submit
 from eas_coder.errors import StudyError
 from eas_coder.gui.coding.edit_target import SavedSegment
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step

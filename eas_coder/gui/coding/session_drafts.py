@@ -5,7 +5,6 @@ coder's own drafts are read (blind coding: a draft is shown to nobody else)."""
 from __future__ import annotations
 
 from eas_coder.gui.coding.edit_target import Known
-from eas_coder.gui.coding.read_memo import ReadMemo, drafts_key
 from eas_coder.model import Coder, Rating, Video
 from eas_coder.store.item_drafts import ItemDraft, Versions
 from eas_coder.store.study import Study
@@ -18,7 +17,6 @@ class SessionDrafts:
     study: Study
     coder: Coder | None
     video: Video | None
-    reads: ReadMemo
 
     def find_rating(self, dimension: str, segment_id: int | None) -> Rating | None:
         raise NotImplementedError  # the session's
@@ -36,14 +34,7 @@ class SessionDrafts:
         raise NotImplementedError  # the session's
 
     def my_drafts(self) -> list[ItemDraft]:
-        """The coder's unfinished items of derived dimensions of the open video."""
-        if self.video is None or self.coder is None:
-            return []
-        video_id, coder_id = self.video.id, self.coder.id
-        return self.reads.get(
-            drafts_key(video_id, coder_id),
-            lambda: self.study.item_drafts.all(video_id=video_id, coder_id=coder_id),
-        )
+        raise NotImplementedError  # the session's (session_reads.py)
 
     def find_draft(self, dimension: str, segment_id: int | None) -> ItemDraft | None:
         """The coder's unfinished items of one derived dimension of one target."""

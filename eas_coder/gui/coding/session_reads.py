@@ -4,17 +4,24 @@ the session's ``ReadMemo``: one event asks the study each question once (issue 1
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from eas_coder.coding import CodingStatus, coding_status, only_visible, visible_coders
 from eas_coder.gui.coding.read_memo import (
+    COUNTS,
+    DRAFTS,
+    HAS_WORK,
+    RATINGS,
+    SEGMENTS,
+    VIDEO_SEGMENTS,
     ReadMemo,
-    counts_key,
-    ratings_key,
-    segments_key,
-    video_segments_key,
-    work_key,
 )
 from eas_coder.model import Assignment, Coder, Rating, Segment, Video
+from eas_coder.store.item_drafts import ItemDraft
 from eas_coder.store.study import Study
+
+T = TypeVar("T")
 
 
 class SessionReads:
@@ -29,25 +36,25 @@ class SessionReads:
     def assignments_of(self, video_id: int) -> list[Assignment]:
         raise NotImplementedError  # the session's
 
-    def my_segments(self) -> list[Segment]:
-        """The coder's own segments of the video, in time order."""
+    def _mine(self, kind: str, read: Callable[[int, int], list[T]]) -> list[T]:
+        """The signed-in coder's ``kind`` of the open video ([] with none), read once an event;
+        ``read(video id, coder id)`` reads it."""
         if self.video is None or self.coder is None:
             return []
         video_id, coder_id = self.video.id, self.coder.id
-        return self.reads.get(
-            segments_key(video_id, coder_id),
-            lambda: self.study.segments.all(video_id=video_id, coder_id=coder_id),
-        )
+        return self.reads.get((kind, video_id, coder_id), lambda: read(video_id, coder_id))
+
+    def my_segments(self) -> list[Segment]:
+        """The coder's own segments of the video, in time order."""
+        return self._mine(SEGMENTS, lambda v, c: self.study.segments.all(video_id=v, coder_id=c))
 
     def my_ratings(self) -> list[Rating]:
         """The coder's own ratings of the video."""
-        if self.video is None or self.coder is None:
-            return []
-        video_id, coder_id = self.video.id, self.coder.id
-        return self.reads.get(
-            ratings_key(video_id, coder_id),
-            lambda: self.study.ratings.all(video_id=video_id, coder_id=coder_id),
-        )
+        return self._mine(RATINGS, lambda v, c: self.study.ratings.all(video_id=v, coder_id=c))
+
+    def my_drafts(self) -> list[ItemDraft]:
+        """The coder's unfinished items of derived dimensions of the open video."""
+        return self._mine(DRAFTS, lambda v, c: self.study.item_drafts.all(video_id=v, coder_id=c))
 
     def others_segments(self) -> dict[int, list[Segment]]:
         """Other coders' segments of the video that blind coding lets the viewer see."""
@@ -63,7 +70,7 @@ class SessionReads:
         shown: dict[int, list[Segment]] = {}
         video_id = self.video.id
         every = self.reads.get(
-            video_segments_key(video_id), lambda: self.study.segments.all(video_id=video_id)
+            (VIDEO_SEGMENTS, video_id), lambda: self.study.segments.all(video_id=video_id)
         )
         for segment in only_visible(every, visible):
             if segment.coder_id != mine:
@@ -84,14 +91,14 @@ class SessionReads:
         if self._submitted(video_id):
             return CodingStatus.SUBMITTED
         work = self.reads.get(
-            work_key(video_id, coder_id), lambda: self.study.has_work(video_id, coder_id)
+            (HAS_WORK, video_id, coder_id), lambda: self.study.has_work(video_id, coder_id)
         )
         return coding_status(False, work)
 
     def counts_by_coder(self, video_id: int) -> dict[int, tuple[str, int]]:
         """Per coder of a video: (name, how many scores) — every coder, blind or not."""
         return self.reads.get(
-            counts_key(video_id), lambda: self.study.ratings.counts_by_coder(video_id)
+            (COUNTS, video_id), lambda: self.study.ratings.counts_by_coder(video_id)
         )
 
     def _submitted(self, video_id: int) -> bool:

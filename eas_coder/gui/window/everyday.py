@@ -30,7 +30,7 @@ from eas_coder.store.study import Study
 
 HINT = "hint"  # the status bar's property naming the coding controller's last hint
 NO_VIDEO = "No video open: choose one in the Videos list, or add videos (File ▸ Add Videos…)."
-ARRIVED_MS = 100  # a position this near the remembered place: the seek to it has landed
+ARRIVED_MS = 100  # a position this near the remembered place (or 2 frames): the seek landed
 
 
 class CodingHost(Protocol):
@@ -122,10 +122,16 @@ class Everyday(QObject):
         video, coder = session.video, session.coder
         if video is not None and coder is not None and self._opened == video.id:
             if self._arriving is not None:  # frames reported before the seek lands: not
-                if abs(ms - self._arriving) > ARRIVED_MS:  # the coder's place (leaving
-                    return  # in that instant wrote the start over it)
+                if not self._landed(ms):  # the coder's place (leaving in that instant
+                    return  # wrote the start over it)
                 self._arriving = None
             self._place = (video.id, coder.id, max(0, int(ms)))
+
+    def _landed(self, ms: int) -> bool:
+        """True when ``ms`` is where the seek to the remembered place lands (its frame)."""
+        index = self.host.playerPanel.player.frame_index
+        near = max(ARRIVED_MS, 2 * index.median_frame_ms) if index is not None else ARRIVED_MS
+        return self._arriving is not None and abs(ms - self._arriving) <= near
 
     def _on_opened(self, _index: object) -> None:
         self._follow_session()

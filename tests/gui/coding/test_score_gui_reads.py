@@ -8,31 +8,24 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.window.main_window import MainWindow
-from tests.gui.coding.saving import wait_saved
+from tests.gui.coding.saving import focus_first_score, wait_saved
 from tests.gui.sql_watch import gui_thread_sql
 
 
 def _score_a_segment(window: MainWindow, qtbot: QtBot) -> tuple[int, str, list[str]]:
-    window.sign_in("Coder B (demo)")
+    first, key, focus = focus_first_score(window, qtbot)
     session = window.session
-    qtbot.waitUntil(lambda: session.video is not None and bool(session.my_segments()))
-    first = session.my_segments()[0]
-    window.segmentTable.select_segment(first.id)
-    key = window.study.scheme.keys[0]
-    window.ratingPanel.focus_dimension(key)
-    focus = QApplication.focusWidget()
-    assert isinstance(focus, QWidget)
     qtbot.wait(50)  # what the selection read is forgotten (one event's reads)
     with gui_thread_sql() as sent:
         QTest.keyClick(focus, "3")
         QTest.keyClick(focus, Qt.Key.Key_Return)
         wait_saved(qtbot, session)
         qtbot.wait(100)  # the finished save's screen update runs on the GUI thread
-    return first.id, key, [s.sql for s in sent if s.sql.startswith("SELECT")]
+    return first, key, [s.sql for s in sent if s.sql.startswith("SELECT")]
 
 
 def test_a_score_and_its_save_read_the_study_once_on_the_gui_thread(

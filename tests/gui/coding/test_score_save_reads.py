@@ -8,26 +8,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.window.main_window import MainWindow
-from tests.gui.coding.saving import wait_saved
+from tests.gui.coding.saving import focus_first_score, wait_saved
 from tests.gui.sql_watch import gui_thread_sql
 
 
 def test_a_score_saved_reads_no_segments_on_the_gui_thread(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    window.sign_in("Coder B (demo)")
+    first, key, focus = focus_first_score(window, qtbot)
     session = window.session
-    qtbot.waitUntil(lambda: session.video is not None and bool(session.my_segments()))
-    first = session.my_segments()[0]
-    window.segmentTable.select_segment(first.id)
-    key = window.study.scheme.keys[0]
-    window.ratingPanel.focus_dimension(key)
-    focus = QApplication.focusWidget()
-    assert isinstance(focus, QWidget)
 
     with gui_thread_sql() as sent:
         QTest.keyClick(focus, "2")
@@ -35,6 +27,6 @@ def test_a_score_saved_reads_no_segments_on_the_gui_thread(
         wait_saved(qtbot, session)
         qtbot.wait(100)  # the finished save's screen update runs on the GUI thread
     seen = [s.stack for s in sent if "FROM segment" in s.sql]
-    assert session.scores_of(first.id)[0][key] == 2.0  # it was saved and is shown
+    assert session.scores_of(first)[0][key] == 2.0  # it was saved and is shown
 
     assert seen == [], seen
