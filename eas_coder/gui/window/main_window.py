@@ -7,7 +7,7 @@ coder sees only their own work until everyone assigned has submitted (blind codi
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QSettings, Qt, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -60,7 +60,9 @@ from eas_coder.gui.window.help_dialogs import install_getting_started
 from eas_coder.gui.window.layout import add_beside, restore_layout, save_layout
 from eas_coder.gui.window.list_statuses import ListStatuses, row_to_select
 from eas_coder.gui.window.live_refresh import LiveRefresh
+from eas_coder.gui.window.open_at import open_video_at
 from eas_coder.gui.window.shortcuts import apply_saved, capture_defaults
+from eas_coder.gui.window.show_soon import ShowSoon
 from eas_coder.gui.window.study_actions import StudyActions
 from eas_coder.gui.window.texts import NOT_SAVED, saved_text, study_summary, window_title
 from eas_coder.model import Video
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self._model: VideoTableModel | None = None
         self._filter = VideoFilter(self)
         set_up_video_columns(self.videoTable)
+        self._show_soon = ShowSoon(self, self._show_chosen)
         self.videoFilter.textChanged.connect(self._filter.set_text)
         self.statusFilter.currentIndexChanged.connect(self._on_status_filter)
         note = ""
@@ -212,9 +215,9 @@ class MainWindow(QMainWindow):
             remember_setting(self._last_coder_key(), coder.name)
         self.manager_actions.set_manager(manager)
         self.study_actions.set_manager(manager)
-        offer_filters(self.statusFilter, self._filter, self.session)
+        self._refresh_statuses(new_viewer=True)  # a long list is held (no row) until read,
+        offer_filters(self.statusFilter, self._filter, self.session)  # so not filtered here
         self._update_title()
-        self._refresh_statuses(new_viewer=True)
         self._show_current_video()
         self.signedIn.emit(self.session.who())
 
@@ -251,14 +254,16 @@ class MainWindow(QMainWindow):
         self._filter.set_findings(findings_of(study))  # the accuracy checks' marks
         self._filter.setSourceModel(self._model)
         self.videoTable.setModel(self._filter)
-        self.videoTable.selectionModel().currentRowChanged.connect(self._on_video_selected)
+        self.videoTable.selectionModel().currentRowChanged.connect(self._show_soon.request)
         fit_video_columns(self.videoTable)
         self._update_title()
         self.statusBar().showMessage(study_summary(study, len(videos), present.count(False)))
         row = self._model.row_of(keep) if keep is not None else None
         if videos:
-            index = self._model.index(row or 0, 0)
-            self.videoTable.selectRow(self._filter.mapFromSource(index).row())
+            index = self._filter.mapFromSource(self._model.index(row or 0, 0))
+            self.videoTable.selectRow(index.row())
+            self._show_soon.cancel()  # a study opened: its first video shows with the list
+            self._show_current_video()
 
     def reload_list(self) -> None:
         """Re-read the video list (videos added elsewhere), staying on the open video."""
@@ -300,27 +305,16 @@ class MainWindow(QMainWindow):
 
     def open_video_at(self, video_id: int, start_ms: object) -> None:
         """Select a video and, once it is open, go to ``start_ms`` (e.g. a disagreement)."""
-        if self._model is None:
-            return
-        row = self._model.row_of(video_id)
-        if row is None:
-            return
-        self.videoFilter.clear()
-        self.statusFilter.setCurrentIndex(0)
-        player = self.playerPanel.player
-        if isinstance(start_ms, int):
+        open_video_at(self, video_id, start_ms)
 
-            def seek(_index: object) -> None:
-                player.mediaOpened.disconnect(seek)
-                player.seek_ms(start_ms)
+    def show_chosen_now(self) -> None:
+        """Show the video chosen in the list now (it is shown a moment after the choice)."""
+        self._show_soon.now()
 
-            player.mediaOpened.connect(seek)
-        self.videoTable.selectRow(self._filter.mapFromSource(self._model.index(row, 0)).row())
-        self.raise_()
-        self.activateWindow()
-
-    def _on_video_selected(self, _current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_current_video()
+    def _show_chosen(self) -> None:  # (the open video chosen again, the list re-shown: no-op)
+        chosen, shown = self.current_video(), self.session.video
+        if chosen is not None and (shown is None or shown.id != chosen.id):
+            self._show_current_video()
 
     def _show_current_video(self) -> None:
         video = self.current_video()

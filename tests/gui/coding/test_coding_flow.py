@@ -15,6 +15,7 @@ from eas_coder.gui.window.app import application, open_window
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
 from tests.gui.coding.saving import wait_saved
+from tests.gui.showing import wait_shown
 
 SCORES_ONE = ("5", "4", "6", "3", "5", "6")
 SCORES_TWO = ("2", "3", "4", "5", "6", "7")
@@ -62,6 +63,7 @@ def choose_video(qtbot: QtBot, window: MainWindow, participant: str, timepoint: 
             break
     else:
         raise AssertionError(f"{participant} {timepoint} not listed")
+    wait_shown(qtbot, window)
     player = window.playerPanel.player
     qtbot.waitUntil(lambda: player.frame_index is not None and player.path is not None)
     qtbot.waitUntil(lambda: player.path.name.startswith(participant.lower()), timeout=10_000)  # type: ignore[union-attr]

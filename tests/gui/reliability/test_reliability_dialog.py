@@ -340,3 +340,24 @@ def test_a_disagreement_opens_its_video_at_its_segment_in_the_window(
         )
     )  # type: ignore[union-attr]
     dialog.close()
+
+
+def test_a_second_disagreement_on_the_open_video_goes_to_its_segment(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    dialog = window.study_actions.reliability()
+    target_video = window.study.videos.all()[4]
+    player = window.playerPanel.player
+    with qtbot.waitSignal(player.mediaOpened, timeout=10_000):
+        dialog.openRequested.emit(target_video.id, 2000)
+    index = player.frame_index
+    assert index is not None
+    qtbot.waitUntil(lambda: player.position_ms() == index.time_ms(index.index_at(2000)))
+    dialog.openRequested.emit(target_video.id, 1000)  # the same video, already open
+    qtbot.waitUntil(lambda: player.position_ms() == index.time_ms(index.index_at(1000)))
+    other = window.study.videos.all()[1]
+    with qtbot.waitSignal(player.mediaOpened, timeout=10_000):
+        dialog.openRequested.emit(other.id, None)
+    qtbot.wait(300)
+    assert player.position_ms() == 0  # no seek left waiting takes the next video elsewhere
+    dialog.close()

@@ -14,6 +14,7 @@ from eas_coder.demo import DEMO_STUDY_NAME
 from eas_coder.gui.window.app import application, open_window, startup_location
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import from_string
+from tests.gui.showing import wait_shown
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -40,6 +41,7 @@ def test_arrow_keys_move_through_videos_and_show_details(window: MainWindow, qtb
     assert "Coder B (demo)" in window.codingValue.text()  # the double-coded tape
     for _ in range(2):
         qtbot.keyClick(window.videoTable, Qt.Key.Key_Down)
+    wait_shown(qtbot, window)
     assert (window.participantValue.text(), window.timepointValue.text()) == ("D002", "T1 pre")
     assert window.framesValue.text() == "100 at 25.000 fps"
     assert "Coder B" not in window.codingValue.text()  # coded by one coder only
@@ -49,6 +51,7 @@ def test_clicking_a_row_selects_it(window: MainWindow, qtbot: QtBot) -> None:
     table = window.videoTable
     rect = table.visualRect(table.model().index(3, 0))
     qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    wait_shown(qtbot, window)
     assert window.timepointValue.text() == "T2 follow-up"
     assert window.participantValue.text() == "D002"
 

@@ -18,6 +18,7 @@ from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.location import Location, from_string
 from eas_coder.scheme import load_scheme
 from eas_coder.store.study import Study
+from tests.gui.showing import wait_shown
 from tests.media.damaged_files import intact_mp4, truncated_mp4
 
 
@@ -118,10 +119,12 @@ def test_the_list_marks_checked_videos_and_the_details_say_what_was_found(
 
     table.setFocus()
     table.selectRow(rows["D001"])
+    wait_shown(qtbot, window)
     check = window.findChild(QLabel, "checkValue")
     assert check is not None and check.isVisible()
     assert "Problem: the file is truncated" in check.text()
     table.selectRow(rows["D002"])
+    wait_shown(qtbot, window)
     assert "Every frame listed in the file can be decoded." in check.text()
     window.close()
 
