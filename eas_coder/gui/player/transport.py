@@ -7,6 +7,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle, QToolButton, QWidget
 
 from eas_coder.gui.common.forms import load_form
+from eas_coder.gui.common.steady_text import set_steady_text
 from eas_coder.timecode import clock
 
 
@@ -50,20 +51,20 @@ class TransportBar(QWidget):
 
     def show_position(self, frame: int, ms: int) -> None:
         """The frame on screen and its time."""
-        self.timeLabel.setText(clock(ms))
+        set_steady_text(self.timeLabel, clock(ms))
         total = f" / {self._frame_count - 1}" if self._frame_count else ""
-        self.frameLabel.setText(f"frame {frame}{total}")
+        set_steady_text(self.frameLabel, f"frame {frame}{total}")
 
     def show_no_media(self) -> None:
         """No video open."""
         self._frame_count = 0
-        self.timeLabel.setText(clock(0))
-        self.frameLabel.setText("frame –")
+        set_steady_text(self.timeLabel, clock(0))
+        set_steady_text(self.frameLabel, "frame –")
 
     def show_opening(self, waiting: str = "") -> None:
         """A video is opening (its frames are being indexed); a key pressed meanwhile
         waits, and says what will follow."""
-        self.frameLabel.setText(f"opening… then {waiting}" if waiting else "opening…")
+        set_steady_text(self.frameLabel, f"opening… then {waiting}" if waiting else "opening…")
 
     def show_playing(self, playing: bool) -> None:
         """Swap the play button's icon."""

@@ -36,6 +36,7 @@ from eas_coder.gui.coding.video_list import (
 from eas_coder.gui.common.forms import load_form
 from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.common.saved_settings import remember_setting
+from eas_coder.gui.common.steady_text import set_steady_text
 from eas_coder.gui.manager.actions import ManagerActions
 from eas_coder.gui.manager.backup_actions import install_backups
 from eas_coder.gui.manager.change_report_action import install_change_report
@@ -144,7 +145,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.position_label)
         watch_audio(self, self.playerPanel.player.backend)  # no sound device: said once
         self.playerPanel.player.positionChanged.connect(
-            lambda frame, ms: self.position_label.setText(f"{clock(ms)} · frame {frame}")
+            lambda frame, ms: set_steady_text(self.position_label, f"{clock(ms)} · frame {frame}")
         )
         self.actionSwitchCoder.triggered.connect(self.choose_coder)
         self._build_coding()
@@ -343,10 +344,10 @@ class MainWindow(QMainWindow):
             self._show_details(video)
 
     def _on_saved(self, what: str) -> None:
-        self.saveState_label.setText(saved_text(what))
+        set_steady_text(self.saveState_label, saved_text(what))
 
     def _on_refused(self, message: str) -> None:
-        self.saveState_label.setText(NOT_SAVED)
+        set_steady_text(self.saveState_label, NOT_SAVED)
         self.statusBar().showMessage(message, 10_000)
 
     def reread_open_video(self) -> None:
