@@ -22,11 +22,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QDeadlineTimer, QEventLoop, QObject, QTimer, Signal
 
 from eas_coder.gui.common.workers import detached
 
 PICKUP_MS = 5  # how often the GUI thread looks for finished saves while any are queued
+IDLE_CHECK_S = 60.0  # how often an idle save thread looks whether its queue is gone
 Work = Callable[[], None]
 Done = Callable[[Exception | None], None]
 
@@ -55,6 +57,11 @@ class SaveQueue(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(PICKUP_MS)
         self._timer.timeout.connect(self.pick_up)
+        # The thread starts with the window, before anyone signs in: ``Thread.start`` waits
+        # until the new thread has run (7-13 ms on a busy machine), and a first save or
+        # sign-in should not wait for it.
+        QTimer.singleShot(0, self, self._start_early)
+        self._stopped = False
 
     # -- queueing -------------------------------------------------------------------------
 
@@ -64,11 +71,7 @@ class SaveQueue(QObject):
         self._submitted += 1
         job = _Job(self._submitted, work, done)
         self._jobs[job.seq] = job
-        if self._thread is None:
-            self._thread = threading.Thread(
-                target=self._run, args=(self._inbox,), name="save-queue", daemon=True
-            )
-            self._thread.start()
+        self._start()
         self._inbox.put(job)
         self._timer.start()
         return job.seq
@@ -99,16 +102,33 @@ class SaveQueue(QObject):
     def stop(self) -> None:
         """End the save thread once the queued jobs have run (call after ``flush``); a later
         save starts a new one, with its own inbox."""
+        self._stopped = True
         if self._thread is not None:
             self._inbox.put(None)
             self._inbox, self._thread = queue.SimpleQueue(), None
 
     # -- the two threads ------------------------------------------------------------------
 
+    def _start_early(self) -> None:
+        if not self._stopped:  # (a window closed at once needs no thread)
+            self._start()
+
+    def _start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(
+                target=self._run, args=(self._inbox,), name="save-queue", daemon=True
+            )
+            self._thread.start()
+
     def _run(self, inbox: queue.SimpleQueue[_Job | None]) -> None:
         """The save thread: run each job, put its outcome in the outbox."""
         while True:
-            job = inbox.get()
+            try:
+                job = inbox.get(timeout=IDLE_CHECK_S)
+            except queue.Empty:
+                if shiboken6.isValid(self):
+                    continue
+                return  # the queue went without ``stop`` (another study opened): so does this
             if job is None:
                 return
             error: Exception | None = None

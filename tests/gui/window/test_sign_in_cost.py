@@ -6,6 +6,7 @@ rewritten with the same coder's name)."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -83,3 +84,25 @@ def test_signing_in_as_the_same_coder_again_does_not_rewrite_the_settings(
     window.sign_in(None, manager=True)
     window.sign_in(CODER)
     assert writes == []  # the old code rewrote the settings file at every sign-in
+
+
+def test_a_first_sign_in_starts_no_thread_on_the_gui_thread(
+    window: MainWindow, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``Thread.start`` waits until the new thread has run (7-13 ms each on a busy machine):
+    the save thread starts with the window, before anyone signs in, not at the sign-in's
+    first read behind the saves."""
+    qtbot.wait(50)  # the window's first turns of the event loop (as before a person clicks)
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def recording_start(self: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():
+            started.append(self.name)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    window.sign_in("Coder A (demo)")
+    assert started == []
+    qtbot.waitUntil(lambda: window.session.saves.pending() == 0)
+    assert window.session.coder is not None
