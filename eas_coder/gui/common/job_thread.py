@@ -2,8 +2,9 @@
 
 ``threading.Thread.start`` returns only once the new thread has run: on a 2-core machine
 busy with other work that took 7-13 ms a thread, and a switch of videos started three of
-them (issue 18: up to ~29 ms of the switch's stall, measured at load). A ``JobThread`` is
-started with its first job; a later job costs a queue put. Jobs run one after another: a
+them (issue 18: up to ~29 ms of the switch's stall, measured at load). A loader's
+``JobThread`` (``loader_jobs``) starts at the loader's first turn of the event loop, before
+any video is opened; a job costs a queue put. Jobs run one after another: a
 loader cancels its running job (which then ends at its next check) before handing over the
 next one, so the next one waits that long at most. The thread ends when closed (its loader
 is gone) or after ``IDLE_S`` without a job, and starts again with the next one.
@@ -15,6 +16,8 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
 
 _log = logging.getLogger(__name__)
 IDLE_S = 600.0  # a coder stays minutes on a video; an idle thread costs no CPU
@@ -41,7 +44,8 @@ class Job:
 
 
 class JobThread:
-    """A daemon thread, started at the first job, running the jobs in the order given."""
+    """A daemon thread running the jobs in the order given (started at the latest with the
+    first job)."""
 
     def __init__(self, name: str, idle_s: float = IDLE_S) -> None:
         self._name = name
@@ -54,11 +58,15 @@ class JobThread:
         """Run ``work`` on the thread after the jobs given before it."""
         job = Job(work)
         self._jobs.put(job)
+        self.start()
+        return job
+
+    def start(self) -> None:
+        """Start the thread now, if it is not running (the only wait for a thread to start)."""
         with self._lock:
-            if self._thread is None:  # once: the only wait for a thread to start
+            if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name=self._name, daemon=True)
                 self._thread.start()
-        return job
 
     def close(self) -> None:
         """End the thread once the jobs given so far have run (its loader is gone)."""
@@ -83,3 +91,12 @@ class JobThread:
                 _log.exception("a %s job failed", self._name)
             finally:
                 job.finish()
+
+
+def loader_jobs(owner: QObject, name: str) -> JobThread:
+    """A job thread for ``owner`` (a loader): started at its first turn of the event loop,
+    ended when it is destroyed."""
+    jobs = JobThread(name)
+    owner.destroyed.connect(jobs.close)
+    QTimer.singleShot(0, owner, jobs.start)
+    return jobs

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from eas_coder.gui.common.job_thread import Job, JobThread
+from eas_coder.gui.common.job_thread import Job, loader_jobs
 from eas_coder.gui.player.frame_server import to_qimage
 from eas_coder.gui.timeline.thumbnails import TILE_MARK  # a tile the timeline may forget
 from eas_coder.media.probe import fingerprint
@@ -77,9 +77,8 @@ class ThumbnailLoader(QObject):
         self._generation = 0
         self._stop = threading.Event()
         self._thread: Job | None = None  # the latest strip's job
-        self._strip_jobs, self._tile_jobs = JobThread("thumbnails"), JobThread("tiles")
-        for jobs in (self._strip_jobs, self._tile_jobs):
-            self.destroyed.connect(jobs.close)
+        self._strip_jobs = loader_jobs(self, "thumbnails")
+        self._tile_jobs = loader_jobs(self, "tiles")
         self._video: tuple[int, Path, FrameIndex] | None = None
         self._tile_wake = threading.Condition()
         self._tile_request: tuple[int, Path, FrameIndex, list[int]] | None = None

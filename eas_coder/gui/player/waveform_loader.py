@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from eas_coder.gui.common.job_thread import Job, JobThread
+from eas_coder.gui.common.job_thread import Job, loader_jobs
 from eas_coder.gui.common.workers import lower_thread_priority
 from eas_coder.gui.player.thumbnail_loader import default_cache_dir
 from eas_coder.media.probe import fingerprint
@@ -41,8 +41,7 @@ class WaveformLoader(QObject):
         self._generation = 0
         self._stop = threading.Event()
         self._thread: Job | None = None  # the latest job
-        self._jobs = JobThread("waveform")
-        self.destroyed.connect(self._jobs.close)
+        self._jobs = loader_jobs(self, "waveform")
 
     def start(self, path: Path, offset_ms: float = 0) -> int:
         """Begin making the waveform of a video or audio file; returns the job's generation.

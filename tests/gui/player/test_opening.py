@@ -111,6 +111,31 @@ def test_stepping_back_150_frames_on_a_gop_150_clip_hits_the_cache(
     assert player.cache_stats() == (served + 150, misses)
 
 
+def test_the_first_video_opened_starts_no_job_thread_on_the_gui_thread(
+    qtbot: QtBot,
+    panel: PlayerPanel,
+    generated_videos: dict[str, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The job threads start with the panel (its first turn of the event loop), so not even
+    the first video a coder opens waits for them to start."""
+    qtbot.wait(50)  # the window's first turns of the event loop, as before a person clicks
+    started: list[str] = []
+    original = threading.Thread.start
+
+    def recording_start(self: threading.Thread) -> None:
+        if threading.current_thread() is threading.main_thread():
+            started.append(self.name)
+        original(self)
+
+    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    open_and_wait(qtbot, panel, generated_videos["cfr-short-gop"])
+    qtbot.waitUntil(lambda: not panel.thumbnails.is_busy(), timeout=20_000)
+    assert panel.waveforms.wait()
+    for job in ("thumbnails", "tiles", "waveform"):
+        assert job not in started, started
+
+
 def test_switching_videos_starts_no_thread_on_the_gui_thread(
     qtbot: QtBot,
     panel: PlayerPanel,
