@@ -212,8 +212,9 @@ class MainWindow(QMainWindow):
         """Code as ``coder_name``, or act as the lab manager (``manager`` True)."""
         coder = None if coder_name is None else self._study.coders.get(coder_name)
         self.session.sign_in(coder, manager)
-        if coder is not None:
-            remember_setting(self._last_coder_key(), coder.name)
+        if coder is not None:  # (a changed name rewrites the settings file: 6 ms, not here)
+            key, name = self._last_coder_key(), coder.name
+            self.session.save_quietly(lambda: remember_setting(key, name))
         self.manager_actions.set_manager(manager)
         self.study_actions.set_manager(manager)
         self._refresh_statuses(new_viewer=True)  # a long list is held (no row) until read,
