@@ -17,6 +17,7 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.gui.player.panel import PlayerPanel
 from tests.gui.player.conftest import open_and_wait
+from tests.gui.thread_starts import gui_thread_starts
 
 
 def _record_threads(monkeypatch: pytest.MonkeyPatch, panel: PlayerPanel) -> list[str]:
@@ -120,15 +121,7 @@ def test_the_first_video_opened_starts_no_job_thread_on_the_gui_thread(
     """The job threads start with the panel (its first turn of the event loop), so not even
     the first video a coder opens waits for them to start."""
     qtbot.wait(50)  # the window's first turns of the event loop, as before a person clicks
-    started: list[str] = []
-    original = threading.Thread.start
-
-    def recording_start(self: threading.Thread) -> None:
-        if threading.current_thread() is threading.main_thread():
-            started.append(self.name)
-        original(self)
-
-    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    started = gui_thread_starts(monkeypatch)
     open_and_wait(qtbot, panel, generated_videos["cfr-short-gop"])
     qtbot.waitUntil(lambda: not panel.thumbnails.is_busy(), timeout=20_000)
     assert panel.waveforms.wait()
@@ -149,15 +142,7 @@ def test_switching_videos_starts_no_thread_on_the_gui_thread(
     first, second, third = (generated_videos[n] for n in ("cfr-short-gop", "cfr-long-gop", "vfr"))
     open_and_wait(qtbot, panel, first)
     qtbot.waitUntil(lambda: not panel.thumbnails.is_busy(), timeout=20_000)
-    started: list[str] = []
-    original = threading.Thread.start
-
-    def recording_start(self: threading.Thread) -> None:
-        if threading.current_thread() is threading.main_thread():
-            started.append(self.name)
-        original(self)
-
-    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    started = gui_thread_starts(monkeypatch)
     made: list[int] = []
     panel.thumbnails.finished.connect(lambda generation, _cached: made.append(generation))
     for path in (second, third):

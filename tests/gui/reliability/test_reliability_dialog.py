@@ -10,7 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from eas_coder.drift import drift
 from eas_coder.gui.reliability.consensus_dialog import ConsensusDialog
+from eas_coder.gui.reliability.dialog import ReliabilityDialog
 from eas_coder.gui.window.main_window import MainWindow
+from eas_coder.model import Video
 from eas_coder.reliability import compute, compute_tables, koo_li_label
 from eas_coder.review import disagreements
 from eas_coder.stats import agreement_within
@@ -325,14 +327,20 @@ def test_double_click_or_enter_on_a_disagreement_asks_to_open_the_video(
     assert opened[2:] == [(first.video_id, None), (first.video_id, None)]
 
 
+def _open_at_2000(window: MainWindow, qtbot: QtBot) -> tuple[ReliabilityDialog, Video]:
+    """The Reliability dialog asks the window to open the fifth video at 2000 ms."""
+    dialog = window.study_actions.reliability()
+    target_video = window.study.videos.all()[4]
+    with qtbot.waitSignal(window.playerPanel.player.mediaOpened, timeout=10_000):
+        dialog.openRequested.emit(target_video.id, 2000)
+    return dialog, target_video
+
+
 def test_a_disagreement_opens_its_video_at_its_segment_in_the_window(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    dialog = window.study_actions.reliability()
-    target_video = window.study.videos.all()[4]
+    dialog, target_video = _open_at_2000(window, qtbot)
     player = window.playerPanel.player
-    with qtbot.waitSignal(player.mediaOpened, timeout=10_000):
-        dialog.openRequested.emit(target_video.id, 2000)
     assert window.current_video() == target_video
     qtbot.waitUntil(
         lambda: (
@@ -345,11 +353,8 @@ def test_a_disagreement_opens_its_video_at_its_segment_in_the_window(
 def test_a_second_disagreement_on_the_open_video_goes_to_its_segment(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    dialog = window.study_actions.reliability()
-    target_video = window.study.videos.all()[4]
+    dialog, target_video = _open_at_2000(window, qtbot)
     player = window.playerPanel.player
-    with qtbot.waitSignal(player.mediaOpened, timeout=10_000):
-        dialog.openRequested.emit(target_video.id, 2000)
     index = player.frame_index
     assert index is not None
     qtbot.waitUntil(lambda: player.position_ms() == index.time_ms(index.index_at(2000)))

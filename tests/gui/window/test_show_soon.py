@@ -25,21 +25,27 @@ def _row_of(window: MainWindow, participant: str, timepoint: str) -> int:
     raise AssertionError(f"{participant} {timepoint} not listed")
 
 
+def _signed_in(qtbot: QtBot, study_file: Path) -> MainWindow:
+    window = open_demo(qtbot, study_file)
+    sign_in_with_dialog(qtbot, window, CODER)
+    wait_shown(qtbot, window)
+    return window
+
+
+def _click(qtbot: QtBot, window: MainWindow, row: int) -> None:
+    table = window.videoTable
+    rect = table.visualRect(table.model().index(row, 0))
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
 def test_a_click_shows_its_video_after_the_list_has_answered(
     qtbot: QtBot, demo_study_file: Path
 ) -> None:
-    window = open_demo(qtbot, demo_study_file)
-    sign_in_with_dialog(qtbot, window, CODER)
-    wait_shown(qtbot, window)
+    window = _signed_in(qtbot, demo_study_file)
     before = window.session.video
-    table = window.videoTable
     row = _row_of(window, "D002", "T1 pre")
-    qtbot.mouseClick(
-        table.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=table.visualRect(table.model().index(row, 0)).center(),
-    )
-    assert table.currentIndex().row() == row  # the list answers the click at once
+    _click(qtbot, window, row)
+    assert window.videoTable.currentIndex().row() == row  # the list answers the click at once
     assert window.session.video == before  # the video follows in the next turn
     wait_shown(qtbot, window)
     assert window.participantValue.text() == "D002"
@@ -50,19 +56,11 @@ def test_a_click_shows_its_video_after_the_list_has_answered(
 def test_a_key_pressed_at_once_after_a_click_marks_the_chosen_video(
     qtbot: QtBot, demo_study_file: Path
 ) -> None:
-    window = open_demo(qtbot, demo_study_file)
-    sign_in_with_dialog(qtbot, window, CODER)
-    wait_shown(qtbot, window)
+    window = _signed_in(qtbot, demo_study_file)
     player = window.playerPanel.player
     qtbot.waitUntil(lambda: player.frame_index is not None, timeout=10_000)
     old = window.session.video
-    table = window.videoTable
-    row = _row_of(window, "D002", "T1 pre")
-    qtbot.mouseClick(
-        table.viewport(),
-        Qt.MouseButton.LeftButton,
-        pos=table.visualRect(table.model().index(row, 0)).center(),
-    )
+    _click(qtbot, window, _row_of(window, "D002", "T1 pre"))
     window.playerPanel.surface.setFocus()
     press(qtbot, Qt.Key.Key_I)  # before any turn of the event loop: the video is shown first
     chosen = window.current_video()

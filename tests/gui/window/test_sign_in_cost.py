@@ -18,6 +18,7 @@ from eas_coder.gui.common.models import VideoTableModel
 from eas_coder.gui.window.main_window import MainWindow
 from eas_coder.model import Video
 from tests.gui.sql_watch import gui_thread_sql
+from tests.gui.thread_starts import gui_thread_starts
 
 CODER = "Coder B (demo)"
 
@@ -95,15 +96,7 @@ def test_a_first_sign_in_starts_no_thread_on_the_gui_thread(
     the save thread starts with the window, before anyone signs in, not at the sign-in's
     first read behind the saves."""
     qtbot.wait(50)  # the window's first turns of the event loop (as before a person clicks)
-    started: list[str] = []
-    original = threading.Thread.start
-
-    def recording_start(self: threading.Thread) -> None:
-        if threading.current_thread() is threading.main_thread():
-            started.append(self.name)
-        original(self)
-
-    monkeypatch.setattr(threading.Thread, "start", recording_start)
+    started = gui_thread_starts(monkeypatch)
     window.sign_in("Coder A (demo)")
     assert started == []
     qtbot.waitUntil(lambda: window.session.saves.pending() == 0)
