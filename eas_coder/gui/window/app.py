@@ -47,6 +47,10 @@ def application(argv: list[str] | None = None) -> QApplication:
     """The QApplication, created once, with our name, icon and stylesheet; from here on
     garbage is collected on its thread only (``gui/workers.py`` says why)."""
     os.environ.setdefault("QT_LOGGING_RULES", _QUIET_MULTIMEDIA)
+    # Qt's raster engine hands the pieces of a big fill or scaling (a video frame) to a pool
+    # of threads and waits for them; on a busy machine those threads wait for a CPU and the
+    # window waits with them. Painted on the GUI thread alone, no turn waits for another.
+    os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # read when Qt first needs the pool
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("EAS Coder")

@@ -11,6 +11,7 @@ from typing import Any
 
 import cv2
 import numpy as np
+import pytest
 from PySide6.QtCore import QObject, Qt, QTimer
 from pytestqt.qtbot import QtBot
 
@@ -19,6 +20,7 @@ from eas_coder.gui.common.workers import JobRunner, ProgressCallback
 from eas_coder.gui.window.app import application
 from eas_coder.location import from_string
 from eas_coder.store.study import Study
+from tests.gui.window.test_startup_imports import run_fresh
 from tests.gui.xvfb import run_window_script
 from tests.support import need_tool
 
@@ -186,3 +188,34 @@ def test_twenty_exports_and_twenty_add_videos_in_a_row_from_the_real_window_on_x
 def _videos(study_file: Path) -> list[str]:
     with Study.open(from_string(study_file), backup=False) as study:
         return [video.label for video in study.videos.all()]
+
+
+_PAINT_A_BIG_PICTURE = """
+import os
+from pathlib import Path
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPainter
+os.environ.pop("QT_NO_GUI_THREADPOOL", None)  # as a person starts it
+from eas_coder.gui.window.app import application
+app = application()
+frame = QImage(1920, 1080, QImage.Format.Format_RGB32)  # a camcorder frame, scaled as shown
+frame.fill(Qt.GlobalColor.darkGreen)
+frame.scaled(1280, 720, mode=Qt.TransformationMode.SmoothTransformation)
+window = QImage(1366, 768, QImage.Format.Format_ARGB32_Premultiplied)
+painter = QPainter(window)
+painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+painter.drawImage(window.rect(), frame)
+painter.end()
+print(sorted(p.read_text().strip() for p in Path("/proc/self/task").glob("*/comm")))
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="thread names come from /proc")
+def test_big_pictures_are_painted_on_the_gui_thread_alone(tmp_path: Path) -> None:
+    """Qt's raster engine hands the pieces of a big fill or scaling to a pool of threads and
+    waits for them: at load the pool's threads wait for a CPU, and the window with them (a
+    video frame's paint, a switch of videos: 4-20 ms more per turn, issue 18). The app turns
+    the pool off (``QT_NO_GUI_THREADPOOL``), so no pooled thread is ever started."""
+    threads = run_fresh(_PAINT_A_BIG_PICTURE, tmp_path).splitlines()[-1]
+    assert "python" in threads  # the names were read
+    assert "Thread (pooled)" not in threads
