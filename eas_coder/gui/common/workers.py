@@ -22,11 +22,8 @@ is disposed there) and collected later on the GUI thread as inert Python objects
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import os
 import queue
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -70,19 +67,6 @@ def _work(function: JobFunction, outbox: queue.SimpleQueue[tuple[Any, ...]]) -> 
         outcome = (_SUCCEEDED, result)
     del function  # its closure (the job's data) is released here, not on the GUI thread
     outbox.put(outcome)
-
-
-# Nice value of background threads (waveforms, the media preload): on a 2-core machine busy
-# with other work, the GUI thread then gets a core first (measured: 55-ms waits for a CPU at
-# equal priority).
-BACKGROUND_NICE = 10
-
-
-def lower_thread_priority() -> None:
-    """Run the calling thread at a lower CPU priority (Linux, where nice is per thread)."""
-    if sys.platform == "linux":
-        with contextlib.suppress(OSError):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICE)
 
 
 class GuiThreadCollector(QObject):

@@ -4,7 +4,9 @@ Start-up leaves PyAV, OpenCV, numpy and the media modules out (~0.3 s, issue 18)
 instead by the first video's workers, the first switch of videos stalled the window: a slot
 on the GUI thread that needs one of those modules waits on Python's import lock until the
 worker's import is done (up to ~0.6 s measured at load). So they are loaded here, in one
-low-priority thread, while the coder signs in; later imports find them ready.
+thread, while the coder signs in; later imports find them ready. The thread keeps the GUI
+thread's priority: importing holds the interpreter's lock, and a thread niced below the
+window's waited for a CPU while holding it, the window with it.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ import importlib
 import threading
 
 from PySide6.QtCore import QTimer
-
-from eas_coder.gui.common.workers import lower_thread_priority
 
 # What the player's workers and slots import on a video's first open, heaviest first.
 MODULES = (
@@ -34,7 +34,6 @@ _AFTER_MS = 100  # after the window's first paint
 
 
 def _load() -> None:
-    lower_thread_priority()  # the GUI thread gets a core first
     for name in MODULES:
         with contextlib.suppress(Exception):  # a missing library is reported where it is used
             importlib.import_module(name)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from eas_coder.gui.common.job_thread import Job, loader_jobs
-from eas_coder.gui.common.workers import lower_thread_priority
 from eas_coder.gui.player.thumbnail_loader import default_cache_dir
 from eas_coder.media.probe import fingerprint
 
@@ -82,7 +81,6 @@ class WaveformLoader(QObject):
     def _run(self, path: Path, offset_ms: float, generation: int, stop: threading.Event) -> None:
         from eas_coder.media.waveform import WaveformCache, compute_waveform
 
-        lower_thread_priority()
         cache = WaveformCache(self._cache_dir or default_waveform_dir())
         try:
             key = fingerprint(path)

@@ -8,6 +8,7 @@ centre line).
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from pathlib import Path
 
@@ -211,6 +212,31 @@ def test_loader_delivers_the_waveform_and_caches_it(
     assert again.args[0] == second == 2
     cached = again.args[1]
     assert isinstance(cached, Waveform) and cached.duration_ms == waveform.duration_ms
+
+
+def _nice(native_id: int | None) -> int | None:
+    """A thread's nice value (Linux: per thread), None once it has ended."""
+    try:
+        stat = Path(f"/proc/self/task/{native_id}/stat").read_text()
+    except OSError:
+        return None
+    return int(stat.rsplit(")", 1)[1].split()[16])  # field 19 of proc(5)
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="nice per thread: Linux")
+def test_the_loader_runs_at_the_gui_threads_priority(
+    qtbot: QtBot, media: dict[str, Path], tmp_path: Path
+) -> None:
+    """A thread that runs Python holds the interpreter's lock between its own pieces of work.
+    Niced below the GUI thread, at load it waited 60 ms and more for a CPU while holding the
+    lock, and the window waited with it (a 61-ms stall of a switch of videos, issue 18)."""
+    application()
+    loader = WaveformLoader(tmp_path / "waveforms")
+    with qtbot.waitSignal(loader.ready, timeout=10_000):
+        loader.start(media["long"])
+    gui = _nice(threading.get_native_id())
+    workers = {t.name: _nice(t.native_id) for t in threading.enumerate()}
+    assert workers["waveform"] == gui, workers  # the loader's thread lives on between files
 
 
 def test_separate_audio_is_placed_by_its_offset(
