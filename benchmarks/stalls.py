@@ -29,9 +29,9 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import sqlalchemy as sa
@@ -108,21 +108,30 @@ class Heartbeat:
             if (time.perf_counter() - self._last) * 1000 < 40:
                 continue
             frame = sys._current_frames().get(self._gui or 0)
-            if frame is None:
-                continue
-            stack = traceback.extract_stack(frame)
-            ours = [f for f in stack if "/eas_coder/" in f.filename]
-            deepest = stack[-1]
-            here = f"{Path(deepest.filename).name}:{deepest.name}"
-            if ours:
-                top = ours[-1]
-                here = f"{top.filename.split('/eas_coder/')[-1]}:{top.lineno} {top.name} > {here}"
-            self.where[f"[{self.step}] {here}"] += 1
+            if frame is not None:
+                self.where[f"[{self.step}] {_where(frame)}"] += 1
 
     def _tick(self) -> None:
         now = time.perf_counter()
         self.gaps.append(((now - self._last) * 1000, self.step))
         self._last = now
+
+
+def _where(frame: FrameType) -> str:
+    """The deepest function and the deepest line of ours in a stack; only the frames' own
+    fields are read (no source lines: the watchdog holds the interpreter's lock meanwhile,
+    and its sampling must not lengthen the stall it looks at)."""
+    deepest, ours = frame.f_code, None
+    at: FrameType | None = frame
+    while at is not None and ours is None:
+        if "/eas_coder/" in at.f_code.co_filename:
+            ours = at
+        at = at.f_back
+    here = f"{Path(deepest.co_filename).name}:{deepest.co_name}"
+    if ours is None:
+        return here
+    where = ours.f_code.co_filename.split("/eas_coder/")[-1]
+    return f"{where}:{ours.f_lineno} {ours.f_code.co_name} > {here}"
 
 
 def wait(ms: int) -> None:
