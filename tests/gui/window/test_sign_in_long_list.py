@@ -30,7 +30,7 @@ HIS_ASSIGNMENTS = "FROM assignment WHERE assignment.coder_id"  # the statuses' q
 @pytest.fixture
 def long_window(qtbot: QtBot, demo_template: Path, tmp_path: Path) -> MainWindow:
     """The demo study with videos enough that the list is read off the GUI thread (the
-    extra ones are nobody's), the lab manager signed in."""
+    extra ones are nobody's), the lab manager signed in and the list shown."""
     shutil.copytree(demo_template, tmp_path / "demo")
     study_file = next((tmp_path / "demo").glob("*.sqlite"))
     engine = make_engine(from_string(study_file))
@@ -48,6 +48,7 @@ def long_window(qtbot: QtBot, demo_template: Path, tmp_path: Path) -> MainWindow
     window.show()
     qtbot.waitExposed(window)
     window.sign_in(None, manager=True)
+    qtbot.waitUntil(lambda: window.videoTable.model().rowCount() > 0)  # the statuses, read
     return window
 
 
