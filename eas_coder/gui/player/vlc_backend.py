@@ -247,7 +247,10 @@ class VlcBackend(PlaybackBackend):
 
     def set_rate(self, rate: float) -> None:
         self._rate = min(MAX_RATE, max(MIN_RATE, rate))
-        self._player.set_rate(self._rate)  # VLC's scaletempo keeps the pitch
+        # Without an input (the last one may still be stopping: a call into the player
+        # waits for that stop, up to ~170 ms after an MPEG stream), play() sets it.
+        if self._has_media:
+            self._player.set_rate(self._rate)  # VLC's scaletempo keeps the pitch
 
     def set_volume(self, percent: int) -> None:
         self._player.audio_set_volume(max(0, min(100, percent)))
