@@ -52,6 +52,9 @@ MANAGER_FILTERS = (
 )
 
 
+ASKED_ALONE = 64  # rows asked one by one after a change of the list before all are answered
+
+
 def filters_for(session: CodingSession) -> tuple[tuple[str, str], ...]:
     """The status filters of whoever is signed in; "All videos" for a coder only where the
     study allows self-assignment."""
@@ -189,6 +192,10 @@ class VideoFilter(QSortFilterProxyModel):
         self._model: VideoTableModel | None = None
         self._held = False
         self._empty = VideoTableModel([], [], self)  # shown while held
+        # (the model's edit count, an answer per row) of the last pass over every row, and
+        # how many rows were asked one by one since the model changed
+        self._answers: tuple[int, list[bool]] | None = None
+        self._alone = 0
 
     def hold(self, held: bool) -> None:
         """Show no row while ``held``: the statuses of whoever signed in are being read, and
@@ -198,6 +205,7 @@ class VideoFilter(QSortFilterProxyModel):
         if held == self._held or self._model is None:
             return
         self._held = held
+        self._answers = None
         super().setSourceModel(self._empty if held else self._model)
 
     def table(self) -> VideoTableModel | None:
@@ -229,6 +237,7 @@ class VideoFilter(QSortFilterProxyModel):
     def setSourceModel(self, model: QAbstractItemModel) -> None:
         self._model = model if isinstance(model, VideoTableModel) else None
         self._held = False
+        self._answers = None
         if self._model is not None:
             self._model.set_marks(self._MARKED, self._mark)
         super().setSourceModel(model)
@@ -260,27 +269,58 @@ class VideoFilter(QSortFilterProxyModel):
         if hasattr(self, "beginFilterChange"):
             self.beginFilterChange()
             update()
+            self._answers = None
             self.endFilterChange()
         else:
             update()
+            self._answers = None
             self.invalidateFilter()
 
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
-        # asked once per row of 10,000 when the list is filtered again: kept to a few lookups
+        # Asked once per row of 10,000 when the list is filtered again (a sign-in, a filter
+        # chosen, a word typed): one pass answers every row and the questions look their
+        # answer up, as a Python call per row from Qt is about all the time there is (issue
+        # 18: the per-row work was 2 of a sign-in's 7 ms). A row changed since the pass (a
+        # live update, a save) is answered on its own; many such questions make a new pass.
         model = self._model
         if model is None:
             return True
+        answers = self._answers
+        if answers is None or answers[0] != model.edits:
+            self._alone += 1
+            if answers is not None and self._alone <= ASKED_ALONE:
+                return self._accepts(model.status_key(source_row), model.video(source_row))
+            answers = self._answers = (model.edits, self._accepts_all(model))
+            self._alone = 0
+        return answers[1][source_row]
+
+    def _accepts_all(self, model: VideoTableModel) -> list[bool]:
+        keys = model.status_keys()
         status = self._status
-        if status != ALL:
-            key = model.status_key(source_row)
-            if (key != status) if status else (key == NOT_MINE):
-                return False  # "": a coder's own videos (the lab manager's rows are all shown)
+        if status == ALL:
+            shown = [True] * len(keys)
+        elif status:
+            shown = [key == status for key in keys]
+        else:  # "": a coder's own videos (the lab manager's rows are all shown)
+            shown = [key != NOT_MINE for key in keys]
         if not self._text:
-            return True
-        video = model.video(source_row)
-        haystack = " ".join(
-            [video.participant_code, video.timepoint, video.name or "", video.path or ""]
-        ).lower()
-        return all(word in haystack for word in self._text.split())
+            return shown
+        words = self._text.split()
+        videos = model.rows()[0]
+        return [ok and _has_words(video, words) for ok, video in zip(shown, videos, strict=True)]
+
+    def _accepts(self, key: str, video: Video) -> bool:
+        status = self._status
+        if status != ALL and ((key != status) if status else (key == NOT_MINE)):
+            return False
+        return not self._text or _has_words(video, self._text.split())
+
+
+def _has_words(video: Video, words: Sequence[str]) -> bool:
+    """Every search word appears in the participant, timepoint, name or file."""
+    haystack = " ".join(
+        [video.participant_code, video.timepoint, video.name or "", video.path or ""]
+    ).lower()
+    return all(word in haystack for word in words)

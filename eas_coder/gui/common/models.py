@@ -47,6 +47,9 @@ class VideoTableModel(QAbstractTableModel):
         self._mark_roles: frozenset[int] = frozenset()
         self._mark: Callable[[Video, int], Any] | None = None
         self.stamp = 0  # counts changes of rows (not set_statuses): a read older than one is stale
+        # Every change of any row: a filter's answers for all rows at once are good until the
+        # next one (``VideoFilter``).
+        self.edits = 0
 
     def set_marks(self, roles: frozenset[int], mark: Callable[[Video, int], Any]) -> None:
         """First column, ``roles``: ask ``mark(video, role)`` (None: the model's own answer).
@@ -69,6 +72,10 @@ class VideoTableModel(QAbstractTableModel):
         the filter asks once per row of 10,000 at a sign-in)."""
         return self._statuses[row][1]
 
+    def status_keys(self) -> list[str]:
+        """Every row's status key, in row order (a filter's pass over all rows at once)."""
+        return [key for _text, key in self._statuses]
+
     def present(self, row: int) -> bool:
         """Whether the row's video file is on this computer."""
         return self._present[row]
@@ -80,12 +87,14 @@ class VideoTableModel(QAbstractTableModel):
     def set_row(self, row: int, video: Video, present: bool, status: tuple[str, str]) -> None:
         """New contents of one row (the same video, changed elsewhere)."""
         self.stamp += 1
+        self.edits += 1
         self._videos[row], self._present[row], self._statuses[row] = video, present, status
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
 
     def insert_row(self, row: int, video: Video, present: bool, status: tuple[str, str]) -> None:
         """A video that joined the list, shown at ``row``."""
         self.stamp += 1
+        self.edits += 1
         self.beginInsertRows(QModelIndex(), row, row)
         self._videos.insert(row, video)
         self._present.insert(row, present)
@@ -96,6 +105,7 @@ class VideoTableModel(QAbstractTableModel):
     def remove_row(self, row: int) -> None:
         """A video that left the list (removed or archived)."""
         self.stamp += 1
+        self.edits += 1
         self.beginRemoveRows(QModelIndex(), row, row)
         del self._videos[row], self._present[row], self._statuses[row]
         self._rows = None
@@ -106,6 +116,7 @@ class VideoTableModel(QAbstractTableModel):
     ) -> None:
         """Every row anew (the list was read again after many changes)."""
         self.stamp += 1
+        self.edits += 1
         self.beginResetModel()
         self._videos, self._present, self._statuses = list(videos), list(present), list(statuses)
         self._rows = None
@@ -114,6 +125,7 @@ class VideoTableModel(QAbstractTableModel):
     def set_status(self, row: int, status: tuple[str, str]) -> None:
         """New (text, key) for one row."""
         self.stamp += 1
+        self.edits += 1
         self._statuses[row] = status
         self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
 
@@ -130,9 +142,11 @@ class VideoTableModel(QAbstractTableModel):
             changed = [row for row, (was, now) in pairs if was != now]
             if len(changed) <= FEW_ROWS:
                 for row in changed:
+                    self.edits += 1
                     self._statuses[row] = new[row]
                     self.dataChanged.emit(self.index(row, 2), self.index(row, 2))
                 return False
+        self.edits += 1
         self.beginResetModel()
         self._statuses = new
         self.endResetModel()
