@@ -31,6 +31,7 @@ T = TypeVar("T")
 # (kind, video id) for every coder's.
 SEGMENTS, RATINGS, DRAFTS, HAS_WORK = "segments", "ratings", "drafts", "has work"
 VIDEO_SEGMENTS, COUNTS = "video segments", "counts"
+TEMPLATE = "template to copy"  # (kind, video id, coder id): a template the coder has no copy of
 
 
 class ReadMemo:

@@ -17,7 +17,7 @@ from eas_coder.gui.common.models import format_duration
 from eas_coder.gui.player.panel import PlayerPanel
 from eas_coder.media.accuracy import VideoAccuracy
 from eas_coder.media.frame_index import FrameIndex
-from eas_coder.model import Video
+from eas_coder.model import Attachment, Video
 from eas_coder.store.study import Study
 
 NO_FILE = "No file (ratings entered from a sheet)"
@@ -113,8 +113,15 @@ class VideoDetails:
             )
 
 
-def open_in_player(panel: PlayerPanel, study: Study, video: Video, status: QStatusBar) -> None:
-    """Open ``video``'s file with its camera angles and audio, or say why it cannot play."""
+def open_in_player(
+    panel: PlayerPanel,
+    study: Study,
+    video: Video,
+    status: QStatusBar,
+    attachments: list[Attachment] | None = None,
+) -> None:
+    """Open ``video``'s file with its camera angles and audio (``attachments``, when read
+    already), or say why it cannot play."""
     name = f"{video.participant_code} ({video.timepoint})"
     path = study.videos.file_of(video)
     if path is None:
@@ -131,7 +138,9 @@ def open_in_player(panel: PlayerPanel, study: Study, video: Video, status: QStat
     else:
         angles: list[tuple[Path, int]] = []
         audio: tuple[Path, int] | None = None
-        for extra in study.attachments.of_video(video.id):
+        if attachments is None:
+            attachments = study.attachments.of_video(video.id)
+        for extra in attachments:
             file = study.attachments.file_of(extra)
             if not file.is_file():
                 status.showMessage(f"Attached file missing: {file}", 15_000)

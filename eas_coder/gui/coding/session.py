@@ -12,7 +12,7 @@ the ``EditTarget`` protocol, so none of them imports this module.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 
 from PySide6.QtCore import QObject, Signal
@@ -21,8 +21,9 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from eas_coder.coding import missing_for_submit
 from eas_coder.errors import StudyError
 from eas_coder.gui.coding.edit_target import SavedSegment
+from eas_coder.gui.coding.prepared_video import PreparedVideo, prepare_video
 from eas_coder.gui.coding.rating_edits import item_step, note_step, score_step
-from eas_coder.gui.coding.read_memo import ReadMemo
+from eas_coder.gui.coding.read_memo import TEMPLATE, ReadMemo
 from eas_coder.gui.coding.session_drafts import SessionDrafts
 from eas_coder.gui.coding.session_reads import SessionReads
 from eas_coder.gui.coding.session_saves import SessionSaves
@@ -89,11 +90,25 @@ class CodingSession(QObject, SessionReads, SessionSaves, SessionDrafts):
             return "Lab manager"
         return self.coder.name if self.coder else "nobody signed in"
 
-    def show_video(self, video: Video | None) -> None:
-        """The video on screen; a coder gets their copy of its shared template."""
+    def prepare(self, video: Video, done: Callable[[PreparedVideo | None], None]) -> None:
+        """Read what showing ``video`` reads on the save thread, behind the saves queued so
+        far; ``done(prepared)`` follows on the GUI thread (None: the showing reads itself)."""
+        if self.video is not None and self.video.id == video.id:
+            return done(None)  # on screen already: nothing to read
+        study, coder_id = self.study, self.coder.id if self.coder is not None else None
+        read: list[PreparedVideo | None] = []
+        self.read_behind_saves(
+            lambda: read.append(prepare_video(study, video.id, coder_id)),
+            lambda error: done(read[0] if read and not error and self.study is study else None),
+        )
+
+    def show_video(self, video: Video | None, prepared: PreparedVideo | None = None) -> None:
+        """The video on screen; a coder gets their copy of its shared template. What
+        ``prepare`` read for it is used if nothing was written since."""
         self.flush_saves()  # the last video's saves are done before it goes
         self.video = video
         self.reread_assignments()  # the video's assignments are read afresh, once
+        self._take(prepared)
         self.undo_stack.clear()  # edits of another video are not undone from here
         self._ids.clear()
         self._forget_shown()
@@ -105,11 +120,26 @@ class CodingSession(QObject, SessionReads, SessionSaves, SessionDrafts):
                 self.apply_template()
         self.changed.emit("segments", None)
 
+    def _take(self, prepared: PreparedVideo | None) -> None:
+        coder_id = self.coder.id if self.coder is not None else None
+        if (
+            prepared is None
+            or self.video is None
+            or (prepared.video_id, prepared.coder_id) != (self.video.id, coder_id)
+            or prepared.stamp != self.study.writes()
+        ):
+            return
+        self._assignments = {prepared.video_id: (time.monotonic(), prepared.assignments)}
+        self.reads.seed(prepared.values, prepared.stamp)
+
     def apply_template(self) -> None:
         """The coder's copy of the open video's shared episode template (once)."""
         if self.video is not None and self.coder is not None:
+            video_id, coder_id, templates = self.video.id, self.coder.id, self.study.templates
             try:
-                self.study.templates.apply(self.video.id, self.coder.id)
+                if self.reads.get((TEMPLATE, video_id, coder_id),
+                                  lambda: templates.to_copy(video_id, coder_id)):  # fmt: skip
+                    templates.apply(video_id, coder_id)  # (most often nothing to copy)
             except StudyError as exc:
                 self.report_failure(str(exc))
 

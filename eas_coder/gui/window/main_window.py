@@ -7,6 +7,8 @@ coder sees only their own work until everyone assigned has submitted (blind codi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from eas_coder.gui.coding.controller import CodingController
+from eas_coder.gui.coding.prepared_video import PreparedVideo
 from eas_coder.gui.coding.segment_table import SegmentTable
 from eas_coder.gui.coding.selected_video import VideoDetails, open_in_player
 from eas_coder.gui.coding.session import CodingSession
@@ -103,7 +106,7 @@ class MainWindow(QMainWindow):
         self._model: VideoTableModel | None = None
         self._filter = VideoFilter(self)
         set_up_video_columns(self.videoTable)
-        self._show_soon = ShowSoon(self, self._show_chosen)
+        self._show_soon = ShowSoon(self, self._show_chosen, self._prepare_chosen)
         self.videoFilter.textChanged.connect(self._filter.set_text)
         self.statusFilter.currentIndexChanged.connect(self._on_status_filter)
         note = ""
@@ -313,18 +316,25 @@ class MainWindow(QMainWindow):
         """Show the video chosen in the list now (it is shown a moment after the choice)."""
         self._show_soon.now()
 
-    def _show_chosen(self) -> None:  # (the open video chosen again, the list re-shown: no-op)
+    def _prepare_chosen(self, done: Callable[[PreparedVideo | None], None]) -> None:
+        chosen = self.current_video()
+        if chosen is None:
+            return done(None)
+        self.session.prepare(chosen, done)  # read on the save thread, then shown
+
+    def _show_chosen(self, prepared: PreparedVideo | None = None) -> None:
         chosen, shown = self.current_video(), self.session.video
         if chosen is not None and (shown is None or shown.id != chosen.id):
-            self._show_current_video()
+            self._show_current_video(prepared)  # (the open video chosen again: no-op)
 
-    def _show_current_video(self) -> None:
+    def _show_current_video(self, prepared: PreparedVideo | None = None) -> None:
         video = self.current_video()
         if video is None:
             return
         if self.session.video is None or self.session.video.id != video.id:
-            self.session.show_video(video)  # its "segments" change shows the details
-            open_in_player(self.playerPanel, self._study, video, self.statusBar())
+            self.session.show_video(video, prepared)  # its "segments" change shows the details
+            extra = prepared.attachments if prepared and prepared.video_id == video.id else None
+            open_in_player(self.playerPanel, self._study, video, self.statusBar(), extra)
         else:
             self._show_details(video)
 

@@ -77,12 +77,12 @@ def test_a_switch_of_videos_reads_each_thing_once_and_writes_nothing(
     with gui_thread_sql() as sent:
         _click_video(window, qtbot, second)
     sql = [s.sql for s in sent]
-    selects = [s for s in sql if s.startswith("SELECT")]
-    assert selects, sql  # (so this can fail)
+    selects = [s for s in sql if s.startswith("SELECT")]  # (most now on the save thread:
+    # ``test_switch_prepared.py``)
     writes = [s for s in sql if s.startswith(("INSERT", "UPDATE", "DELETE", "BEGIN IMMEDIATE"))]
     assert writes == []  # the place in the first video is written on the save thread
     assignments = [s for s in selects if "FROM assignment" in s]
-    assert len(assignments) == 1, assignments  # the old code read them three times
+    assert len(assignments) <= 1, assignments  # the old code read them three times
     repeated = [s for s, n in Counter(selects).items() if n > 1 and "FROM assignment" in s]
     assert repeated == []
     assert len(selects) <= 11, "\n".join(selects)  # the old code: 17

@@ -331,8 +331,12 @@ def _open_at_2000(window: MainWindow, qtbot: QtBot) -> tuple[ReliabilityDialog, 
     """The Reliability dialog asks the window to open the fifth video at 2000 ms."""
     dialog = window.study_actions.reliability()
     target_video = window.study.videos.all()[4]
-    with qtbot.waitSignal(window.playerPanel.player.mediaOpened, timeout=10_000):
-        dialog.openRequested.emit(target_video.id, 2000)
+    player = window.playerPanel.player
+    dialog.openRequested.emit(target_video.id, 2000)
+    path = window.study.videos.file_of(target_video)  # (the window's first video may open
+    qtbot.waitUntil(  # while the switch waits for the reads queued before it)
+        lambda: player.path == path and player.frame_index is not None, timeout=10_000
+    )
     return dialog, target_video
 
 
