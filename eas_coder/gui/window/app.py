@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 
 # Qt Multimedia's bundled FFmpeg logs every stream; keep it quiet unless asked for.
 _QUIET_MULTIMEDIA = "qt.multimedia.*=false"
+GIL_SWITCH_S = 0.0005  # how long the GUI thread waits for the GIL a worker holds, at most
 
 
 def application(argv: list[str] | None = None) -> QApplication:
@@ -51,6 +52,10 @@ def application(argv: list[str] | None = None) -> QApplication:
     # of threads and waits for them; on a busy machine those threads wait for a CPU and the
     # window waits with them. Painted on the GUI thread alone, no turn waits for another.
     os.environ.setdefault("QT_NO_GUI_THREADPOOL", "1")  # read when Qt first needs the pool
+    # A worker thread running Python (a save, a read, the live refresh) keeps the GIL until
+    # the GUI thread has asked for it for a whole switch interval (CPython's 5 ms): the GUI
+    # thread asks after each wait for events and each Qt call that let go of it.
+    sys.setswitchinterval(GIL_SWITCH_S)
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("EAS Coder")
