@@ -35,7 +35,6 @@ from eas_coder.gui.coding.undo_commands import (
     SplitSegmentCommand,
     UpdateSegmentCommand,
 )
-from eas_coder.gui.coding.warm_reads import switch_reads
 from eas_coder.model import Assignment, Coder, Segment, Video
 from eas_coder.store.study import Study
 
@@ -80,9 +79,6 @@ class CodingSession(QObject, SessionReads, SessionSaves, SessionDrafts):
         if self.video is not None and self.is_assigned() and not self.is_locked():
             self.apply_template()  # the video open at sign-in is opened for them, too
         self.changed.emit("coder", None)
-        if self.video is not None and coder is not None:
-            study, video_id = self.study, self.video.id
-            self.save_quietly(lambda: switch_reads(study, video_id, coder.id))
 
     def who(self) -> str:
         """The title bar's name for the person at the keyboard."""
