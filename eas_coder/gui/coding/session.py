@@ -326,14 +326,16 @@ class CodingSession(QObject, SessionReads, SessionSaves, SessionDrafts):
         notes: dict[str, str] = {}
         self.reading(True)
         versions = dict.fromkeys(self.study.scheme.keys, 0)  # 0: no rating shown
-        for r in self.my_ratings():
+        stored = segment_id is None or not self.is_adding(segment_id)  # (a segment just
+        for r in self.my_ratings() if stored else []:  # marked has nothing in the study yet)
             if r.segment_id == segment_id:
                 scores[r.dimension], notes[r.dimension] = r.score, r.note
                 scores.update({f"{r.dimension}/{k}": v for k, v in (r.items or {}).items()})
                 versions[r.dimension] = r.version
         for key, version in versions.items():  # each learnt once (never a passing 0)
             self.saw(key, segment_id, version)
-        self.add_drafts(segment_id, scores, notes)  # items of derived dimensions not complete
+        if stored:
+            self.add_drafts(segment_id, scores, notes)  # items of derived dimensions not complete
         self.reading(False)
         self.add_waiting(self.key_of(segment_id), scores, notes)  # queued, or not saved
         return scores, notes

@@ -58,3 +58,31 @@ def _row_texts(window: MainWindow) -> list[str]:
         for r in range(model.rowCount())
         for c in range(model.columnCount())
     ]
+
+
+def test_a_segment_just_marked_is_shown_without_reading_the_coders_ratings(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    """Its save is still queued: the study has no score of it to read (issue 18: two reads,
+    ~2 ms of the O key's turn)."""
+    focus_first_score(window, qtbot)
+    session, player = window.session, window.playerPanel.player
+    qtbot.waitUntil(lambda: player.frame_index is not None, timeout=10_000)
+    (first,) = session.my_segments()  # the demo's one segment, the whole video: room after it
+    session.update_segment(first, end_ms=2_000)
+    wait_saved(qtbot, session)
+    surface = window.playerPanel.surface
+    surface.setFocus()
+    player.seek_ms(3_000)  # (after the demo's segments)
+    qtbot.waitUntil(lambda: player.position_ms() >= 2_900)
+    QTest.keyClick(surface, Qt.Key.Key_I)
+    for _ in range(4):
+        QTest.keyClick(surface, Qt.Key.Key_Right)
+    qtbot.wait(50)  # (what those keys read is forgotten)
+    with gui_thread_sql() as sent:
+        QTest.keyClick(surface, Qt.Key.Key_O)
+    ratings = [s.sql for s in sent if "FROM rating" in s.sql or "FROM item_draft" in s.sql]
+    assert ratings == []  # the old code read both
+    assert window.ratingPanel.findChild(QWidget, "ratingTarget") is not None
+    wait_saved(qtbot, session)
+    assert [s.start_ms for s in session.my_segments()] == [0, 3_000]
