@@ -15,15 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from eas_coder.errors import EasCoderError
-from eas_coder.gui.coding.read_memo import (
-    COUNTS,
-    DRAFTS,
-    HAS_WORK,
-    RATINGS,
-    SEGMENTS,
-    TEMPLATE,
-    VIDEO_SEGMENTS,
-)
+from eas_coder.gui.coding.read_memo import TEMPLATE, work_reads
 from eas_coder.model import Assignment, Attachment
 from eas_coder.store.study import Study
 
@@ -45,19 +37,9 @@ def prepare_video(study: Study, video_id: int, coder_id: int | None) -> Prepared
     read; None when a read failed (the showing then reads, and reports, for itself)."""
     stamp = study.writes()
     try:
-        every = study.segments.all(video_id=video_id)  # in time order, every coder's
-        values: dict[Hashable, Any] = {
-            (VIDEO_SEGMENTS, video_id): every,
-            (COUNTS, video_id): study.ratings.counts_by_coder(video_id),
-        }
+        values = work_reads(study, video_id, coder_id)
         if coder_id is not None:
-            mine = [s for s in every if s.coder_id == coder_id]
-            ratings = study.ratings.all(video_id=video_id, coder_id=coder_id)
-            drafts = study.item_drafts.all(video_id=video_id, coder_id=coder_id)
-            own = {SEGMENTS: mine, RATINGS: ratings, DRAFTS: drafts,
-                   HAS_WORK: bool(mine or ratings or drafts),
-                   TEMPLATE: study.templates.to_copy(video_id, coder_id)}  # fmt: skip
-            values.update({(kind, video_id, coder_id): value for kind, value in own.items()})
+            values[(TEMPLATE, video_id, coder_id)] = study.templates.to_copy(video_id, coder_id)
         return PreparedVideo(
             video_id,
             coder_id,

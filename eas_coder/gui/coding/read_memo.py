@@ -91,13 +91,23 @@ def after_save_reads(study: Study, video_id: int, coder_id: int) -> tuple[dict[H
     stamp = study.writes()
     values: dict[Hashable, Any] = {}
     with suppress(EasCoderError):
-        every = study.segments.all(video_id=video_id)  # in time order, every coder's
+        values = work_reads(study, video_id, coder_id)
+    return values, stamp
+
+
+def work_reads(study: Study, video_id: int, coder_id: int | None) -> dict[Hashable, Any]:
+    """A video's work as the memo keys it: every coder's segments and counts and, for a coder
+    (``coder_id``), their own segments, ratings, drafts and whether they have any."""
+    every = study.segments.all(video_id=video_id)  # in time order, every coder's
+    values: dict[Hashable, Any] = {
+        (VIDEO_SEGMENTS, video_id): every,
+        (COUNTS, video_id): study.ratings.counts_by_coder(video_id),
+    }
+    if coder_id is not None:
         segments = [s for s in every if s.coder_id == coder_id]
         ratings = study.ratings.all(video_id=video_id, coder_id=coder_id)
         drafts = study.item_drafts.all(video_id=video_id, coder_id=coder_id)
         mine = {SEGMENTS: segments, RATINGS: ratings, DRAFTS: drafts}
         mine[HAS_WORK] = bool(segments or ratings or drafts)  # = study.has_work
-        values = {(kind, video_id, coder_id): value for kind, value in mine.items()}
-        values[(VIDEO_SEGMENTS, video_id)] = every
-        values[(COUNTS, video_id)] = study.ratings.counts_by_coder(video_id)
-    return values, stamp
+        values.update({(kind, video_id, coder_id): value for kind, value in mine.items()})
+    return values

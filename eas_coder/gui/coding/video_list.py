@@ -282,7 +282,7 @@ class VideoFilter(QSortFilterProxyModel):
         # Asked once per row of 10,000 when the list is filtered again (a sign-in, a filter
         # chosen, a word typed): one pass answers every row and the questions look their
         # answer up, as a Python call per row from Qt is about all the time there is (issue
-        # 18: the per-row work was 2 of a sign-in's 7 ms). A row changed since the pass (a
+        # 18: 1-2 of the 6-7 ms of re-filtering 10,000 rows). A row changed since the pass (a
         # live update, a save) is answered on its own; many such questions make a new pass.
         model = self._model
         if model is None:
